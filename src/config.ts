@@ -1,0 +1,171 @@
+import { resolve } from 'node:path';
+
+// Parses the environment once into one typed object (REQUIREMENTS.md, "Configuration").
+// A bad value stops start-up with a message that names the variable and says how to fix it.
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'mongodb'; uri: string; database: string };
+
+export interface GitHubAppCredentials {
+  appId: number;
+  privateKey: string;
+}
+
+export type Mode = 'development' | 'production';
+
+export interface Config {
+  mode: Mode;
+  port: number;
+  host: string;
+  dataDir: string;
+  store: StoreConfig;
+  /** Every secret is accepted when verifying a delivery, so a secret can be rotated without loss. */
+  webhookSecrets: string[];
+  apiToken: string;
+  githubApp: GitHubAppCredentials | null;
+  githubApiUrl: string;
+  logLevel: string;
+}
+
+/** Before development defaults are filled in: secrets may still be missing. */
+export type ParsedConfig = Omit<Config, 'apiToken' | 'webhookSecrets'> & {
+  apiToken: string | null;
+  webhookSecrets: string[];
+};
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function nonEmpty(env: Environment, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function parsePort(env: Environment): number {
+  const raw = nonEmpty(env, 'PORT');
+  if (raw === null) return 3000;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError('PORT', `"${raw}" is not a port number (0-65535)`);
+  }
+  return port;
+}
+
+function parseStore(env: Environment, dataDir: string): StoreConfig {
+  const uri = nonEmpty(env, 'MONGODB_URI');
+  if (uri === null) return { kind: 'sqlite', path: resolve(dataDir, 'reconciler.sqlite') };
+  if (!/^mongodb(\+srv)?:\/\/[^/]/.test(uri)) {
+    throw new ConfigError('MONGODB_URI', 'must start with mongodb:// or mongodb+srv:// followed by a host');
+  }
+  const database = nonEmpty(env, 'MONGODB_DB') ?? 'reconciler';
+  if (!/^[^/\\. "$*<>:|?]{1,63}$/.test(database)) {
+    throw new ConfigError('MONGODB_DB', `"${database}" is not a valid MongoDB database name`);
+  }
+  return { kind: 'mongodb', uri, database };
+}
+
+function parseGitHubApp(env: Environment, readFile: (path: string) => string): GitHubAppCredentials | null {
+  const rawId = nonEmpty(env, 'GITHUB_APP_ID');
+  const inlineKey = nonEmpty(env, 'GITHUB_APP_PRIVATE_KEY');
+  const keyPath = nonEmpty(env, 'GITHUB_APP_PRIVATE_KEY_PATH');
+  if (rawId === null) {
+    if (inlineKey !== null || keyPath !== null) {
+      throw new ConfigError('GITHUB_APP_ID', 'is required when a GitHub App private key is given');
+    }
+    return null;
+  }
+  const appId = Number(rawId);
+  if (!/^\d+$/.test(rawId) || !Number.isSafeInteger(appId) || appId <= 0) {
+    throw new ConfigError('GITHUB_APP_ID', `"${rawId}" is not a positive integer`);
+  }
+  if (inlineKey !== null && keyPath !== null) {
+    throw new ConfigError('GITHUB_APP_PRIVATE_KEY', 'set either GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_PATH, not both');
+  }
+  let privateKey: string;
+  if (keyPath !== null) {
+    try {
+      privateKey = readFile(keyPath);
+    } catch (error) {
+      throw new ConfigError('GITHUB_APP_PRIVATE_KEY_PATH', `cannot read ${keyPath}: ${(error as Error).message}`);
+    }
+  } else if (inlineKey !== null) {
+    // Environments that cannot hold newlines carry the PEM with literal \n.
+    privateKey = inlineKey.replace(/\\n/g, '\n');
+  } else {
+    throw new ConfigError('GITHUB_APP_PRIVATE_KEY', 'is required with GITHUB_APP_ID (or GITHUB_APP_PRIVATE_KEY_PATH)');
+  }
+  const variable = keyPath !== null ? 'GITHUB_APP_PRIVATE_KEY_PATH' : 'GITHUB_APP_PRIVATE_KEY';
+  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(privateKey)) {
+    throw new ConfigError(variable, 'is not a PEM private key (expected "-----BEGIN RSA PRIVATE KEY-----")');
+  }
+  return { appId, privateKey };
+}
+
+function parseGitHubApiUrl(env: Environment): string {
+  const raw = nonEmpty(env, 'GITHUB_API_URL') ?? 'https://api.github.com';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('GITHUB_API_URL', `"${raw}" is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('GITHUB_API_URL', `"${raw}" must be an http(s) URL`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/**
+ * Development mode is the default so that `npm start` works with no variables at all; any other
+ * NODE_ENV (production, staging, test...) requires real secrets.
+ */
+export function parseConfig(env: Environment, readFile: (path: string) => string): ParsedConfig {
+  const nodeEnv = nonEmpty(env, 'NODE_ENV');
+  const mode: Mode = nodeEnv === null || nodeEnv === 'development' ? 'development' : 'production';
+  const dataDir = resolve(nonEmpty(env, 'DATA_DIR') ?? './data');
+  const logLevel = nonEmpty(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `"${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const webhookSecrets = (env.GITHUB_WEBHOOK_SECRET ?? '')
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter((secret) => secret.length > 0);
+  const apiToken = nonEmpty(env, 'API_TOKEN');
+  if (mode === 'production') {
+    if (webhookSecrets.length === 0) {
+      throw new ConfigError(
+        'GITHUB_WEBHOOK_SECRET',
+        "is required outside development mode: set it to your GitHub App's webhook secret (several, comma-separated, during rotation), or run with NODE_ENV=development",
+      );
+    }
+    if (apiToken === null) {
+      throw new ConfigError(
+        'API_TOKEN',
+        'is required outside development mode: set it to a long random string (e.g. `openssl rand -hex 32`) that API clients send as "Authorization: Bearer <token>", or run with NODE_ENV=development',
+      );
+    }
+  }
+  return {
+    mode,
+    port: parsePort(env),
+    host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
+    dataDir,
+    store: parseStore(env, dataDir),
+    webhookSecrets,
+    apiToken,
+    githubApp: parseGitHubApp(env, readFile),
+    githubApiUrl: parseGitHubApiUrl(env),
+    logLevel,
+  };
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+
+// The audit trail: append-only, one record per decision, chained by hash so that an edited
+// or removed record shows (REQUIREMENTS.md, "Shapes": Audit record).
+
+export const AUDIT_SCHEMA_VERSION = 1;
+
+export type AuditActor = 'webhook' | 'sync' | 'api' | 'worker';
+
+export interface AuditSource {
+  type: 'delivery' | 'sync' | 'api';
+  id: string;
+}
+
+export interface AuditSubject {
+  userId?: string;
+  repoId?: number;
+  repoFullName?: string;
+  installationId?: number;
+  automationId?: string;
+  triggerId?: string;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type AuditValue = Json;
+
+/** What a decision says about itself; the store gives it a place in the chain. */
+export interface AuditDraft {
+  kind: string;
+  actor: AuditActor;
+  source: AuditSource;
+  subject: AuditSubject;
+  decision: string;
+  reason: string | null;
+  before: AuditValue;
+  after: AuditValue;
+  traceId: string | null;
+  deliveryId: string | null;
+  occurredAt: string;
+}
+
+export interface AuditRecord extends AuditDraft {
+  id: string;
+  seq: number;
+  schemaVersion: number;
+  recordedAt: string;
+  prevHash: string | null;
+  hash: string;
+}
+
+export interface ChainPosition {
+  id: string;
+  seq: number;
+  recordedAt: string;
+  prevHash: string | null;
+}
+
+/** JSON with object keys sorted at every depth, so equal records hash equally wherever stored. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function hashAuditRecord(record: Omit<AuditRecord, 'hash'>): string {
+  return createHash('sha256').update(canonicalJson(record)).digest('hex');
+}
+
+export function sealAuditRecord(draft: AuditDraft, position: ChainPosition): AuditRecord {
+  const unsealed = { ...draft, ...position, schemaVersion: AUDIT_SCHEMA_VERSION };
+  return { ...unsealed, hash: hashAuditRecord(unsealed) };
+}

@@ -1,0 +1,97 @@
+// A GitHub webhook delivery as the inbox keeps it, and the pure reading of its payload.
+
+export type DeliveryState = 'received' | 'processing' | 'applied' | 'ignored' | 'failed';
+
+/** What the ingress learned from one verified request, before anything is stored. */
+export interface IncomingDelivery {
+  id: string;
+  event: string;
+  action: string | null;
+  installationId: number | null;
+  repoId: number | null;
+  receivedAt: string;
+  /** The raw body exactly as signed: replay and re-processing read this, never a re-serialisation. */
+  payload: string;
+  headers: Record<string, string>;
+}
+
+export interface Delivery extends Omit<IncomingDelivery, 'payload'> {
+  seq: number;
+  state: DeliveryState;
+  attempts: number;
+  error: string | null;
+  /** Why an applied or ignored delivery ended as it did (e.g. "no handler for event star"). */
+  reason: string | null;
+  processedAt: string | null;
+  /** Set while a failed delivery waits for its next attempt; null once it is given up. */
+  nextAttemptAt: string | null;
+}
+
+export type PayloadReading =
+  | { ok: true; action: string | null; installationId: number | null; repoId: number | null }
+  | { ok: false; problem: string };
+
+/** GitHub ids are integers that fit in 53 bits (GITHUB-FACTS.md, API); anything else is not an id. */
+export function asGitHubId(value: unknown): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null;
+}
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Reads the few typed facts the inbox indexes from a raw body. The body must be a JSON object;
+ * everything else about its shape is the reconciler's business, not the inbox's.
+ */
+export function readDeliveryPayload(rawBody: string): PayloadReading {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawBody);
+  } catch {
+    return { ok: false, problem: 'the body is not valid JSON' };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { ok: false, problem: 'the body must be a JSON object' };
+  }
+  const action = field(parsed, 'action');
+  return {
+    ok: true,
+    action: typeof action === 'string' ? action : null,
+    installationId: asGitHubId(field(field(parsed, 'installation'), 'id')),
+    repoId: asGitHubId(field(field(parsed, 'repository'), 'id')),
+  };
+}
+
+/** The headers worth keeping with a delivery: they identify the hook and its sender. */
+export const KEPT_DELIVERY_HEADERS = [
+  'user-agent',
+  'x-github-hook-id',
+  'x-github-hook-installation-target-type',
+  'x-github-hook-installation-target-id',
+  'x-github-enterprise-host',
+  'x-github-enterprise-version',
+] as const;
+
+export type RedeliveryDecision =
+  | { status: 'duplicate' }
+  | { status: 'pending'; makeDueNow: boolean }
+  | { status: 'requeued' };
+
+/**
+ * What a delivery id seen again means. GitHub's redelivery reuses the GUID
+ * (GITHUB-FACTS.md, Deliveries): a finished one must not be applied twice, but one whose
+ * processing never finished must still be processed, and one given up gets one more attempt.
+ */
+export function decideRedelivery(existing: Pick<Delivery, 'state' | 'nextAttemptAt'>): RedeliveryDecision {
+  switch (existing.state) {
+    case 'applied':
+    case 'ignored':
+      return { status: 'duplicate' };
+    case 'received':
+    case 'processing':
+      return { status: 'pending', makeDueNow: false };
+    case 'failed':
+      return existing.nextAttemptAt === null ? { status: 'requeued' } : { status: 'pending', makeDueNow: true };
+  }
+}

@@ -1,0 +1,79 @@
+// The routing model the reconciler keeps true. Field names follow REQUIREMENTS.md ("Entities").
+
+export type InstallationState = 'active' | 'suspended' | 'deleted';
+export type AccountType = 'User' | 'Organization' | 'Enterprise';
+
+export interface Installation {
+  id: number;
+  accountId: number | null;
+  // An Enterprise account has a slug instead of a login (GITHUB-FACTS.md, Installations).
+  accountLogin: string | null;
+  accountType: AccountType | null;
+  targetType: string | null;
+  permissions: Record<string, string> | null;
+  repositorySelection: 'all' | 'selected' | null;
+  events: string[];
+  suspendedAt: string | null;
+  suspendedBy: string | null;
+  deletedAt: string | null;
+  updatedAt: string;
+}
+
+export function installationState(installation: Pick<Installation, 'suspendedAt' | 'deletedAt'>): InstallationState {
+  if (installation.deletedAt !== null) return 'deleted';
+  if (installation.suspendedAt !== null) return 'suspended';
+  return 'active';
+}
+
+export interface User {
+  id: string;
+  githubUserId: number;
+  githubLogin: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DiscoveredBy = 'oauth' | 'installation' | 'webhook';
+export type Visibility = 'public' | 'private' | 'internal';
+
+/** A repo row's identity: a base row has no root directory, a sub-project row has one. */
+export interface RepoRowKey {
+  userId: string;
+  repoId: number;
+  rootDirectory: string | null;
+}
+
+export interface RepoRow extends RepoRowKey {
+  fullName: string;
+  owner: string;
+  name: string;
+  defaultBranch: string | null;
+  visibility: Visibility | null;
+  archived: boolean;
+  installationId: number | null;
+  discoveredBy: DiscoveredBy;
+  lastSeenAt: string;
+}
+
+export interface Automation {
+  id: string;
+  userId: string;
+  installationId: number;
+  name: string;
+  enabled: boolean;
+  updatedAt: string;
+}
+
+export interface Trigger {
+  id: string;
+  userId: string;
+  automationId: string | null;
+  installationId: number;
+  repoId: number;
+  repoFullName: string | null;
+  rootDirectory: string | null;
+  /** `event` matches every action of the event, `event.action` one action. */
+  events: string[];
+  enabled: boolean;
+  updatedAt: string;
+}

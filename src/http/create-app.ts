@@ -1,0 +1,66 @@
+import express, { type Express } from 'express';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../telemetry/logger.js';
+import { requireApiToken } from './api-auth.js';
+import { deliveryRoutes } from './delivery-routes.js';
+import { errorHandler, sendError, unknownRoute } from './http-error.js';
+import { webhookRoute } from './webhook-route.js';
+
+export interface AppDeps {
+  store: Store;
+  logger: Logger;
+  apiToken: string;
+  webhookSecrets: readonly string[];
+  now: () => Date;
+  isWorkerRunning: () => boolean;
+  onDeliveryStored: () => void;
+}
+
+/** API bodies are small JSON documents; anything larger is a mistake or an attack. */
+const API_BODY_LIMIT = '1mb';
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  // Before any body parser: the signature covers the raw bytes.
+  app.post(
+    '/webhooks/github',
+    webhookRoute({
+      store: deps.store,
+      webhookSecrets: deps.webhookSecrets,
+      now: deps.now,
+      logger: deps.logger,
+      onStored: deps.onDeliveryStored,
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await deps.store.ping();
+    } catch (error) {
+      sendError(res, 503, 'store_unreachable', `the store does not answer: ${(error as Error).message}`);
+      return;
+    }
+    if (!deps.isWorkerRunning()) {
+      sendError(res, 503, 'worker_stopped', 'the delivery worker is not running');
+      return;
+    }
+    res.json({ status: 'ready', store: 'ok', worker: 'running' });
+  });
+
+  const api = express.Router();
+  api.use(requireApiToken(deps.apiToken));
+  api.use(express.json({ limit: API_BODY_LIMIT }));
+  api.use(deliveryRoutes(deps.store));
+  api.use(unknownRoute);
+  app.use('/api', api);
+
+  app.use(unknownRoute);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,53 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Logger } from '../telemetry/logger.js';
+
+/** An error the HTTP edge turns into `{ "error": { "code", "message" } }` with its status. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function sendError(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}
+
+export const unknownRoute: RequestHandler = (req, res) => {
+  sendError(res, 404, 'not_found', `no route for ${req.method} ${req.originalUrl.split('?')[0]}`);
+};
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** The one place where thrown errors become statuses (STYLE.md, habit 4). */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (res.headersSent) return;
+    if (error instanceof HttpError) {
+      sendError(res, error.status, error.code, error.message);
+      return;
+    }
+    const parserError = error as BodyParserError;
+    if (parserError.type === 'entity.parse.failed') {
+      sendError(res, 400, 'malformed_json', 'the request body is not valid JSON');
+      return;
+    }
+    if (parserError.type === 'entity.too.large') {
+      sendError(res, 413, 'payload_too_large', 'the request body is too large');
+      return;
+    }
+    if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+      sendError(res, parserError.status, 'bad_request', error instanceof Error ? error.message : 'bad request');
+      return;
+    }
+    logger.error({ err: error instanceof Error ? error.message : String(error), method: req.method, path: req.path }, 'request failed');
+    sendError(res, 500, 'internal', 'the reconciler failed to answer this request; see its logs');
+  };
+}

@@ -1,0 +1,71 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
+import { acceptDelivery, type DeliveryAcceptorDeps } from '../inbox/accept-delivery.js';
+import type { Logger } from '../telemetry/logger.js';
+import { sendError } from './http-error.js';
+
+/** GitHub does not deliver payloads above 25 MB (GITHUB-FACTS.md, Deliveries). */
+export const GITHUB_PAYLOAD_CAP_BYTES = 25 * 1024 * 1024;
+
+/** Reads the raw body, or gives up (null) as soon as it passes the cap, without keeping the rest. */
+function readCappedBody(req: IncomingMessage, capBytes: number): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > capBytes) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > capBytes) {
+        req.off('data', onData);
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
+
+export interface WebhookRouteDeps extends DeliveryAcceptorDeps {
+  logger: Logger;
+  /** Called once a delivery is stored and waiting, so the worker takes it at once. */
+  onStored: () => void;
+}
+
+/** `POST /webhooks/github`: mounted before any body parser, because the signature covers the raw bytes. */
+export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
+  const log = deps.logger.child({ component: 'webhook' });
+  return async (req, res) => {
+    const headerFields = { deliveryId: req.get('x-github-delivery'), event: req.get('x-github-event') };
+    const body = await readCappedBody(req, GITHUB_PAYLOAD_CAP_BYTES);
+    if (body === null) {
+      log.warn({ ...headerFields, result: 'too_large' }, 'webhook refused: body over the 25 MB cap');
+      // Close the connection rather than read the rest of an oversized upload.
+      res.set('Connection', 'close');
+      sendError(res, 413, 'payload_too_large', `webhook bodies are capped at ${GITHUB_PAYLOAD_CAP_BYTES} bytes`);
+      return;
+    }
+    const outcome = await acceptDelivery(deps, req.headers, body);
+    switch (outcome.kind) {
+      case 'rejected':
+        // Never log the body of an unverified request: it is attacker-controlled.
+        log.warn({ ...headerFields, bytes: body.length, result: outcome.code }, 'webhook refused: bad signature');
+        sendError(res, 401, outcome.code, outcome.message);
+        return;
+      case 'malformed':
+        log.warn({ ...headerFields, bytes: body.length, result: outcome.code }, `webhook refused: ${outcome.message}`);
+        sendError(res, 400, outcome.code, outcome.message);
+        return;
+      case 'stored': {
+        const { delivery, status } = outcome;
+        log.info({ deliveryId: delivery.id, event: delivery.event, action: delivery.action, result: status }, 'webhook acknowledged');
+        if (status !== 'duplicate') deps.onStored();
+        res.status(status === 'duplicate' ? 200 : 202).json({ status, deliveryId: delivery.id, state: delivery.state });
+      }
+    }
+  };
+}

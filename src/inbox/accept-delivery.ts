@@ -1,0 +1,68 @@
+import { KEPT_DELIVERY_HEADERS, readDeliveryPayload, type Delivery } from '../domain/delivery.js';
+import type { DeliveryStore, RecordDeliveryResult } from '../store/store.js';
+import { verifySignature } from './verify-signature.js';
+
+export type IncomingHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+export type AcceptOutcome =
+  | { kind: 'rejected'; code: 'bad_signature'; message: string }
+  | { kind: 'malformed'; code: 'missing_header' | 'malformed_body'; message: string }
+  | { kind: 'stored'; status: RecordDeliveryResult['status']; delivery: Delivery };
+
+export interface DeliveryAcceptorDeps {
+  store: Pick<DeliveryStore, 'recordDelivery'>;
+  webhookSecrets: readonly string[];
+  now: () => Date;
+}
+
+function header(headers: IncomingHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+// GitHub sends a GUID; anything longer or stranger than an id is refused before it reaches the store.
+const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const EVENT_NAME = /^[a-z_]{1,64}$/;
+
+/**
+ * The inbox's front door: verify, read the few indexed facts, commit. Nothing slow happens
+ * here because GitHub marks a delivery failed after 10 s (GITHUB-FACTS.md, Deliveries).
+ * The signature is checked first so that a forger learns nothing about what else is expected.
+ */
+export async function acceptDelivery(deps: DeliveryAcceptorDeps, headers: IncomingHeaders, body: Buffer): Promise<AcceptOutcome> {
+  const rawBody = body.toString('utf8');
+  if (!(await verifySignature(deps.webhookSecrets, rawBody, header(headers, 'x-hub-signature-256')))) {
+    return { kind: 'rejected', code: 'bad_signature', message: 'X-Hub-Signature-256 is missing or does not match the body' };
+  }
+  const event = header(headers, 'x-github-event');
+  const deliveryId = header(headers, 'x-github-delivery');
+  if (event === undefined || !EVENT_NAME.test(event)) {
+    return { kind: 'malformed', code: 'missing_header', message: 'X-GitHub-Event is missing or not an event name' };
+  }
+  if (deliveryId === undefined || !DELIVERY_ID.test(deliveryId)) {
+    return { kind: 'malformed', code: 'missing_header', message: 'X-GitHub-Delivery is missing or not a delivery id' };
+  }
+  const reading = readDeliveryPayload(rawBody);
+  if (!reading.ok) return { kind: 'malformed', code: 'malformed_body', message: reading.problem };
+
+  const kept: Record<string, string> = {};
+  for (const name of KEPT_DELIVERY_HEADERS) {
+    const value = header(headers, name);
+    if (value !== undefined) kept[name] = value;
+  }
+  const now = deps.now().toISOString();
+  const result = await deps.store.recordDelivery(
+    {
+      id: deliveryId,
+      event,
+      action: reading.action,
+      installationId: reading.installationId,
+      repoId: reading.repoId,
+      receivedAt: now,
+      payload: rawBody,
+      headers: kept,
+    },
+    now,
+  );
+  return { kind: 'stored', status: result.status, delivery: result.delivery };
+}

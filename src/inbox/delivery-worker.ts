@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditDraft } from '../domain/audit.js';
+import type { Delivery } from '../domain/delivery.js';
+import { decideRetry, type RetryPolicy } from '../domain/retry-policy.js';
+import type { DeliveryStore } from '../store/store.js';
+import type { Logger } from '../telemetry/logger.js';
+
+export interface ApplyOutcome {
+  state: 'applied' | 'ignored';
+  /** Why, in words an operator can act on (always set for ignored). */
+  reason: string | null;
+  audit: AuditDraft[];
+}
+
+/** Applies one stored delivery. Throwing means "failed, may be retried". */
+export type ApplyDelivery = (delivery: Delivery, payload: string) => Promise<ApplyOutcome>;
+
+export interface DeliveryWorkerDeps {
+  store: DeliveryStore;
+  apply: ApplyDelivery;
+  logger: Logger;
+  now: () => Date;
+  retryPolicy: RetryPolicy;
+  /** How long a claim holds before another worker may take the delivery over. */
+  leaseMs: number;
+  /** Longest idle sleep: bounds how late an expired lease or a missed wake-up is noticed. */
+  idlePollMs: number;
+}
+
+export interface DeliveryWorker {
+  /** A delivery was stored: look now instead of at the next poll. */
+  notify(): void;
+  isRunning(): boolean;
+  /** Stops taking deliveries and resolves once the one in hand is finished. */
+  stop(): Promise<void>;
+}
+
+function outcomeAudit(delivery: Delivery, decision: string, reason: string | null, at: string): AuditDraft {
+  return {
+    kind: 'delivery.outcome',
+    actor: 'worker',
+    source: { type: 'delivery', id: delivery.id },
+    subject: {
+      ...(delivery.installationId !== null ? { installationId: delivery.installationId } : {}),
+      ...(delivery.repoId !== null ? { repoId: delivery.repoId } : {}),
+    },
+    decision,
+    reason,
+    before: null,
+    after: { event: delivery.event, action: delivery.action, attempts: delivery.attempts },
+    traceId: null,
+    deliveryId: delivery.id,
+    occurredAt: at,
+  };
+}
+
+/**
+ * Takes stored deliveries one at a time in arrival order and records each outcome. It resumes
+ * whatever was stored but not finished, because the store, not memory, holds the queue.
+ */
+export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
+  const workerId = randomUUID();
+  const log = deps.logger.child({ component: 'delivery-worker' });
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  let pendingNotify = false;
+
+  const sleep = async (ms: number): Promise<void> => {
+    if (pendingNotify) {
+      pendingNotify = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = null;
+    pendingNotify = false;
+  };
+
+  const idleMs = async (): Promise<number> => {
+    const nextRetry = await deps.store.nextRetryAt();
+    if (nextRetry === null) return deps.idlePollMs;
+    return Math.max(0, Math.min(deps.idlePollMs, Date.parse(nextRetry) - deps.now().getTime()));
+  };
+
+  const processDelivery = async (delivery: Delivery): Promise<void> => {
+    const dlog = log.child({ deliveryId: delivery.id, event: delivery.event, action: delivery.action });
+    const payload = await deps.store.getDeliveryPayload(delivery.id);
+    try {
+      if (payload === null) throw new Error('the stored payload is missing');
+      const outcome = await deps.apply(delivery, payload);
+      const at = deps.now().toISOString();
+      const kept = await deps.store.finishDelivery(delivery.id, workerId, {
+        state: outcome.state,
+        reason: outcome.reason,
+        processedAt: at,
+        audit: [...outcome.audit, outcomeAudit(delivery, outcome.state, outcome.reason, at)],
+      });
+      if (kept) dlog.info({ outcome: outcome.state, reason: outcome.reason, attempts: delivery.attempts }, 'delivery processed');
+      else dlog.warn('the claim on this delivery expired while it was processed; another worker owns it now');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const now = deps.now();
+      const retry = decideRetry(delivery.attempts, now, deps.retryPolicy);
+      const nextAttemptAt = retry.kind === 'retry' ? retry.at.toISOString() : null;
+      await deps.store.failDelivery(delivery.id, workerId, {
+        error: message,
+        processedAt: now.toISOString(),
+        nextAttemptAt,
+        audit: [outcomeAudit(delivery, 'failed', retry.kind === 'retry' ? `retry at ${nextAttemptAt}` : 'attempts used up', now.toISOString())],
+      });
+      dlog.error({ err: message, attempts: delivery.attempts, nextAttemptAt }, 'delivery failed');
+    }
+  };
+
+  const loop = async (): Promise<void> => {
+    while (!stopping) {
+      try {
+        const now = deps.now();
+        const delivery = await deps.store.claimNextDelivery({
+          workerId,
+          now: now.toISOString(),
+          leaseUntil: new Date(now.getTime() + deps.leaseMs).toISOString(),
+        });
+        if (delivery === null) await sleep(await idleMs());
+        else await processDelivery(delivery);
+      } catch (error) {
+        // The store itself failed (e.g. disk full): keep the worker alive, the lease brings the delivery back.
+        log.error({ err: error instanceof Error ? error.message : String(error) }, 'worker step failed; retrying');
+        await sleep(deps.idlePollMs);
+      }
+    }
+  };
+
+  const done = loop();
+  return {
+    notify() {
+      if (wake) wake();
+      else pendingNotify = true;
+    },
+    isRunning: () => !stopping,
+    async stop() {
+      stopping = true;
+      wake?.();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { Config } from './config.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-policy.js';
+import { createApp } from './http/create-app.js';
+import { startDeliveryWorker, type ApplyDelivery } from './inbox/delivery-worker.js';
+import { createDeliveryApplier } from './reconcile/apply-delivery.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+import type { Logger } from './telemetry/logger.js';
+
+export interface RunningService {
+  url: string;
+  store: Store;
+  /** Stop accepting, finish the delivery in hand, close the store. */
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  store?: Store;
+  apply?: ApplyDelivery;
+  now?: () => Date;
+  retryPolicy?: RetryPolicy;
+  idlePollMs?: number;
+  leaseMs?: number;
+}
+
+function openStore(config: Config): Store {
+  if (config.store.kind === 'mongodb') {
+    throw new Error('MONGODB_URI is set, but this build has only the embedded store: unset MONGODB_URI to use it');
+  }
+  return openSqliteStore({ path: config.store.path });
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+export async function startService(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Promise<RunningService> {
+  const store = overrides.store ?? openStore(config);
+  const now = overrides.now ?? (() => new Date());
+  const worker = startDeliveryWorker({
+    store,
+    apply: overrides.apply ?? createDeliveryApplier(),
+    logger,
+    now,
+    retryPolicy: overrides.retryPolicy ?? DEFAULT_RETRY_POLICY,
+    leaseMs: overrides.leaseMs ?? 60_000,
+    idlePollMs: overrides.idlePollMs ?? 1_000,
+  });
+  const app = createApp({
+    store,
+    logger,
+    apiToken: config.apiToken,
+    webhookSecrets: config.webhookSecrets,
+    now,
+    isWorkerRunning: worker.isRunning,
+    onDeliveryStored: worker.notify,
+  });
+  const server = createServer(app);
+  let address: AddressInfo;
+  try {
+    address = await listen(server, config.port, config.host);
+  } catch (error) {
+    await worker.stop();
+    await store.close();
+    throw error;
+  }
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${address.port}`,
+    store,
+    close() {
+      closing ??= (async () => {
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await worker.stop();
+        await serverClosed;
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// Schema versions of the embedded store, applied in order at start (PRAGMA user_version holds
+// the last one applied). Append a new entry to change the schema; never edit a shipped one.
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE deliveries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    event TEXT NOT NULL,
+    action TEXT,
+    installation_id INTEGER,
+    repo_id INTEGER,
+    received_at TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    reason TEXT,
+    processed_at TEXT,
+    next_attempt_at TEXT,
+    lease_owner TEXT,
+    lease_until TEXT
+  );
+  CREATE INDEX deliveries_by_state ON deliveries (state, seq);
+  CREATE INDEX deliveries_retry_due ON deliveries (state, next_attempt_at);
+  CREATE INDEX deliveries_lease_due ON deliveries (state, lease_until);
+
+  CREATE TABLE installations (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER,
+    account_login TEXT,
+    account_type TEXT,
+    target_type TEXT,
+    permissions TEXT,
+    repository_selection TEXT,
+    events TEXT NOT NULL,
+    suspended_at TEXT,
+    suspended_by TEXT,
+    deleted_at TEXT,
+    updated_at TEXT NOT NULL
+  );
+
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    github_user_id INTEGER NOT NULL,
+    github_login TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+
+  CREATE TABLE user_installations (
+    user_id TEXT NOT NULL,
+    installation_id INTEGER NOT NULL,
+    linked_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, installation_id)
+  );
+  CREATE INDEX user_installations_by_installation ON user_installations (installation_id, user_id);
+
+  -- A base row stores root_directory as '' so that the key stays unique (NULLs never collide).
+  CREATE TABLE repo_rows (
+    user_id TEXT NOT NULL,
+    repo_id INTEGER NOT NULL,
+    root_directory TEXT NOT NULL,
+    full_name TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    default_branch TEXT,
+    visibility TEXT,
+    archived INTEGER NOT NULL,
+    installation_id INTEGER,
+    discovered_by TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, repo_id, root_directory)
+  );
+  CREATE INDEX repo_rows_by_repo ON repo_rows (repo_id);
+  CREATE INDEX repo_rows_by_installation ON repo_rows (installation_id);
+
+  CREATE TABLE automations (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    installation_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX automations_by_user ON automations (user_id, id);
+
+  CREATE TABLE triggers (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    automation_id TEXT,
+    installation_id INTEGER NOT NULL,
+    repo_id INTEGER NOT NULL,
+    repo_full_name TEXT,
+    root_directory TEXT,
+    events TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX triggers_by_user ON triggers (user_id, id);
+  CREATE INDEX triggers_by_repo ON triggers (repo_id, id);
+
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    schema_version INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    source_type TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    user_id TEXT,
+    repo_id INTEGER,
+    decision TEXT NOT NULL,
+    reason TEXT,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL,
+    trace_id TEXT,
+    delivery_id TEXT,
+    occurred_at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    prev_hash TEXT,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_by_delivery ON audit (delivery_id, seq);
+  CREATE INDEX audit_by_trace ON audit (trace_id, seq);
+  CREATE INDEX audit_by_user ON audit (user_id, seq);
+  CREATE INDEX audit_by_repo ON audit (repo_id, seq);
+  CREATE INDEX audit_by_kind ON audit (kind, seq);
+  CREATE INDEX audit_by_occurred ON audit (occurred_at);
+  `,
+];

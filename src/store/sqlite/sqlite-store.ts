@@ -1,0 +1,528 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { sealAuditRecord, type AuditDraft, type AuditRecord } from '../../domain/audit.js';
+import { decideRedelivery, type Delivery, type DeliveryState, type IncomingDelivery } from '../../domain/delivery.js';
+import type {
+  AccountType,
+  Automation,
+  DiscoveredBy,
+  Installation,
+  RepoRow,
+  RepoRowKey,
+  Trigger,
+  User,
+  Visibility,
+} from '../../domain/entities.js';
+import type {
+  AuditQuery,
+  DeliveryClaim,
+  DeliveryFailure,
+  DeliveryFinish,
+  DeliveryQuery,
+  InboxBacklog,
+  RecordDeliveryResult,
+  RepoRowPage,
+  Store,
+} from '../store.js';
+import { MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, unknown>;
+
+const str = (v: unknown): string => v as string;
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const jsonOrNull = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(v as string) as T));
+// Base rows keep '' in the key column; the domain says null.
+const rootToColumn = (root: string | null): string => root ?? '';
+const rootFromColumn = (v: unknown): string | null => (v === '' ? null : (v as string));
+
+function toDelivery(row: Row): Delivery {
+  return {
+    seq: Number(row.seq),
+    id: str(row.id),
+    event: str(row.event),
+    action: strOrNull(row.action),
+    installationId: numOrNull(row.installation_id),
+    repoId: numOrNull(row.repo_id),
+    receivedAt: str(row.received_at),
+    headers: JSON.parse(str(row.headers)) as Record<string, string>,
+    state: str(row.state) as DeliveryState,
+    attempts: Number(row.attempts),
+    error: strOrNull(row.error),
+    reason: strOrNull(row.reason),
+    processedAt: strOrNull(row.processed_at),
+    nextAttemptAt: strOrNull(row.next_attempt_at),
+  };
+}
+
+function toInstallation(row: Row): Installation {
+  return {
+    id: Number(row.id),
+    accountId: numOrNull(row.account_id),
+    accountLogin: strOrNull(row.account_login),
+    accountType: strOrNull(row.account_type) as AccountType | null,
+    targetType: strOrNull(row.target_type),
+    permissions: jsonOrNull<Record<string, string>>(row.permissions),
+    repositorySelection: strOrNull(row.repository_selection) as Installation['repositorySelection'],
+    events: JSON.parse(str(row.events)) as string[],
+    suspendedAt: strOrNull(row.suspended_at),
+    suspendedBy: strOrNull(row.suspended_by),
+    deletedAt: strOrNull(row.deleted_at),
+    updatedAt: str(row.updated_at),
+  };
+}
+
+function toUser(row: Row): User {
+  return {
+    id: str(row.id),
+    githubUserId: Number(row.github_user_id),
+    githubLogin: str(row.github_login),
+    createdAt: str(row.created_at),
+    updatedAt: str(row.updated_at),
+  };
+}
+
+function toRepoRow(row: Row): RepoRow {
+  return {
+    userId: str(row.user_id),
+    repoId: Number(row.repo_id),
+    rootDirectory: rootFromColumn(row.root_directory),
+    fullName: str(row.full_name),
+    owner: str(row.owner),
+    name: str(row.name),
+    defaultBranch: strOrNull(row.default_branch),
+    visibility: strOrNull(row.visibility) as Visibility | null,
+    archived: row.archived === 1,
+    installationId: numOrNull(row.installation_id),
+    discoveredBy: str(row.discovered_by) as DiscoveredBy,
+    lastSeenAt: str(row.last_seen_at),
+  };
+}
+
+function toAutomation(row: Row): Automation {
+  return {
+    id: str(row.id),
+    userId: str(row.user_id),
+    installationId: Number(row.installation_id),
+    name: str(row.name),
+    enabled: row.enabled === 1,
+    updatedAt: str(row.updated_at),
+  };
+}
+
+function toTrigger(row: Row): Trigger {
+  return {
+    id: str(row.id),
+    userId: str(row.user_id),
+    automationId: strOrNull(row.automation_id),
+    installationId: Number(row.installation_id),
+    repoId: Number(row.repo_id),
+    repoFullName: strOrNull(row.repo_full_name),
+    rootDirectory: strOrNull(row.root_directory),
+    events: JSON.parse(str(row.events)) as string[],
+    enabled: row.enabled === 1,
+    updatedAt: str(row.updated_at),
+  };
+}
+
+function toAuditRecord(row: Row): AuditRecord {
+  return {
+    id: str(row.id),
+    seq: Number(row.seq),
+    schemaVersion: Number(row.schema_version),
+    kind: str(row.kind),
+    actor: str(row.actor) as AuditRecord['actor'],
+    source: { type: str(row.source_type) as AuditRecord['source']['type'], id: str(row.source_id) },
+    subject: JSON.parse(str(row.subject)) as AuditRecord['subject'],
+    decision: str(row.decision),
+    reason: strOrNull(row.reason),
+    before: JSON.parse(str(row.before)) as AuditRecord['before'],
+    after: JSON.parse(str(row.after)) as AuditRecord['after'],
+    traceId: strOrNull(row.trace_id),
+    deliveryId: strOrNull(row.delivery_id),
+    occurredAt: str(row.occurred_at),
+    recordedAt: str(row.recorded_at),
+    prevHash: strOrNull(row.prev_hash),
+    hash: str(row.hash),
+  };
+}
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for tests. */
+  path: string;
+}
+
+function applyMigrations(db: Database.Database): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `the database at ${db.name} has schema version ${current}, newer than this build knows (${MIGRATIONS.length}); run a newer reconciler`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] ?? '');
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+/**
+ * The embedded default store. One service process owns a database file at a time: SQLite
+ * serves one writer, so several replicas need the MongoDB store.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  // FULL: a delivery acknowledged with 202 survives a power cut, not only a crash.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  applyMigrations(db);
+
+  const q = {
+    deliveryById: db.prepare('SELECT * FROM deliveries WHERE id = ?'),
+    deliveryPayload: db.prepare('SELECT payload FROM deliveries WHERE id = ?'),
+    insertDelivery: db.prepare(`
+      INSERT INTO deliveries (id, event, action, installation_id, repo_id, received_at, payload, headers, state, attempts)
+      VALUES (@id, @event, @action, @installationId, @repoId, @receivedAt, @payload, @headers, 'received', 0)`),
+    requeueDelivery: db.prepare(`UPDATE deliveries SET state = 'received', next_attempt_at = NULL WHERE id = ?`),
+    makeRetryDue: db.prepare(`UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'failed'`),
+    oldestReceived: db.prepare(`SELECT seq FROM deliveries WHERE state = 'received' ORDER BY seq LIMIT 1`),
+    oldestRetryDue: db.prepare(
+      `SELECT min(seq) AS seq FROM deliveries WHERE state = 'failed' AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?`,
+    ),
+    oldestLeaseExpired: db.prepare(`SELECT min(seq) AS seq FROM deliveries WHERE state = 'processing' AND lease_until <= ?`),
+    claim: db.prepare(`
+      UPDATE deliveries SET state = 'processing', attempts = attempts + 1, lease_owner = @workerId, lease_until = @leaseUntil
+      WHERE seq = @seq RETURNING *`),
+    nextRetryAt: db.prepare(
+      `SELECT min(next_attempt_at) AS at FROM deliveries WHERE state = 'failed' AND next_attempt_at IS NOT NULL`,
+    ),
+    finish: db.prepare(`
+      UPDATE deliveries SET state = @state, reason = @reason, processed_at = @processedAt, next_attempt_at = NULL,
+        lease_owner = NULL, lease_until = NULL
+      WHERE id = @id AND state = 'processing' AND lease_owner = @workerId`),
+    fail: db.prepare(`
+      UPDATE deliveries SET state = 'failed', error = @error, processed_at = @processedAt, next_attempt_at = @nextAttemptAt,
+        lease_owner = NULL, lease_until = NULL
+      WHERE id = @id AND state = 'processing' AND lease_owner = @workerId`),
+    // Pending: waiting for the worker, in its hands, or waiting for a retry. Given-up failures are not.
+    pendingSummary: db.prepare(`
+      SELECT count(*) AS n, min(received_at) AS oldest FROM deliveries
+      WHERE state IN ('received', 'processing') OR (state = 'failed' AND next_attempt_at IS NOT NULL)`),
+
+    upsertInstallation: db.prepare(`
+      INSERT INTO installations (id, account_id, account_login, account_type, target_type, permissions, repository_selection,
+        events, suspended_at, suspended_by, deleted_at, updated_at)
+      VALUES (@id, @accountId, @accountLogin, @accountType, @targetType, @permissions, @repositorySelection,
+        @events, @suspendedAt, @suspendedBy, @deletedAt, @updatedAt)
+      ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, account_login = excluded.account_login,
+        account_type = excluded.account_type, target_type = excluded.target_type, permissions = excluded.permissions,
+        repository_selection = excluded.repository_selection, events = excluded.events, suspended_at = excluded.suspended_at,
+        suspended_by = excluded.suspended_by, deleted_at = excluded.deleted_at, updated_at = excluded.updated_at`),
+    installationById: db.prepare('SELECT * FROM installations WHERE id = ?'),
+
+    upsertUser: db.prepare(`
+      INSERT INTO users (id, github_user_id, github_login, created_at, updated_at)
+      VALUES (@id, @githubUserId, @githubLogin, @createdAt, @updatedAt)
+      ON CONFLICT (id) DO UPDATE SET github_user_id = excluded.github_user_id, github_login = excluded.github_login,
+        updated_at = excluded.updated_at`),
+    userById: db.prepare('SELECT * FROM users WHERE id = ?'),
+    link: db.prepare(
+      'INSERT INTO user_installations (user_id, installation_id, linked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    unlink: db.prepare('DELETE FROM user_installations WHERE user_id = ? AND installation_id = ?'),
+    linkedInstallations: db.prepare(
+      'SELECT installation_id FROM user_installations WHERE user_id = ? ORDER BY installation_id',
+    ),
+    linkedUsers: db.prepare('SELECT user_id FROM user_installations WHERE installation_id = ? ORDER BY user_id'),
+
+    upsertRepoRow: db.prepare(`
+      INSERT INTO repo_rows (user_id, repo_id, root_directory, full_name, owner, name, default_branch, visibility, archived,
+        installation_id, discovered_by, last_seen_at)
+      VALUES (@userId, @repoId, @rootDirectory, @fullName, @owner, @name, @defaultBranch, @visibility, @archived,
+        @installationId, @discoveredBy, @lastSeenAt)
+      ON CONFLICT (user_id, repo_id, root_directory) DO UPDATE SET full_name = excluded.full_name, owner = excluded.owner,
+        name = excluded.name, default_branch = excluded.default_branch, visibility = excluded.visibility,
+        archived = excluded.archived, installation_id = excluded.installation_id, discovered_by = excluded.discovered_by,
+        last_seen_at = excluded.last_seen_at`),
+    repoRow: db.prepare('SELECT * FROM repo_rows WHERE user_id = ? AND repo_id = ? AND root_directory = ?'),
+    repoRowsFirstPage: db.prepare(
+      'SELECT * FROM repo_rows WHERE user_id = ? ORDER BY repo_id, root_directory LIMIT ?',
+    ),
+    repoRowsAfter: db.prepare(`
+      SELECT * FROM repo_rows WHERE user_id = @userId AND (repo_id, root_directory) > (@repoId, @rootDirectory)
+      ORDER BY repo_id, root_directory LIMIT @limit`),
+    repoRowsByRepo: db.prepare('SELECT * FROM repo_rows WHERE repo_id = ? ORDER BY user_id, root_directory'),
+    deleteRepoRow: db.prepare('DELETE FROM repo_rows WHERE user_id = ? AND repo_id = ? AND root_directory = ?'),
+    deleteRepoRowsByRepo: db.prepare('DELETE FROM repo_rows WHERE repo_id = ?'),
+
+    putAutomation: db.prepare(`
+      INSERT INTO automations (id, user_id, installation_id, name, enabled, updated_at)
+      VALUES (@id, @userId, @installationId, @name, @enabled, @updatedAt)
+      ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, installation_id = excluded.installation_id,
+        name = excluded.name, enabled = excluded.enabled, updated_at = excluded.updated_at`),
+    automationById: db.prepare('SELECT * FROM automations WHERE id = ?'),
+    deleteAutomation: db.prepare('DELETE FROM automations WHERE id = ?'),
+    automationsByUser: db.prepare('SELECT * FROM automations WHERE user_id = ? ORDER BY id'),
+    putTrigger: db.prepare(`
+      INSERT INTO triggers (id, user_id, automation_id, installation_id, repo_id, repo_full_name, root_directory, events,
+        enabled, updated_at)
+      VALUES (@id, @userId, @automationId, @installationId, @repoId, @repoFullName, @rootDirectory, @events, @enabled,
+        @updatedAt)
+      ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, automation_id = excluded.automation_id,
+        installation_id = excluded.installation_id, repo_id = excluded.repo_id, repo_full_name = excluded.repo_full_name,
+        root_directory = excluded.root_directory, events = excluded.events, enabled = excluded.enabled,
+        updated_at = excluded.updated_at`),
+    triggerById: db.prepare('SELECT * FROM triggers WHERE id = ?'),
+    deleteTrigger: db.prepare('DELETE FROM triggers WHERE id = ?'),
+    triggersByUser: db.prepare('SELECT * FROM triggers WHERE user_id = ? ORDER BY id'),
+    triggersByRepo: db.prepare('SELECT * FROM triggers WHERE repo_id = ? ORDER BY id'),
+
+    lastAudit: db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1'),
+    insertAudit: db.prepare(`
+      INSERT INTO audit (seq, id, schema_version, kind, actor, source_type, source_id, subject, user_id, repo_id, decision,
+        reason, before, after, trace_id, delivery_id, occurred_at, recorded_at, prev_hash, hash)
+      VALUES (@seq, @id, @schemaVersion, @kind, @actor, @sourceType, @sourceId, @subject, @userId, @repoId, @decision,
+        @reason, @before, @after, @traceId, @deliveryId, @occurredAt, @recordedAt, @prevHash, @hash)`),
+  };
+
+  const appendAuditNow = (drafts: AuditDraft[]): AuditRecord[] => {
+    const last = q.lastAudit.get() as { seq: number; hash: string } | undefined;
+    let seq = last?.seq ?? 0;
+    let prevHash = last?.hash ?? null;
+    const recordedAt = new Date().toISOString();
+    return drafts.map((draft) => {
+      seq += 1;
+      const record = sealAuditRecord(draft, { id: randomUUID(), seq, recordedAt, prevHash });
+      q.insertAudit.run({
+        ...record,
+        sourceType: record.source.type,
+        sourceId: record.source.id,
+        subject: JSON.stringify(record.subject),
+        userId: record.subject.userId ?? null,
+        repoId: record.subject.repoId ?? null,
+        before: JSON.stringify(record.before),
+        after: JSON.stringify(record.after),
+      });
+      prevHash = record.hash;
+      return record;
+    });
+  };
+
+  const getDeliveryNow = (id: string): Delivery | null => {
+    const row = q.deliveryById.get(id) as Row | undefined;
+    return row ? toDelivery(row) : null;
+  };
+
+  const recordDeliveryNow = db.transaction((incoming: IncomingDelivery, now: string): RecordDeliveryResult => {
+    const existing = getDeliveryNow(incoming.id);
+    if (existing === null) {
+      q.insertDelivery.run({ ...incoming, headers: JSON.stringify(incoming.headers) });
+      return { status: 'accepted', delivery: getDeliveryNow(incoming.id) as Delivery };
+    }
+    const decision = decideRedelivery(existing);
+    if (decision.status === 'requeued') q.requeueDelivery.run(incoming.id);
+    if (decision.status === 'pending' && decision.makeDueNow) q.makeRetryDue.run(now, incoming.id);
+    return { status: decision.status, delivery: getDeliveryNow(incoming.id) as Delivery };
+  });
+
+  const claimNow = db.transaction((claim: DeliveryClaim): Delivery | null => {
+    const candidates = [
+      (q.oldestReceived.get() as { seq: number } | undefined)?.seq,
+      (q.oldestRetryDue.get(claim.now) as { seq: number | null }).seq,
+      (q.oldestLeaseExpired.get(claim.now) as { seq: number | null }).seq,
+    ].filter((seq): seq is number => typeof seq === 'number');
+    if (candidates.length === 0) return null;
+    const row = q.claim.get({ seq: Math.min(...candidates), workerId: claim.workerId, leaseUntil: claim.leaseUntil });
+    return row ? toDelivery(row as Row) : null;
+  });
+
+  const endDeliveryNow = db.transaction(
+    (statement: Database.Statement, params: Record<string, unknown>, audit: AuditDraft[]): boolean => {
+      if (statement.run(params).changes === 0) return false;
+      appendAuditNow(audit);
+      return true;
+    },
+  );
+
+  const installationRow = (i: Installation) => ({
+    ...i,
+    permissions: i.permissions === null ? null : JSON.stringify(i.permissions),
+    events: JSON.stringify(i.events),
+  });
+
+  return {
+    async recordDelivery(incoming, now) {
+      return recordDeliveryNow(incoming, now);
+    },
+    async claimNextDelivery(claim) {
+      return claimNow(claim);
+    },
+    async nextRetryAt() {
+      return strOrNull((q.nextRetryAt.get() as { at: string | null }).at);
+    },
+    async finishDelivery(id, workerId, finish: DeliveryFinish) {
+      const { audit, ...fields } = finish;
+      return endDeliveryNow(q.finish, { id, workerId, ...fields }, audit);
+    },
+    async failDelivery(id, workerId, failure: DeliveryFailure) {
+      const { audit, ...fields } = failure;
+      return endDeliveryNow(q.fail, { id, workerId, ...fields }, audit);
+    },
+    async getDelivery(id) {
+      return getDeliveryNow(id);
+    },
+    async getDeliveryPayload(id) {
+      const row = q.deliveryPayload.get(id) as { payload: string } | undefined;
+      return row?.payload ?? null;
+    },
+    async listDeliveries(query: DeliveryQuery) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (query.state !== undefined) {
+        where.push('state = ?');
+        params.push(query.state);
+      }
+      if (query.beforeSeq !== undefined) {
+        where.push('seq < ?');
+        params.push(query.beforeSeq);
+      }
+      const sql = `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+      return (db.prepare(sql).all(...params, query.limit) as Row[]).map(toDelivery);
+    },
+    async inboxBacklog(): Promise<InboxBacklog> {
+      const summary = q.pendingSummary.get() as { n: number; oldest: string | null };
+      return { pending: Number(summary.n), oldestReceivedAt: strOrNull(summary.oldest) };
+    },
+
+    async upsertInstallation(installation) {
+      q.upsertInstallation.run(installationRow(installation));
+    },
+    async getInstallation(id) {
+      const row = q.installationById.get(id) as Row | undefined;
+      return row ? toInstallation(row) : null;
+    },
+    async listInstallations(ids) {
+      if (ids.length === 0) return [];
+      const rows = db
+        .prepare(`SELECT * FROM installations WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY id`)
+        .all(...ids) as Row[];
+      return rows.map(toInstallation);
+    },
+
+    async upsertUser(user) {
+      q.upsertUser.run(user);
+    },
+    async getUser(id) {
+      const row = q.userById.get(id) as Row | undefined;
+      return row ? toUser(row) : null;
+    },
+    async linkInstallation(userId, installationId, linkedAt) {
+      return q.link.run(userId, installationId, linkedAt).changes > 0;
+    },
+    async unlinkInstallation(userId, installationId) {
+      return q.unlink.run(userId, installationId).changes > 0;
+    },
+    async listLinkedInstallationIds(userId) {
+      return (q.linkedInstallations.all(userId) as Row[]).map((r) => Number(r.installation_id));
+    },
+    async listUsersLinkedTo(installationId) {
+      return (q.linkedUsers.all(installationId) as Row[]).map((r) => str(r.user_id));
+    },
+
+    async upsertRepoRow(row) {
+      q.upsertRepoRow.run({ ...row, rootDirectory: rootToColumn(row.rootDirectory), archived: row.archived ? 1 : 0 });
+    },
+    async getRepoRow(key: RepoRowKey) {
+      const row = q.repoRow.get(key.userId, key.repoId, rootToColumn(key.rootDirectory)) as Row | undefined;
+      return row ? toRepoRow(row) : null;
+    },
+    async listRepoRows(userId, page: RepoRowPage) {
+      const rows = page.after
+        ? q.repoRowsAfter.all({
+            userId,
+            repoId: page.after.repoId,
+            rootDirectory: rootToColumn(page.after.rootDirectory),
+            limit: page.limit,
+          })
+        : q.repoRowsFirstPage.all(userId, page.limit);
+      return (rows as Row[]).map(toRepoRow);
+    },
+    async listRepoRowsByRepoId(repoId) {
+      return (q.repoRowsByRepo.all(repoId) as Row[]).map(toRepoRow);
+    },
+    async deleteRepoRow(key) {
+      return q.deleteRepoRow.run(key.userId, key.repoId, rootToColumn(key.rootDirectory)).changes > 0;
+    },
+    async deleteRepoRowsByRepoId(repoId) {
+      return q.deleteRepoRowsByRepo.run(repoId).changes;
+    },
+
+    async putAutomation(automation) {
+      q.putAutomation.run({ ...automation, enabled: automation.enabled ? 1 : 0 });
+    },
+    async getAutomation(id) {
+      const row = q.automationById.get(id) as Row | undefined;
+      return row ? toAutomation(row) : null;
+    },
+    async deleteAutomation(id) {
+      return q.deleteAutomation.run(id).changes > 0;
+    },
+    async listAutomationsByUser(userId) {
+      return (q.automationsByUser.all(userId) as Row[]).map(toAutomation);
+    },
+    async putTrigger(trigger) {
+      q.putTrigger.run({ ...trigger, events: JSON.stringify(trigger.events), enabled: trigger.enabled ? 1 : 0 });
+    },
+    async getTrigger(id) {
+      const row = q.triggerById.get(id) as Row | undefined;
+      return row ? toTrigger(row) : null;
+    },
+    async deleteTrigger(id) {
+      return q.deleteTrigger.run(id).changes > 0;
+    },
+    async listTriggersByUser(userId) {
+      return (q.triggersByUser.all(userId) as Row[]).map(toTrigger);
+    },
+    async listTriggersByRepoId(repoId) {
+      return (q.triggersByRepo.all(repoId) as Row[]).map(toTrigger);
+    },
+
+    async appendAudit(drafts) {
+      return db.transaction(appendAuditNow)(drafts);
+    },
+    async listAudit(query: AuditQuery) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const filters: [string, unknown][] = [
+        ['seq > ?', query.afterSeq],
+        ['delivery_id = ?', query.deliveryId],
+        ['trace_id = ?', query.traceId],
+        ['user_id = ?', query.userId],
+        ['repo_id = ?', query.repoId],
+        ['kind = ?', query.kind],
+        ['occurred_at >= ?', query.since],
+      ];
+      for (const [clause, value] of filters) {
+        if (value !== undefined) {
+          where.push(clause);
+          params.push(value);
+        }
+      }
+      const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
+      return (db.prepare(sql).all(...params, query.limit) as Row[]).map(toAuditRecord);
+    },
+
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { AuditDraft, AuditRecord } from '../domain/audit.js';
+import type { Delivery, DeliveryState, IncomingDelivery } from '../domain/delivery.js';
+import type { Automation, Installation, RepoRow, RepoRowKey, Trigger, User } from '../domain/entities.js';
+
+// The store port: what the reconciler needs from persistence, and nothing about how.
+// Every adapter (sqlite/, later mongo/) passes the one contract suite in test/store-contract.ts.
+
+/** How the inbox answered a delivery id: first sight, or what it already knew. */
+export type RecordDeliveryResult =
+  | { status: 'accepted'; delivery: Delivery }
+  /** Stored and finished (applied or ignored): acknowledged, never applied twice. */
+  | { status: 'duplicate'; delivery: Delivery }
+  /** Stored but not finished: it stays queued (a failed one waiting for a retry becomes due now). */
+  | { status: 'pending'; delivery: Delivery }
+  /** Stored and given up after its last attempt: a redelivery queues it once more. */
+  | { status: 'requeued'; delivery: Delivery };
+
+export interface DeliveryClaim {
+  workerId: string;
+  now: string;
+  leaseUntil: string;
+}
+
+export interface DeliveryFinish {
+  state: 'applied' | 'ignored';
+  reason: string | null;
+  processedAt: string;
+  audit: AuditDraft[];
+}
+
+export interface DeliveryFailure {
+  error: string;
+  processedAt: string;
+  /** null: attempts are used up and the delivery stays failed until redelivered. */
+  nextAttemptAt: string | null;
+  audit: AuditDraft[];
+}
+
+export interface DeliveryQuery {
+  limit: number;
+  /** Deliveries received before this sequence number (newest first paging). */
+  beforeSeq?: number;
+  state?: DeliveryState;
+}
+
+export interface InboxBacklog {
+  pending: number;
+  oldestReceivedAt: string | null;
+}
+
+export interface DeliveryStore {
+  recordDelivery(incoming: IncomingDelivery, now: string): Promise<RecordDeliveryResult>;
+  /**
+   * Takes the oldest delivery that is due: received, failed with its retry time reached, or
+   * processing under a lease that expired (its worker died). Counts the attempt.
+   */
+  claimNextDelivery(claim: DeliveryClaim): Promise<Delivery | null>;
+  /** When the next waiting retry becomes due, so an idle worker knows how long to sleep. */
+  nextRetryAt(): Promise<string | null>;
+  /** Both return false when the claim was lost (another worker holds the delivery now). */
+  finishDelivery(id: string, workerId: string, finish: DeliveryFinish): Promise<boolean>;
+  failDelivery(id: string, workerId: string, failure: DeliveryFailure): Promise<boolean>;
+  getDelivery(id: string): Promise<Delivery | null>;
+  getDeliveryPayload(id: string): Promise<string | null>;
+  listDeliveries(query: DeliveryQuery): Promise<Delivery[]>;
+  inboxBacklog(): Promise<InboxBacklog>;
+}
+
+export interface InstallationStore {
+  upsertInstallation(installation: Installation): Promise<void>;
+  getInstallation(id: number): Promise<Installation | null>;
+  listInstallations(ids: number[]): Promise<Installation[]>;
+}
+
+export interface UserStore {
+  upsertUser(user: User): Promise<void>;
+  getUser(id: string): Promise<User | null>;
+  /** Returns false when the link already existed. */
+  linkInstallation(userId: string, installationId: number, linkedAt: string): Promise<boolean>;
+  /** Returns false when there was no such link. */
+  unlinkInstallation(userId: string, installationId: number): Promise<boolean>;
+  listLinkedInstallationIds(userId: string): Promise<number[]>;
+  listUsersLinkedTo(installationId: number): Promise<string[]>;
+}
+
+export interface RepoRowPage {
+  limit: number;
+  /** Rows after this key in (repoId, rootDirectory) order; a base row sorts before its sub-projects. */
+  after?: Pick<RepoRowKey, 'repoId' | 'rootDirectory'>;
+}
+
+export interface RepoStore {
+  upsertRepoRow(row: RepoRow): Promise<void>;
+  getRepoRow(key: RepoRowKey): Promise<RepoRow | null>;
+  listRepoRows(userId: string, page: RepoRowPage): Promise<RepoRow[]>;
+  listRepoRowsByRepoId(repoId: number): Promise<RepoRow[]>;
+  deleteRepoRow(key: RepoRowKey): Promise<boolean>;
+  /** Removes the base and every sub-project row of a repo, for every user; returns how many. */
+  deleteRepoRowsByRepoId(repoId: number): Promise<number>;
+}
+
+export interface BindingStore {
+  putAutomation(automation: Automation): Promise<void>;
+  getAutomation(id: string): Promise<Automation | null>;
+  deleteAutomation(id: string): Promise<boolean>;
+  listAutomationsByUser(userId: string): Promise<Automation[]>;
+  putTrigger(trigger: Trigger): Promise<void>;
+  getTrigger(id: string): Promise<Trigger | null>;
+  deleteTrigger(id: string): Promise<boolean>;
+  listTriggersByUser(userId: string): Promise<Trigger[]>;
+  listTriggersByRepoId(repoId: number): Promise<Trigger[]>;
+}
+
+export interface AuditQuery {
+  limit: number;
+  /** Records with a sequence number above this one (oldest first). */
+  afterSeq?: number;
+  deliveryId?: string;
+  traceId?: string;
+  userId?: string;
+  repoId?: number;
+  kind?: string;
+  since?: string;
+}
+
+export interface AuditStore {
+  /** Appends in order, chaining each record to the one before it. */
+  appendAudit(drafts: AuditDraft[]): Promise<AuditRecord[]>;
+  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+}
+
+export interface Store extends DeliveryStore, InstallationStore, UserStore, RepoStore, BindingStore, AuditStore {
+  /** Throws when the store cannot answer a trivial query (used by /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,24 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  level: string;
+  /** Where the JSON lines go; stdout when absent. Tests pass a stream to read them. */
+  destination?: DestinationStream;
+}
+
+/** One JSON line per event, with level and ISO time; callers add deliveryId and the like as fields. */
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'reconciler' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.destination ?? pino.destination({ sync: false }),
+  );
+}
+
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -34,6 +34,8 @@ export interface Config {
   githubApp: GitHubAppCredentials | null;
   githubApiUrl: string;
   logLevel: string;
+  /** Maintenance: webhooks are verified and stored, but the worker applies nothing until restart without it. */
+  inboxPaused: boolean;
 }
 
 /** Before development defaults are filled in: secrets may still be missing. */
@@ -89,7 +91,10 @@ function parseGitHubApp(env: Environment, readFile: (path: string) => string): G
     throw new ConfigError('GITHUB_APP_ID', `"${rawId}" is not a positive integer`);
   }
   if (inlineKey !== null && keyPath !== null) {
-    throw new ConfigError('GITHUB_APP_PRIVATE_KEY', 'set either GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_PATH, not both');
+    throw new ConfigError(
+      'GITHUB_APP_PRIVATE_KEY',
+      'set either GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_PATH, not both',
+    );
   }
   let privateKey: string;
   if (keyPath !== null) {
@@ -109,6 +114,14 @@ function parseGitHubApp(env: Environment, readFile: (path: string) => string): G
     throw new ConfigError(variable, 'is not a PEM private key (expected "-----BEGIN RSA PRIVATE KEY-----")');
   }
   return { appId, privateKey };
+}
+
+function parseBoolean(env: Environment, name: string): boolean {
+  const raw = nonEmpty(env, name)?.toLowerCase();
+  if (raw === undefined || raw === null) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `"${raw}" is not a boolean (true/false, 1/0, yes/no, on/off)`);
 }
 
 function parseGitHubApiUrl(env: Environment): string {
@@ -167,5 +180,6 @@ export function parseConfig(env: Environment, readFile: (path: string) => string
     githubApp: parseGitHubApp(env, readFile),
     githubApiUrl: parseGitHubApiUrl(env),
     logLevel,
+    inboxPaused: parseBoolean(env, 'INBOX_PAUSED'),
   };
 }

@@ -33,7 +33,10 @@ function readDevCredentials(path: string): DevCredentials | null {
 /** Fills what the environment left unset with kept (or newly generated) development credentials. */
 export function completeDevelopmentConfig(parsed: ParsedConfig): { config: Config; generated: boolean } {
   if (parsed.apiToken !== null && parsed.webhookSecrets.length > 0) {
-    return { config: { ...parsed, apiToken: parsed.apiToken, webhookSecrets: parsed.webhookSecrets }, generated: false };
+    return {
+      config: { ...parsed, apiToken: parsed.apiToken, webhookSecrets: parsed.webhookSecrets },
+      generated: false,
+    };
   }
   const path = devCredentialsPath(parsed.dataDir);
   let kept = readDevCredentials(path);

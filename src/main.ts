@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   const { config, generated } =
     parsed.mode === 'development'
       ? completeDevelopmentConfig(parsed)
-      : { config: { ...parsed, apiToken: parsed.apiToken ?? '', webhookSecrets: parsed.webhookSecrets }, generated: false };
+      : {
+          config: { ...parsed, apiToken: parsed.apiToken ?? '', webhookSecrets: parsed.webhookSecrets },
+          generated: false,
+        };
   const logger = createLogger({ level: config.logLevel });
   const service = await startService(config, logger);
 

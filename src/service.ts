@@ -42,33 +42,40 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-export async function startService(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  logger: Logger,
+  overrides: ServiceOverrides = {},
+): Promise<RunningService> {
   const store = overrides.store ?? openStore(config);
   const now = overrides.now ?? (() => new Date());
-  const worker = startDeliveryWorker({
-    store,
-    apply: overrides.apply ?? createDeliveryApplier(),
-    logger,
-    now,
-    retryPolicy: overrides.retryPolicy ?? DEFAULT_RETRY_POLICY,
-    leaseMs: overrides.leaseMs ?? 60_000,
-    idlePollMs: overrides.idlePollMs ?? 1_000,
-  });
+  const worker = config.inboxPaused
+    ? null
+    : startDeliveryWorker({
+        store,
+        apply: overrides.apply ?? createDeliveryApplier(),
+        logger,
+        now,
+        retryPolicy: overrides.retryPolicy ?? DEFAULT_RETRY_POLICY,
+        leaseMs: overrides.leaseMs ?? 60_000,
+        idlePollMs: overrides.idlePollMs ?? 1_000,
+      });
+  if (worker === null) logger.warn('INBOX_PAUSED: deliveries are stored but not applied until a restart without it');
   const app = createApp({
     store,
     logger,
     apiToken: config.apiToken,
     webhookSecrets: config.webhookSecrets,
     now,
-    isWorkerRunning: worker.isRunning,
-    onDeliveryStored: worker.notify,
+    workerStatus: () => (worker === null ? 'paused' : worker.isRunning() ? 'running' : 'stopped'),
+    onDeliveryStored: () => worker?.notify(),
   });
   const server = createServer(app);
   let address: AddressInfo;
   try {
     address = await listen(server, config.port, config.host);
   } catch (error) {
-    await worker.stop();
+    await worker?.stop();
     await store.close();
     throw error;
   }
@@ -81,7 +88,7 @@ export async function startService(config: Config, logger: Logger, overrides: Se
       closing ??= (async () => {
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await worker.stop();
+        await worker?.stop();
         await serverClosed;
         await store.close();
       })();

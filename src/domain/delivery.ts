@@ -74,9 +74,7 @@ export const KEPT_DELIVERY_HEADERS = [
 ] as const;
 
 export type RedeliveryDecision =
-  | { status: 'duplicate' }
-  | { status: 'pending'; makeDueNow: boolean }
-  | { status: 'requeued' };
+  { status: 'duplicate' } | { status: 'pending'; makeDueNow: boolean } | { status: 'requeued' };
 
 /**
  * What a delivery id seen again means. GitHub's redelivery reuses the GUID

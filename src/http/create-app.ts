@@ -12,7 +12,7 @@ export interface AppDeps {
   apiToken: string;
   webhookSecrets: readonly string[];
   now: () => Date;
-  isWorkerRunning: () => boolean;
+  workerStatus: () => 'running' | 'paused' | 'stopped';
   onDeliveryStored: () => void;
 }
 
@@ -46,11 +46,13 @@ export function createApp(deps: AppDeps): Express {
       sendError(res, 503, 'store_unreachable', `the store does not answer: ${(error as Error).message}`);
       return;
     }
-    if (!deps.isWorkerRunning()) {
+    const worker = deps.workerStatus();
+    if (worker === 'stopped') {
       sendError(res, 503, 'worker_stopped', 'the delivery worker is not running');
       return;
     }
-    res.json({ status: 'ready', store: 'ok', worker: 'running' });
+    // Paused is ready: webhooks are still stored safely, only applying waits.
+    res.json({ status: 'ready', store: 'ok', worker });
   });
 
   const api = express.Router();

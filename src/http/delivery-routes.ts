@@ -63,7 +63,8 @@ export function deliveryRoutes(store: DeliveryStore): Router {
   });
   router.get('/deliveries/:deliveryId', async (req, res) => {
     const delivery = await store.getDelivery(req.params.deliveryId);
-    if (delivery === null) throw new HttpError(404, 'delivery_not_found', `no delivery with id ${req.params.deliveryId}`);
+    if (delivery === null)
+      throw new HttpError(404, 'delivery_not_found', `no delivery with id ${req.params.deliveryId}`);
     res.json({ delivery: deliveryView(delivery) });
   });
   return router;

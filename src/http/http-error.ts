@@ -47,7 +47,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendError(res, parserError.status, 'bad_request', error instanceof Error ? error.message : 'bad request');
       return;
     }
-    logger.error({ err: error instanceof Error ? error.message : String(error), method: req.method, path: req.path }, 'request failed');
+    logger.error(
+      { err: error instanceof Error ? error.message : String(error), method: req.method, path: req.path },
+      'request failed',
+    );
     sendError(res, 500, 'internal', 'the reconciler failed to answer this request; see its logs');
   };
 }

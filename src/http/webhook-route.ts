@@ -62,7 +62,10 @@ export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
         return;
       case 'stored': {
         const { delivery, status } = outcome;
-        log.info({ deliveryId: delivery.id, event: delivery.event, action: delivery.action, result: status }, 'webhook acknowledged');
+        log.info(
+          { deliveryId: delivery.id, event: delivery.event, action: delivery.action, result: status },
+          'webhook acknowledged',
+        );
         if (status !== 'duplicate') deps.onStored();
         res.status(status === 'duplicate' ? 200 : 202).json({ status, deliveryId: delivery.id, state: delivery.state });
       }

@@ -29,10 +29,18 @@ const EVENT_NAME = /^[a-z_]{1,64}$/;
  * here because GitHub marks a delivery failed after 10 s (GITHUB-FACTS.md, Deliveries).
  * The signature is checked first so that a forger learns nothing about what else is expected.
  */
-export async function acceptDelivery(deps: DeliveryAcceptorDeps, headers: IncomingHeaders, body: Buffer): Promise<AcceptOutcome> {
+export async function acceptDelivery(
+  deps: DeliveryAcceptorDeps,
+  headers: IncomingHeaders,
+  body: Buffer,
+): Promise<AcceptOutcome> {
   const rawBody = body.toString('utf8');
   if (!(await verifySignature(deps.webhookSecrets, rawBody, header(headers, 'x-hub-signature-256')))) {
-    return { kind: 'rejected', code: 'bad_signature', message: 'X-Hub-Signature-256 is missing or does not match the body' };
+    return {
+      kind: 'rejected',
+      code: 'bad_signature',
+      message: 'X-Hub-Signature-256 is missing or does not match the body',
+    };
   }
   const event = header(headers, 'x-github-event');
   const deliveryId = header(headers, 'x-github-delivery');

@@ -100,7 +100,11 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         processedAt: at,
         audit: [...outcome.audit, outcomeAudit(delivery, outcome.state, outcome.reason, at)],
       });
-      if (kept) dlog.info({ outcome: outcome.state, reason: outcome.reason, attempts: delivery.attempts }, 'delivery processed');
+      if (kept)
+        dlog.info(
+          { outcome: outcome.state, reason: outcome.reason, attempts: delivery.attempts },
+          'delivery processed',
+        );
       else dlog.warn('the claim on this delivery expired while it was processed; another worker owns it now');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -111,7 +115,14 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         error: message,
         processedAt: now.toISOString(),
         nextAttemptAt,
-        audit: [outcomeAudit(delivery, 'failed', retry.kind === 'retry' ? `retry at ${nextAttemptAt}` : 'attempts used up', now.toISOString())],
+        audit: [
+          outcomeAudit(
+            delivery,
+            'failed',
+            retry.kind === 'retry' ? `retry at ${nextAttemptAt}` : 'attempts used up',
+            now.toISOString(),
+          ),
+        ],
       });
       dlog.error({ err: message, attempts: delivery.attempts, nextAttemptAt }, 'delivery failed');
     }

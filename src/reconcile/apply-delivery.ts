@@ -7,13 +7,19 @@ type EventHandler = (delivery: Delivery, payload: string) => Promise<ApplyOutcom
  * GitHub sends `ping` when a webhook is created or its settings change: receiving it proves
  * the URL and secret are right, and there is nothing else to reconcile.
  */
-const confirmPing: EventHandler = async () => ({ state: 'applied', reason: 'webhook configuration confirmed', audit: [] });
+const confirmPing: EventHandler = async () => ({
+  state: 'applied',
+  reason: 'webhook configuration confirmed',
+  audit: [],
+});
 
 /**
  * The one entry point from the inbox into reconciliation: one handler per event. An event with
  * no handler is ignored, and the delivery says so.
  */
-export function createDeliveryApplier(handlers: Readonly<Record<string, EventHandler>> = { ping: confirmPing }): ApplyDelivery {
+export function createDeliveryApplier(
+  handlers: Readonly<Record<string, EventHandler>> = { ping: confirmPing },
+): ApplyDelivery {
   return async (delivery, payload) => {
     const handler = handlers[delivery.event];
     if (handler === undefined) {

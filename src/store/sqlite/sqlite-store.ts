@@ -182,6 +182,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   applyMigrations(db);
+  // One process owns the file, so a delivery still marked processing at open was held by a
+  // process that died: its claim is void and the delivery is due now, not when the lease ends.
+  db.prepare(`UPDATE deliveries SET lease_until = '' WHERE state = 'processing'`).run();
 
   const q = {
     deliveryById: db.prepare('SELECT * FROM deliveries WHERE id = ?'),
@@ -195,7 +198,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     oldestRetryDue: db.prepare(
       `SELECT min(seq) AS seq FROM deliveries WHERE state = 'failed' AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?`,
     ),
-    oldestLeaseExpired: db.prepare(`SELECT min(seq) AS seq FROM deliveries WHERE state = 'processing' AND lease_until <= ?`),
+    oldestLeaseExpired: db.prepare(
+      `SELECT min(seq) AS seq FROM deliveries WHERE state = 'processing' AND lease_until <= ?`,
+    ),
     claim: db.prepare(`
       UPDATE deliveries SET state = 'processing', attempts = attempts + 1, lease_owner = @workerId, lease_until = @leaseUntil
       WHERE seq = @seq RETURNING *`),
@@ -251,9 +256,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         archived = excluded.archived, installation_id = excluded.installation_id, discovered_by = excluded.discovered_by,
         last_seen_at = excluded.last_seen_at`),
     repoRow: db.prepare('SELECT * FROM repo_rows WHERE user_id = ? AND repo_id = ? AND root_directory = ?'),
-    repoRowsFirstPage: db.prepare(
-      'SELECT * FROM repo_rows WHERE user_id = ? ORDER BY repo_id, root_directory LIMIT ?',
-    ),
+    repoRowsFirstPage: db.prepare('SELECT * FROM repo_rows WHERE user_id = ? ORDER BY repo_id, root_directory LIMIT ?'),
     repoRowsAfter: db.prepare(`
       SELECT * FROM repo_rows WHERE user_id = @userId AND (repo_id, root_directory) > (@repoId, @rootDirectory)
       ORDER BY repo_id, root_directory LIMIT @limit`),

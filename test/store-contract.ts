@@ -1,0 +1,444 @@
+import test, { type ExecutionContext } from 'ava';
+import { hashAuditRecord, type AuditDraft } from '../src/domain/audit.js';
+import type { IncomingDelivery } from '../src/domain/delivery.js';
+import type { Installation, RepoRow, Trigger } from '../src/domain/entities.js';
+import type { Store } from '../src/store/store.js';
+
+// The store contract: written once against the port, run against every adapter unchanged.
+// Each adapter's test file calls storeContract with a function that opens a fresh, empty store.
+
+export type OpenStore = (t: ExecutionContext) => Promise<Store>;
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const at = (seconds: number): string => new Date(Date.parse(T0) + seconds * 1000).toISOString();
+
+function incoming(id: string, overrides: Partial<IncomingDelivery> = {}): IncomingDelivery {
+  return {
+    id,
+    event: 'push',
+    action: null,
+    installationId: 42,
+    repoId: 7,
+    receivedAt: T0,
+    payload: `{"ref":"refs/heads/main","id":"${id}"}`,
+    headers: { 'x-github-hook-id': '1' },
+    ...overrides,
+  };
+}
+
+function auditDraft(overrides: Partial<AuditDraft> = {}): AuditDraft {
+  return {
+    kind: 'sync.decision',
+    actor: 'sync',
+    source: { type: 'sync', id: 'sync-1' },
+    subject: { userId: 'u1', repoId: 7 },
+    decision: 'covered',
+    reason: null,
+    before: { installationId: null },
+    after: { installationId: 42 },
+    traceId: 'trace-1',
+    deliveryId: null,
+    occurredAt: T0,
+    ...overrides,
+  };
+}
+
+function installation(id: number, overrides: Partial<Installation> = {}): Installation {
+  return {
+    id,
+    accountId: 1,
+    accountLogin: 'octo-org',
+    accountType: 'Organization',
+    targetType: 'Organization',
+    permissions: { contents: 'read', metadata: 'read' },
+    repositorySelection: 'selected',
+    events: ['push'],
+    suspendedAt: null,
+    suspendedBy: null,
+    deletedAt: null,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+function repoRow(userId: string, repoId: number, rootDirectory: string | null, overrides: Partial<RepoRow> = {}): RepoRow {
+  return {
+    userId,
+    repoId,
+    rootDirectory,
+    fullName: `octo-org/repo-${repoId}`,
+    owner: 'octo-org',
+    name: `repo-${repoId}`,
+    defaultBranch: 'main',
+    visibility: 'private',
+    archived: false,
+    installationId: 42,
+    discoveredBy: 'installation',
+    lastSeenAt: T0,
+    ...overrides,
+  };
+}
+
+function trigger(id: string, overrides: Partial<Trigger> = {}): Trigger {
+  return {
+    id,
+    userId: 'u1',
+    automationId: 'a1',
+    installationId: 42,
+    repoId: 7,
+    repoFullName: 'octo-org/repo-7',
+    rootDirectory: null,
+    events: ['push', 'pull_request.opened'],
+    enabled: true,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+export function storeContract(label: string, open: OpenStore): void {
+  const title = (behaviour: string): string => `${label}: ${behaviour}`;
+  const claimAt = (workerId: string, seconds: number, leaseSeconds = 60) => ({
+    workerId,
+    now: at(seconds),
+    leaseUntil: at(seconds + leaseSeconds),
+  });
+  const finished = (audit: AuditDraft[] = []) => ({
+    state: 'applied' as const,
+    reason: null,
+    processedAt: at(1),
+    audit,
+  });
+
+  test(title('a new delivery is stored as received with its exact payload'), async (t) => {
+    const store = await open(t);
+    const result = await store.recordDelivery(incoming('d1', { action: 'opened' }), T0);
+    t.is(result.status, 'accepted');
+    t.like(result.delivery, { id: 'd1', event: 'push', action: 'opened', state: 'received', attempts: 0, error: null });
+    t.deepEqual(await store.getDelivery('d1'), result.delivery);
+    t.is(await store.getDeliveryPayload('d1'), '{"ref":"refs/heads/main","id":"d1"}');
+    t.deepEqual(result.delivery.headers, { 'x-github-hook-id': '1' });
+    t.is(await store.getDelivery('missing'), null);
+    t.is(await store.getDeliveryPayload('missing'), null);
+  });
+
+  test(title('a delivery id seen again is pending until finished, then a duplicate'), async (t) => {
+    const store = await open(t);
+    await store.recordDelivery(incoming('d1'), T0);
+    t.is((await store.recordDelivery(incoming('d1'), at(1))).status, 'pending');
+    const claimed = await store.claimNextDelivery(claimAt('w1', 1));
+    t.is((await store.recordDelivery(incoming('d1'), at(1))).status, 'pending');
+    t.true(await store.finishDelivery('d1', 'w1', finished()));
+    const again = await store.recordDelivery(incoming('d1'), at(2));
+    t.is(again.status, 'duplicate');
+    t.is(again.delivery.state, 'applied');
+    t.is(claimed?.attempts, 1);
+    t.is((await store.getDelivery('d1'))?.attempts, 1, 'a duplicate is not queued again');
+  });
+
+  test(title('a failed delivery waiting for a retry becomes due at once when redelivered'), async (t) => {
+    const store = await open(t);
+    await store.recordDelivery(incoming('d1'), T0);
+    await store.claimNextDelivery(claimAt('w1', 0));
+    await store.failDelivery('d1', 'w1', { error: 'boom', processedAt: at(1), nextAttemptAt: at(600), audit: [] });
+    t.is(await store.claimNextDelivery(claimAt('w1', 2)), null);
+    const redelivered = await store.recordDelivery(incoming('d1'), at(3));
+    t.is(redelivered.status, 'pending');
+    t.is(redelivered.delivery.nextAttemptAt, at(3));
+    t.is((await store.claimNextDelivery(claimAt('w1', 3)))?.id, 'd1');
+  });
+
+  test(title('a given-up delivery is requeued by a redelivery and keeps its attempt count'), async (t) => {
+    const store = await open(t);
+    await store.recordDelivery(incoming('d1'), T0);
+    await store.claimNextDelivery(claimAt('w1', 0));
+    await store.failDelivery('d1', 'w1', { error: 'boom', processedAt: at(1), nextAttemptAt: null, audit: [] });
+    t.is(await store.claimNextDelivery(claimAt('w1', 2)), null, 'given up: not claimed again on its own');
+    const redelivered = await store.recordDelivery(incoming('d1'), at(3));
+    t.is(redelivered.status, 'requeued');
+    t.like(redelivered.delivery, { state: 'received', attempts: 1, error: 'boom' });
+    t.like(await store.claimNextDelivery(claimAt('w1', 4)), { id: 'd1', attempts: 2, state: 'processing' });
+  });
+
+  test(title('claims take deliveries in arrival order and count attempts'), async (t) => {
+    const store = await open(t);
+    for (const id of ['first', 'second', 'third']) await store.recordDelivery(incoming(id), T0);
+    const order: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const delivery = await store.claimNextDelivery(claimAt('w1', i));
+      t.like(delivery, { state: 'processing', attempts: 1 });
+      order.push(delivery?.id ?? '');
+    }
+    t.deepEqual(order, ['first', 'second', 'third']);
+    t.is(await store.claimNextDelivery(claimAt('w1', 4)), null);
+  });
+
+  test(title('a claim holds until its lease expires, then another worker takes it over'), async (t) => {
+    const store = await open(t);
+    await store.recordDelivery(incoming('d1'), T0);
+    await store.claimNextDelivery(claimAt('w1', 0, 30));
+    t.is(await store.claimNextDelivery(claimAt('w2', 10)), null);
+    const takenOver = await store.claimNextDelivery(claimAt('w2', 31));
+    t.like(takenOver, { id: 'd1', attempts: 2 });
+    t.false(await store.finishDelivery('d1', 'w1', finished()), 'the first worker lost its claim');
+    t.true(await store.finishDelivery('d1', 'w2', finished()));
+    t.is((await store.getDelivery('d1'))?.state, 'applied');
+  });
+
+  test(title('an earlier failed delivery whose retry is due is taken before later arrivals'), async (t) => {
+    const store = await open(t);
+    await store.recordDelivery(incoming('early'), T0);
+    await store.claimNextDelivery(claimAt('w1', 0));
+    await store.failDelivery('early', 'w1', { error: 'boom', processedAt: at(1), nextAttemptAt: at(5), audit: [] });
+    await store.recordDelivery(incoming('late'), at(2));
+    t.is(await store.nextRetryAt(), at(5));
+    t.is((await store.claimNextDelivery(claimAt('w1', 3)))?.id, 'late', 'the retry is not due yet');
+    await store.finishDelivery('late', 'w1', finished());
+    t.like(await store.claimNextDelivery(claimAt('w1', 6)), { id: 'early', attempts: 2 });
+    t.is(await store.nextRetryAt(), null);
+  });
+
+  test(title('finishing a delivery records its outcome and its audit records together'), async (t) => {
+    const store = await open(t);
+    await store.recordDelivery(incoming('d1'), T0);
+    await store.claimNextDelivery(claimAt('w1', 0));
+    const done = await store.finishDelivery('d1', 'w1', {
+      state: 'ignored',
+      reason: 'no handler for event "push"',
+      processedAt: at(1),
+      audit: [auditDraft({ deliveryId: 'd1', kind: 'delivery.outcome', decision: 'ignored' })],
+    });
+    t.true(done);
+    t.like(await store.getDelivery('d1'), { state: 'ignored', reason: 'no handler for event "push"', processedAt: at(1) });
+    const audit = await store.listAudit({ limit: 10, deliveryId: 'd1' });
+    t.deepEqual(
+      audit.map((r) => [r.kind, r.decision]),
+      [['delivery.outcome', 'ignored']],
+    );
+  });
+
+  test(title('a finish without the claim changes nothing and writes no audit'), async (t) => {
+    const store = await open(t);
+    await store.recordDelivery(incoming('d1'), T0);
+    t.false(await store.finishDelivery('d1', 'w1', finished([auditDraft({ deliveryId: 'd1' })])));
+    t.false(
+      await store.failDelivery('d1', 'w1', { error: 'x', processedAt: at(1), nextAttemptAt: null, audit: [auditDraft()] }),
+    );
+    t.is((await store.getDelivery('d1'))?.state, 'received');
+    t.deepEqual(await store.listAudit({ limit: 10 }), []);
+  });
+
+  test(title('deliveries list newest first, page by sequence and filter by state'), async (t) => {
+    const store = await open(t);
+    for (const id of ['a', 'b', 'c', 'd']) await store.recordDelivery(incoming(id), T0);
+    await store.claimNextDelivery(claimAt('w1', 0));
+    await store.finishDelivery('a', 'w1', finished());
+    const page1 = await store.listDeliveries({ limit: 2 });
+    t.deepEqual(
+      page1.map((d) => d.id),
+      ['d', 'c'],
+    );
+    const page2 = await store.listDeliveries({ limit: 2, beforeSeq: page1.at(-1)?.seq ?? 0 });
+    t.deepEqual(
+      page2.map((d) => d.id),
+      ['b', 'a'],
+    );
+    t.deepEqual(
+      (await store.listDeliveries({ limit: 10, state: 'applied' })).map((d) => d.id),
+      ['a'],
+    );
+  });
+
+  test(title('the backlog counts what is waiting or retrying, not what was given up'), async (t) => {
+    const store = await open(t);
+    t.deepEqual(await store.inboxBacklog(), { pending: 0, oldestReceivedAt: null });
+    await store.recordDelivery(incoming('gave-up', { receivedAt: at(0) }), at(0));
+    await store.recordDelivery(incoming('retrying', { receivedAt: at(1) }), at(1));
+    await store.recordDelivery(incoming('waiting', { receivedAt: at(2) }), at(2));
+    await store.claimNextDelivery(claimAt('w1', 3));
+    await store.failDelivery('gave-up', 'w1', { error: 'x', processedAt: at(3), nextAttemptAt: null, audit: [] });
+    await store.claimNextDelivery(claimAt('w1', 3));
+    await store.failDelivery('retrying', 'w1', { error: 'x', processedAt: at(3), nextAttemptAt: at(100), audit: [] });
+    t.deepEqual(await store.inboxBacklog(), { pending: 2, oldestReceivedAt: at(1) });
+  });
+
+  test(title('installations round-trip, including an enterprise account and missing metadata'), async (t) => {
+    const store = await open(t);
+    const enterprise = installation(1, { accountLogin: 'acme-slug', accountType: 'Enterprise', permissions: null });
+    const sparse = installation(2, {
+      accountId: null,
+      accountLogin: null,
+      accountType: null,
+      targetType: null,
+      permissions: null,
+      repositorySelection: null,
+      events: [],
+    });
+    await store.upsertInstallation(enterprise);
+    await store.upsertInstallation(sparse);
+    t.deepEqual(await store.getInstallation(1), enterprise);
+    t.deepEqual(await store.getInstallation(2), sparse);
+    const suspended = { ...enterprise, suspendedAt: at(5), suspendedBy: 'octocat', updatedAt: at(5) };
+    await store.upsertInstallation(suspended);
+    t.deepEqual(await store.getInstallation(1), suspended);
+    t.deepEqual(
+      (await store.listInstallations([2, 1, 99])).map((i) => i.id),
+      [1, 2],
+    );
+    t.deepEqual(await store.listInstallations([]), []);
+    t.is(await store.getInstallation(99), null);
+  });
+
+  test(title('users link to installations, both ways, without duplicates'), async (t) => {
+    const store = await open(t);
+    const user = { id: 'u1', githubUserId: 1, githubLogin: 'octocat', createdAt: T0, updatedAt: T0 };
+    await store.upsertUser(user);
+    t.deepEqual(await store.getUser('u1'), user);
+    await store.upsertUser({ ...user, githubLogin: 'octocat-renamed', updatedAt: at(1) });
+    t.is((await store.getUser('u1'))?.githubLogin, 'octocat-renamed');
+    t.true(await store.linkInstallation('u1', 22, T0));
+    t.true(await store.linkInstallation('u1', 11, T0));
+    t.false(await store.linkInstallation('u1', 11, at(1)));
+    t.true(await store.linkInstallation('u2', 11, T0));
+    t.deepEqual(await store.listLinkedInstallationIds('u1'), [11, 22]);
+    t.deepEqual(await store.listUsersLinkedTo(11), ['u1', 'u2']);
+    t.true(await store.unlinkInstallation('u1', 11));
+    t.false(await store.unlinkInstallation('u1', 11));
+    t.deepEqual(await store.listLinkedInstallationIds('u1'), [22]);
+    t.is(await store.getUser('nobody'), null);
+  });
+
+  test(title('a base row and sub-project rows of one repo are separate rows'), async (t) => {
+    const store = await open(t);
+    const base = repoRow('u1', 7, null);
+    const sub = repoRow('u1', 7, 'packages/api', { installationId: null, discoveredBy: 'oauth' });
+    await store.upsertRepoRow(base);
+    await store.upsertRepoRow(sub);
+    t.deepEqual(await store.getRepoRow({ userId: 'u1', repoId: 7, rootDirectory: null }), base);
+    t.deepEqual(await store.getRepoRow({ userId: 'u1', repoId: 7, rootDirectory: 'packages/api' }), sub);
+    const renamed = { ...base, fullName: 'octo-org/renamed', name: 'renamed', archived: true };
+    await store.upsertRepoRow(renamed);
+    t.deepEqual(await store.getRepoRow({ userId: 'u1', repoId: 7, rootDirectory: null }), renamed);
+    t.is((await store.listRepoRowsByRepoId(7)).length, 2);
+  });
+
+  test(title('repo rows page in a stable order with the base row before its sub-projects'), async (t) => {
+    const store = await open(t);
+    const rows = [
+      repoRow('u1', 30, null),
+      repoRow('u1', 10, 'b'),
+      repoRow('u1', 10, null),
+      repoRow('u1', 10, 'a'),
+      repoRow('u1', 20, null),
+      repoRow('u2', 15, null),
+    ];
+    for (const row of rows) await store.upsertRepoRow(row);
+    const seen: string[] = [];
+    let after: { repoId: number; rootDirectory: string | null } | undefined;
+    for (;;) {
+      const page = await store.listRepoRows('u1', after ? { limit: 2, after } : { limit: 2 });
+      seen.push(...page.map((r) => `${r.repoId}:${r.rootDirectory ?? ''}`));
+      const last = page.at(-1);
+      if (page.length < 2 || last === undefined) break;
+      after = { repoId: last.repoId, rootDirectory: last.rootDirectory };
+    }
+    t.deepEqual(seen, ['10:', '10:a', '10:b', '20:', '30:']);
+  });
+
+  test(title('deleting a repo removes its base and sub-project rows for every user'), async (t) => {
+    const store = await open(t);
+    for (const row of [repoRow('u1', 7, null), repoRow('u1', 7, 'api'), repoRow('u2', 7, null), repoRow('u1', 8, null)]) {
+      await store.upsertRepoRow(row);
+    }
+    t.is(await store.deleteRepoRowsByRepoId(7), 3);
+    t.deepEqual(await store.listRepoRowsByRepoId(7), []);
+    t.is((await store.listRepoRows('u1', { limit: 10 })).length, 1);
+    t.true(await store.deleteRepoRow({ userId: 'u1', repoId: 8, rootDirectory: null }));
+    t.false(await store.deleteRepoRow({ userId: 'u1', repoId: 8, rootDirectory: null }));
+  });
+
+  test(title('automations and triggers are stored, listed and deleted'), async (t) => {
+    const store = await open(t);
+    const automation = { id: 'a1', userId: 'u1', installationId: 42, name: 'review', enabled: true, updatedAt: T0 };
+    await store.putAutomation(automation);
+    await store.putAutomation({ ...automation, id: 'a0', userId: 'u2' });
+    t.deepEqual(await store.getAutomation('a1'), automation);
+    await store.putAutomation({ ...automation, installationId: 43, enabled: false });
+    t.like(await store.getAutomation('a1'), { installationId: 43, enabled: false });
+    t.deepEqual(
+      (await store.listAutomationsByUser('u1')).map((a) => a.id),
+      ['a1'],
+    );
+    const t1 = trigger('t1');
+    const t2 = trigger('t2', { repoId: 8, automationId: null, rootDirectory: 'packages/api', events: ['push'] });
+    await store.putTrigger(t1);
+    await store.putTrigger(t2);
+    t.deepEqual(await store.getTrigger('t1'), t1);
+    t.deepEqual(await store.getTrigger('t2'), t2);
+    t.deepEqual(
+      (await store.listTriggersByRepoId(7)).map((x) => x.id),
+      ['t1'],
+    );
+    t.deepEqual(
+      (await store.listTriggersByUser('u1')).map((x) => x.id),
+      ['t1', 't2'],
+    );
+    t.true(await store.deleteTrigger('t1'));
+    t.false(await store.deleteTrigger('t1'));
+    t.true(await store.deleteAutomation('a1'));
+    t.is(await store.getAutomation('a1'), null);
+    t.is(await store.getTrigger('t1'), null);
+  });
+
+  test(title('audit records are appended in one hash chain'), async (t) => {
+    const store = await open(t);
+    const first = await store.appendAudit([auditDraft(), auditDraft({ decision: 'detached' })]);
+    const second = await store.appendAudit([auditDraft({ decision: 'preserved', before: { nested: { b: 1, a: [1, 'x'] } } })]);
+    const all = [...first, ...second];
+    t.deepEqual(
+      all.map((r) => r.seq),
+      [1, 2, 3],
+    );
+    t.is(all[0]?.prevHash, null);
+    for (let i = 1; i < all.length; i++) t.is(all[i]?.prevHash, all[i - 1]?.hash);
+    for (const record of all) {
+      const { hash, ...rest } = record;
+      t.is(hashAuditRecord(rest), hash, `record ${record.seq} hashes to its stored hash`);
+    }
+    t.deepEqual(await store.listAudit({ limit: 10 }), all, 'stored records read back exactly');
+  });
+
+  test(title('audit search filters by delivery, trace, user, repo, kind, time and cursor'), async (t) => {
+    const store = await open(t);
+    await store.appendAudit([
+      auditDraft({ deliveryId: 'd1', traceId: 'tr-a', kind: 'delivery.outcome', subject: {}, occurredAt: at(0) }),
+      auditDraft({ subject: { userId: 'u1', repoId: 7 }, traceId: 'tr-b', occurredAt: at(10) }),
+      auditDraft({ subject: { userId: 'u2', repoId: 8 }, traceId: 'tr-b', kind: 'rebind.skipped', occurredAt: at(20) }),
+    ]);
+    const seqs = async (query: Parameters<Store['listAudit']>[0]) => (await store.listAudit(query)).map((r) => r.seq);
+    t.deepEqual(await seqs({ limit: 10, deliveryId: 'd1' }), [1]);
+    t.deepEqual(await seqs({ limit: 10, traceId: 'tr-b' }), [2, 3]);
+    t.deepEqual(await seqs({ limit: 10, userId: 'u2' }), [3]);
+    t.deepEqual(await seqs({ limit: 10, repoId: 7 }), [2]);
+    t.deepEqual(await seqs({ limit: 10, kind: 'rebind.skipped' }), [3]);
+    t.deepEqual(await seqs({ limit: 10, since: at(10) }), [2, 3]);
+    t.deepEqual(await seqs({ limit: 1, afterSeq: 1 }), [2]);
+  });
+
+  test(title('operator-shaped strings are stored and matched as plain values'), async (t) => {
+    const store = await open(t);
+    const hostileId = '{"$ne":null}';
+    await store.upsertUser({ id: hostileId, githubUserId: 1, githubLogin: '$where', createdAt: T0, updatedAt: T0 });
+    await store.upsertUser({ id: 'u-real', githubUserId: 2, githubLogin: 'real', createdAt: T0, updatedAt: T0 });
+    t.is((await store.getUser(hostileId))?.githubLogin, '$where');
+    t.is(await store.getUser('{"$gt":""}'), null);
+    await store.putTrigger(trigger('t.$x', { events: ['$push', 'a.b'] }));
+    t.deepEqual((await store.getTrigger('t.$x'))?.events, ['$push', 'a.b']);
+  });
+
+  test(title('ping answers and close releases the store'), async (t) => {
+    const store = await open(t);
+    await t.notThrowsAsync(store.ping());
+    await store.close();
+    await t.throwsAsync(store.ping());
+  });
+}

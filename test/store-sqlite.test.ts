@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import test from 'ava';
+import Database from 'better-sqlite3';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
+import { storeContract } from './store-contract.js';
+import { temporaryDir } from './support/test-service.js';
+
+storeContract('sqlite', async (t) => {
+  const store = openSqliteStore({ path: join(temporaryDir(t), 'contract.sqlite') });
+  t.teardown(() => store.close());
+  return store;
+});
+
+test('sqlite: opening a file applies every migration once and records the schema version', async (t) => {
+  const path = join(temporaryDir(t), 'versioned.sqlite');
+  await openSqliteStore({ path }).close();
+  await openSqliteStore({ path }).close();
+  const db = new Database(path, { readonly: true });
+  t.teardown(() => db.close());
+  t.is(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+  t.is(db.pragma('journal_mode', { simple: true }), 'wal');
+});
+
+test('sqlite: a database from a newer build is refused with a message', async (t) => {
+  const path = join(temporaryDir(t), 'future.sqlite');
+  const db = new Database(path);
+  db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+  db.close();
+  t.throws(() => openSqliteStore({ path }), { message: /newer than this build knows/ });
+});
+
+test('sqlite: a delivery left processing by a dead process is due again when the file is reopened', async (t) => {
+  const path = join(temporaryDir(t), 'reopen.sqlite');
+  const crashed = openSqliteStore({ path });
+  await crashed.recordDelivery(
+    {
+      id: 'd1',
+      event: 'push',
+      action: null,
+      installationId: null,
+      repoId: null,
+      receivedAt: '2026-01-01T00:00:00.000Z',
+      payload: '{}',
+      headers: {},
+    },
+    '2026-01-01T00:00:00.000Z',
+  );
+  const farFuture = '2099-01-01T00:00:00.000Z';
+  await crashed.claimNextDelivery({ workerId: 'dead', now: '2026-01-01T00:00:01.000Z', leaseUntil: farFuture });
+  await crashed.close();
+  const reopened = openSqliteStore({ path });
+  t.teardown(() => reopened.close());
+  const claim = await reopened.claimNextDelivery({
+    workerId: 'alive',
+    now: '2026-01-01T00:00:02.000Z',
+    leaseUntil: farFuture,
+  });
+  t.like(claim, { id: 'd1', attempts: 2, state: 'processing' });
+});

@@ -1,0 +1,133 @@
+import test from 'ava';
+import type { ApplyDelivery } from '../src/inbox/delivery-worker.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { join } from 'node:path';
+import { examplePayload, postDelivery, signedDelivery } from './support/webhook-samples.js';
+import { eventually, startTestService, temporaryDir, TEST_SECRET } from './support/test-service.js';
+
+const fastRetries = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 40 };
+
+test('an event without a handler is ignored and the delivery says why', async (t) => {
+  const service = await startTestService(t);
+  await postDelivery(service.url, await signedDelivery(TEST_SECRET, 'star', 'guid-star', examplePayload('star', 'created')));
+  const delivery = await eventually(async () => {
+    const d = await service.store.getDelivery('guid-star');
+    return d?.state === 'ignored' ? d : null;
+  });
+  t.is(delivery.reason, 'no handler for event "star"');
+  t.not(delivery.processedAt, null);
+  const audit = await service.store.listAudit({ limit: 10, deliveryId: 'guid-star' });
+  t.deepEqual(
+    audit.map((r) => [r.kind, r.decision, r.reason]),
+    [['delivery.outcome', 'ignored', 'no handler for event "star"']],
+  );
+});
+
+test('a ping is applied: it confirms the webhook configuration', async (t) => {
+  const service = await startTestService(t);
+  await postDelivery(service.url, await signedDelivery(TEST_SECRET, 'ping', 'guid-ping', examplePayload('ping')));
+  const delivery = await eventually(async () => {
+    const d = await service.store.getDelivery('guid-ping');
+    return d?.state === 'applied' ? d : null;
+  });
+  t.is(delivery.reason, 'webhook configuration confirmed');
+});
+
+test('a failing delivery is retried with back-off, then kept as failed with its error and attempts', async (t) => {
+  let calls = 0;
+  const apply: ApplyDelivery = async () => {
+    calls += 1;
+    throw new Error(`store of record unavailable (${calls})`);
+  };
+  const service = await startTestService(t, { overrides: { apply, retryPolicy: fastRetries, idlePollMs: 20 } });
+  await postDelivery(service.url, await signedDelivery(TEST_SECRET, 'push', 'guid-fail', examplePayload('push')));
+  const failed = await eventually(async () => {
+    const d = await service.store.getDelivery('guid-fail');
+    return d?.state === 'failed' && d.nextAttemptAt === null ? d : null;
+  });
+  t.like(failed, { attempts: 3, error: 'store of record unavailable (3)' });
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  t.is(calls, 3, 'no attempt after the last one');
+  const outcomes = await service.store.listAudit({ limit: 10, deliveryId: 'guid-fail' });
+  t.deepEqual(
+    outcomes.map((r) => r.decision),
+    ['failed', 'failed', 'failed'],
+  );
+  t.regex(outcomes[0]?.reason ?? '', /^retry at /);
+  t.is(outcomes[2]?.reason, 'attempts used up');
+});
+
+test('a given-up delivery that GitHub redelivers gets one more attempt', async (t) => {
+  let healthy = false;
+  const apply: ApplyDelivery = async () => {
+    if (!healthy) throw new Error('down');
+    return { state: 'applied', reason: null, audit: [] };
+  };
+  const service = await startTestService(t, {
+    overrides: { apply, retryPolicy: { ...fastRetries, maxAttempts: 1 }, idlePollMs: 20 },
+  });
+  const delivery = await signedDelivery(TEST_SECRET, 'push', 'guid-redeliver', examplePayload('push'));
+  await postDelivery(service.url, delivery);
+  await eventually(async () => (await service.store.getDelivery('guid-redeliver'))?.state === 'failed');
+  healthy = true;
+  const response = await postDelivery(service.url, delivery);
+  t.is(response.status, 202);
+  t.like(await response.json(), { status: 'requeued' });
+  const applied = await eventually(async () => {
+    const d = await service.store.getDelivery('guid-redeliver');
+    return d?.state === 'applied' ? d : null;
+  });
+  t.is(applied.attempts, 2);
+});
+
+test('a delivery that fails once and then succeeds ends applied after two attempts', async (t) => {
+  let calls = 0;
+  const apply: ApplyDelivery = async () => {
+    calls += 1;
+    if (calls === 1) throw new Error('transient');
+    return { state: 'applied', reason: null, audit: [] };
+  };
+  const service = await startTestService(t, { overrides: { apply, retryPolicy: fastRetries, idlePollMs: 20 } });
+  await postDelivery(service.url, await signedDelivery(TEST_SECRET, 'push', 'guid-flaky', examplePayload('push')));
+  const applied = await eventually(async () => {
+    const d = await service.store.getDelivery('guid-flaky');
+    return d?.state === 'applied' ? d : null;
+  });
+  t.like(applied, { attempts: 2, error: 'transient' });
+});
+
+test('deliveries stored while paused are processed in arrival order after a restart', async (t) => {
+  const dataDir = temporaryDir(t);
+  const paused = await startTestService(t, { dataDir, env: { INBOX_PAUSED: 'true' } });
+  const ids = ['guid-a', 'guid-b', 'guid-c', 'guid-d', 'guid-e'];
+  for (const id of ids) await postDelivery(paused.url, await signedDelivery(TEST_SECRET, 'push', id, examplePayload('push')));
+  t.is((await paused.store.inboxBacklog()).pending, 5);
+  await paused.close();
+
+  const order: string[] = [];
+  const apply: ApplyDelivery = async (delivery) => {
+    order.push(delivery.id);
+    return { state: 'applied', reason: null, audit: [] };
+  };
+  const resumed = await startTestService(t, { dataDir, overrides: { apply } });
+  await eventually(async () => (await resumed.store.inboxBacklog()).pending === 0);
+  t.deepEqual(order, ids);
+});
+
+test('closing the service finishes the delivery in hand before the store closes', async (t) => {
+  const dataDir = temporaryDir(t);
+  let started!: () => void;
+  const inHand = new Promise<void>((resolve) => (started = resolve));
+  const apply: ApplyDelivery = async () => {
+    started();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return { state: 'applied', reason: 'slow but done', audit: [] };
+  };
+  const service = await startTestService(t, { dataDir, overrides: { apply } });
+  await postDelivery(service.url, await signedDelivery(TEST_SECRET, 'push', 'guid-slow', examplePayload('push')));
+  await inHand;
+  await service.close();
+  const reopened = openSqliteStore({ path: join(dataDir, 'reconciler.sqlite') });
+  t.teardown(() => reopened.close());
+  t.like(await reopened.getDelivery('guid-slow'), { state: 'applied', reason: 'slow but done' });
+});

@@ -1,0 +1,180 @@
+import { request } from 'node:http';
+import { join } from 'node:path';
+import test from 'ava';
+import Database from 'better-sqlite3';
+import { sign } from '@octokit/webhooks-methods';
+import type { ApplyDelivery } from '../src/inbox/delivery-worker.js';
+import { GITHUB_PAYLOAD_CAP_BYTES } from '../src/http/webhook-route.js';
+import { examplePayload, postDelivery, signedDelivery } from './support/webhook-samples.js';
+import { eventually, ROTATED_SECRET, startTestService, temporaryDir, TEST_SECRET } from './support/test-service.js';
+
+function countingApplier(): { apply: ApplyDelivery; calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    apply: async (delivery) => {
+      calls.push(delivery.id);
+      return { state: 'applied', reason: null, audit: [] };
+    },
+  };
+}
+
+test('a signed real payload is answered 202 and is committed before the response', async (t) => {
+  const dataDir = temporaryDir(t);
+  const service = await startTestService(t, { dataDir, env: { INBOX_PAUSED: 'true' } });
+  const payload = examplePayload('installation', 'created');
+  const response = await postDelivery(service.url, await signedDelivery(TEST_SECRET, 'installation', 'guid-1', payload));
+  t.is(response.status, 202);
+  t.deepEqual(await response.json(), { status: 'accepted', deliveryId: 'guid-1', state: 'received' });
+
+  // A second, independent connection sees the row: it was committed, not only queued in memory.
+  const reader = new Database(join(dataDir, 'reconciler.sqlite'), { readonly: true });
+  t.teardown(() => reader.close());
+  const row = reader.prepare('SELECT * FROM deliveries WHERE id = ?').get('guid-1') as Record<string, unknown>;
+  t.like(row, {
+    event: 'installation',
+    action: 'created',
+    installation_id: (payload.installation as { id: number }).id,
+    state: 'received',
+    payload: JSON.stringify(payload),
+  });
+  t.like(JSON.parse(row.headers as string), { 'x-github-hook-id': '1', 'user-agent': 'GitHub-Hookshot/test' });
+});
+
+test('the same delivery sent again is acknowledged as a duplicate and not applied twice', async (t) => {
+  const { apply, calls } = countingApplier();
+  const service = await startTestService(t, { overrides: { apply } });
+  const delivery = await signedDelivery(TEST_SECRET, 'push', 'guid-dup', examplePayload('push'));
+  t.is((await postDelivery(service.url, delivery)).status, 202);
+  await eventually(async () => (await service.store.getDelivery('guid-dup'))?.state === 'applied');
+  const again = await postDelivery(service.url, delivery);
+  t.is(again.status, 200);
+  t.deepEqual(await again.json(), { status: 'duplicate', deliveryId: 'guid-dup', state: 'applied' });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.deepEqual(calls, ['guid-dup']);
+});
+
+test('repository events index their installation and repository ids', async (t) => {
+  const service = await startTestService(t, { env: { INBOX_PAUSED: '1' } });
+  const payload = examplePayload('repository', 'renamed');
+  await postDelivery(service.url, await signedDelivery(TEST_SECRET, 'repository', 'guid-repo', payload));
+  t.like(await service.store.getDelivery('guid-repo'), {
+    event: 'repository',
+    action: 'renamed',
+    installationId: (payload.installation as { id: number } | undefined)?.id ?? null,
+    repoId: (payload.repository as { id: number }).id,
+  });
+});
+
+const forgeries: [string, (body: string) => Promise<Record<string, string>>, (body: string) => string][] = [
+  ['a wrong secret', async (body) => ({ 'x-hub-signature-256': await sign('not-the-secret', body) }), (b) => b],
+  ['no signature', async () => ({}), (b) => b],
+  ['a sha1 signature only', async () => ({ 'x-hub-signature': 'sha1=0000' }), (b) => b],
+  [
+    'a tampered body',
+    async (body) => ({ 'x-hub-signature-256': await sign(TEST_SECRET, body) }),
+    (b) => b.replace('FORGERY-MARKER', 'FORGERY-MARKES'),
+  ],
+];
+
+for (const [what, signatureHeaders, tamper] of forgeries) {
+  test(`${what} is refused with 401, nothing is stored and the body is not logged`, async (t) => {
+    const service = await startTestService(t);
+    const body = JSON.stringify({ action: 'created', marker: 'FORGERY-MARKER', installation: { id: 1 } });
+    const response = await fetch(`${service.url}/webhooks/github`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'installation',
+        'x-github-delivery': 'guid-forged',
+        ...(await signatureHeaders(body)),
+      },
+      body: tamper(body),
+    });
+    t.is(response.status, 401);
+    t.is(((await response.json()) as { error: { code: string } }).error.code, 'bad_signature');
+    t.deepEqual(await service.store.listDeliveries({ limit: 10 }), []);
+    const logs = service.logLines().join('\n');
+    t.regex(logs, /webhook refused: bad signature/);
+    t.notRegex(logs, /FORGERY-MARKE/);
+  });
+}
+
+test('a delivery signed with the second secret of a rotation is accepted', async (t) => {
+  const service = await startTestService(t);
+  const response = await postDelivery(service.url, await signedDelivery(ROTATED_SECRET, 'ping', 'guid-rot', { zen: 'x' }));
+  t.is(response.status, 202);
+  t.not(await service.store.getDelivery('guid-rot'), null);
+});
+
+const malformed: [string, string, Record<string, string | undefined>, string][] = [
+  ['a body that is not JSON', 'not json at all', {}, 'malformed_body'],
+  ['a JSON array', '[1,2,3]', {}, 'malformed_body'],
+  ['a JSON string', '"push"', {}, 'malformed_body'],
+  ['a missing X-GitHub-Event', '{}', { 'x-github-event': undefined }, 'missing_header'],
+  ['a missing X-GitHub-Delivery', '{}', { 'x-github-delivery': undefined }, 'missing_header'],
+];
+
+for (const [what, body, headerChanges, code] of malformed) {
+  test(`${what} with a valid signature is refused with 400 and a JSON error`, async (t) => {
+    const service = await startTestService(t);
+    const signed = await signedDelivery(TEST_SECRET, 'push', 'guid-bad', body);
+    const headers: Record<string, string> = { ...signed.headers };
+    for (const [name, value] of Object.entries(headerChanges)) {
+      if (value === undefined) delete headers[name];
+      else headers[name] = value;
+    }
+    const response = await fetch(`${service.url}/webhooks/github`, { method: 'POST', headers, body });
+    t.is(response.status, 400);
+    t.is(((await response.json()) as { error: { code: string } }).error.code, code);
+    t.deepEqual(await service.store.listDeliveries({ limit: 10 }), []);
+  });
+}
+
+/** Sends `size` bytes with Node's client, which lets us see an early answer while still uploading. */
+function sendLargeBody(url: string, size: number, declareLength: boolean): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/webhooks/github`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': 'guid-big',
+        'x-hub-signature-256': 'sha256=00',
+        ...(declareLength ? { 'content-length': String(size) } : {}),
+      },
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    // The server may close while we are still writing: that is the point, not a failure.
+    req.on('error', (error) => (req.writableEnded ? undefined : reject(error)));
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    let sent = 0;
+    const writeMore = (): void => {
+      while (sent < size) {
+        sent += chunk.length;
+        if (!req.write(chunk)) {
+          req.once('drain', writeMore);
+          return;
+        }
+      }
+      req.end();
+    };
+    writeMore();
+  });
+}
+
+for (const declareLength of [true, false]) {
+  test(`a 26 MB body is refused with 413 (${declareLength ? 'declared length' : 'chunked'})`, async (t) => {
+    const service = await startTestService(t);
+    const size = 26 * 1024 * 1024;
+    t.true(size > GITHUB_PAYLOAD_CAP_BYTES);
+    const response = await sendLargeBody(service.url, size, declareLength);
+    t.is(response.status, 413);
+    t.is((JSON.parse(response.body) as { error: { code: string } }).error.code, 'payload_too_large');
+    t.deepEqual(await service.store.listDeliveries({ limit: 10 }), []);
+  });
+}

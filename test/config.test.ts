@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'ava';
+import { ConfigError, parseConfig, type Environment } from '../src/config.js';
+import { completeDevelopmentConfig, devCredentialsPath } from '../src/dev-credentials.js';
+import { temporaryDir } from './support/test-service.js';
+
+const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n';
+const readFixture = (path: string): string => {
+  if (path === '/keys/app.pem') return PEM;
+  throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+};
+const production = { NODE_ENV: 'production', API_TOKEN: 'token', GITHUB_WEBHOOK_SECRET: 'secret' };
+
+test('no variables at all means development mode with documented defaults', (t) => {
+  const config = parseConfig({}, readFixture);
+  t.like(config, {
+    mode: 'development',
+    port: 3000,
+    host: '127.0.0.1',
+    apiToken: null,
+    webhookSecrets: [],
+    githubApp: null,
+    githubApiUrl: 'https://api.github.com',
+    logLevel: 'info',
+    inboxPaused: false,
+  });
+  t.is(config.store.kind, 'sqlite');
+  t.true(config.dataDir.endsWith('/data'));
+});
+
+test('a comma-separated GITHUB_WEBHOOK_SECRET yields every secret, trimmed', (t) => {
+  const config = parseConfig({ ...production, GITHUB_WEBHOOK_SECRET: ' old , new ,' }, readFixture);
+  t.deepEqual(config.webhookSecrets, ['old', 'new']);
+});
+
+test('MongoDB, App credentials and an Enterprise API URL are parsed', (t) => {
+  const config = parseConfig(
+    {
+      ...production,
+      MONGODB_URI: 'mongodb+srv://cluster.example.net/?retryWrites=true',
+      MONGODB_DB: 'routing',
+      GITHUB_APP_ID: '12345',
+      GITHUB_APP_PRIVATE_KEY_PATH: '/keys/app.pem',
+      GITHUB_API_URL: 'https://ghe.example.com/api/v3/',
+    },
+    readFixture,
+  );
+  t.deepEqual(config.store, { kind: 'mongodb', uri: 'mongodb+srv://cluster.example.net/?retryWrites=true', database: 'routing' });
+  t.deepEqual(config.githubApp, { appId: 12345, privateKey: PEM });
+  t.is(config.githubApiUrl, 'https://ghe.example.com/api/v3');
+});
+
+test('an inline private key with escaped newlines is restored', (t) => {
+  const config = parseConfig(
+    { ...production, GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: PEM.replace(/\n/g, '\\n') },
+    readFixture,
+  );
+  t.is(config.githubApp?.privateKey, PEM);
+});
+
+const badValues: [string, Environment, string, RegExp][] = [
+  ['a non-numeric PORT', { PORT: 'eighty' }, 'PORT', /not a port number/],
+  ['a PORT out of range', { PORT: '70000' }, 'PORT', /not a port number/],
+  ['MONGODB_URI without a scheme', { MONGODB_URI: 'localhost:27017' }, 'MONGODB_URI', /mongodb:\/\//],
+  ['an invalid MONGODB_DB', { MONGODB_URI: 'mongodb://db', MONGODB_DB: 'a/b' }, 'MONGODB_DB', /database name/],
+  [
+    'an unreadable key file',
+    { GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY_PATH: '/keys/missing.pem' },
+    'GITHUB_APP_PRIVATE_KEY_PATH',
+    /cannot read \/keys\/missing\.pem/,
+  ],
+  ['a key that is not PEM', { GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: 'hunter2' }, 'GITHUB_APP_PRIVATE_KEY', /PEM/],
+  ['an App id without a key', { GITHUB_APP_ID: '1' }, 'GITHUB_APP_PRIVATE_KEY', /required/],
+  ['a key without an App id', { GITHUB_APP_PRIVATE_KEY: PEM }, 'GITHUB_APP_ID', /required/],
+  ['a non-numeric App id', { GITHUB_APP_ID: 'abc', GITHUB_APP_PRIVATE_KEY: PEM }, 'GITHUB_APP_ID', /positive integer/],
+  ['a GITHUB_API_URL that is not a URL', { GITHUB_API_URL: 'not a url' }, 'GITHUB_API_URL', /not a URL/],
+  ['a GITHUB_API_URL with another scheme', { GITHUB_API_URL: 'ftp://x' }, 'GITHUB_API_URL', /http/],
+  ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /not one of/],
+  ['a non-boolean INBOX_PAUSED', { INBOX_PAUSED: 'maybe' }, 'INBOX_PAUSED', /not a boolean/],
+  ['production without API_TOKEN', { NODE_ENV: 'production', GITHUB_WEBHOOK_SECRET: 's' }, 'API_TOKEN', /openssl rand/],
+  [
+    'production without GITHUB_WEBHOOK_SECRET',
+    { NODE_ENV: 'production', API_TOKEN: 't' },
+    'GITHUB_WEBHOOK_SECRET',
+    /webhook secret/,
+  ],
+];
+
+for (const [what, env, variable, message] of badValues) {
+  test(`${what} stops start-up with a message naming ${variable}`, (t) => {
+    const error = t.throws(() => parseConfig(env, readFixture), { instanceOf: ConfigError });
+    t.is(error?.variable, variable);
+    t.true(error?.message.startsWith(`${variable}: `));
+    t.regex(error?.message ?? '', message);
+  });
+}
+
+test('development mode generates credentials once and reuses them after a restart', (t) => {
+  const dataDir = temporaryDir(t);
+  const first = completeDevelopmentConfig(parseConfig({ DATA_DIR: dataDir }, readFixture));
+  t.true(first.generated);
+  t.true(first.config.apiToken.length >= 32);
+  t.is(first.config.webhookSecrets.length, 1);
+  const second = completeDevelopmentConfig(parseConfig({ DATA_DIR: dataDir }, readFixture));
+  t.is(second.config.apiToken, first.config.apiToken);
+  t.deepEqual(second.config.webhookSecrets, first.config.webhookSecrets);
+  const kept = JSON.parse(readFileSync(devCredentialsPath(dataDir), 'utf8')) as Record<string, string>;
+  t.is(kept.apiToken, first.config.apiToken);
+});
+
+test('development mode keeps secrets the environment gives and generates nothing when both are set', (t) => {
+  const dataDir = temporaryDir(t);
+  const given = completeDevelopmentConfig(
+    parseConfig({ DATA_DIR: dataDir, API_TOKEN: 'mine', GITHUB_WEBHOOK_SECRET: 'ours' }, readFixture),
+  );
+  t.false(given.generated);
+  t.is(given.config.apiToken, 'mine');
+  t.throws(() => readFileSync(join(dataDir, 'dev-credentials.json')));
+  const partial = completeDevelopmentConfig(parseConfig({ DATA_DIR: dataDir, API_TOKEN: 'mine' }, readFixture));
+  t.is(partial.config.apiToken, 'mine');
+  t.is(partial.config.webhookSecrets.length, 1);
+});

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { Config } from './config.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-policy.js';
 import { createApp } from './http/create-app.js';
+import { IngressActivity } from './http/webhook-route.js';
 import { startDeliveryWorker, type ApplyDelivery } from './inbox/delivery-worker.js';
 import { createDeliveryApplier } from './reconcile/apply-delivery.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -49,6 +50,7 @@ export async function startService(
 ): Promise<RunningService> {
   const store = overrides.store ?? openStore(config);
   const now = overrides.now ?? (() => new Date());
+  const ingressActivity = new IngressActivity();
   const worker = config.inboxPaused
     ? null
     : startDeliveryWorker({
@@ -59,6 +61,8 @@ export async function startService(
         retryPolicy: overrides.retryPolicy ?? DEFAULT_RETRY_POLICY,
         leaseMs: overrides.leaseMs ?? 60_000,
         idlePollMs: overrides.idlePollMs ?? 1_000,
+        isIngressBusy: ingressActivity.isBusy,
+        maxDeferMs: 250,
       });
   if (worker === null) logger.warn('INBOX_PAUSED: deliveries are stored but not applied until a restart without it');
   const app = createApp({
@@ -69,6 +73,7 @@ export async function startService(
     now,
     workerStatus: () => (worker === null ? 'paused' : worker.isRunning() ? 'running' : 'stopped'),
     onDeliveryStored: () => worker?.notify(),
+    ingressActivity,
   });
   const server = createServer(app);
   let address: AddressInfo;

@@ -46,7 +46,11 @@ test('MongoDB, App credentials and an Enterprise API URL are parsed', (t) => {
     },
     readFixture,
   );
-  t.deepEqual(config.store, { kind: 'mongodb', uri: 'mongodb+srv://cluster.example.net/?retryWrites=true', database: 'routing' });
+  t.deepEqual(config.store, {
+    kind: 'mongodb',
+    uri: 'mongodb+srv://cluster.example.net/?retryWrites=true',
+    database: 'routing',
+  });
   t.deepEqual(config.githubApp, { appId: 12345, privateKey: PEM });
   t.is(config.githubApiUrl, 'https://ghe.example.com/api/v3');
 });

@@ -9,7 +9,10 @@ const fastRetries = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 40 };
 
 test('an event without a handler is ignored and the delivery says why', async (t) => {
   const service = await startTestService(t);
-  await postDelivery(service.url, await signedDelivery(TEST_SECRET, 'star', 'guid-star', examplePayload('star', 'created')));
+  await postDelivery(
+    service.url,
+    await signedDelivery(TEST_SECRET, 'star', 'guid-star', examplePayload('star', 'created')),
+  );
   const delivery = await eventually(async () => {
     const d = await service.store.getDelivery('guid-star');
     return d?.state === 'ignored' ? d : null;
@@ -100,7 +103,8 @@ test('deliveries stored while paused are processed in arrival order after a rest
   const dataDir = temporaryDir(t);
   const paused = await startTestService(t, { dataDir, env: { INBOX_PAUSED: 'true' } });
   const ids = ['guid-a', 'guid-b', 'guid-c', 'guid-d', 'guid-e'];
-  for (const id of ids) await postDelivery(paused.url, await signedDelivery(TEST_SECRET, 'push', id, examplePayload('push')));
+  for (const id of ids)
+    await postDelivery(paused.url, await signedDelivery(TEST_SECRET, 'push', id, examplePayload('push')));
   t.is((await paused.store.inboxBacklog()).pending, 5);
   await paused.close();
 

@@ -17,7 +17,8 @@ for (const [attempts, expected] of [
   test(`after failed attempt ${attempts} the retry policy says ${expected.kind}`, (t) => {
     const decision = decideRetry(attempts, now, policy);
     t.is(decision.kind, expected.kind);
-    if (decision.kind === 'retry' && 'delayMs' in expected) t.is(decision.at.getTime() - now.getTime(), expected.delayMs);
+    if (decision.kind === 'retry' && 'delayMs' in expected)
+      t.is(decision.at.getTime() - now.getTime(), expected.delayMs);
   });
 }
 

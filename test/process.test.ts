@@ -25,7 +25,10 @@ test('with no configuration it starts in development mode and prints URL, token 
 
   const authorized = await fetch(`${url}/api/deliveries`, { headers: { authorization: `Bearer ${token}` } });
   t.is(authorized.status, 200);
-  const accepted = await postDelivery(url, await signedDelivery(secret ?? '', 'ping', 'dev-ping', examplePayload('ping')));
+  const accepted = await postDelivery(
+    url,
+    await signedDelivery(secret ?? '', 'ping', 'dev-ping', examplePayload('ping')),
+  );
   t.is(accepted.status, 202);
 
   first.child.kill('SIGTERM');
@@ -49,7 +52,13 @@ for (const [what, env, expected] of [
 }
 
 test('a delivery acknowledged before a SIGKILL is processed after the restart', async (t) => {
-  const env = { NODE_ENV: 'production', DATA_DIR: temporaryDir(t), PORT: '0', API_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: SECRET };
+  const env = {
+    NODE_ENV: 'production',
+    DATA_DIR: temporaryDir(t),
+    PORT: '0',
+    API_TOKEN: TOKEN,
+    GITHUB_WEBHOOK_SECRET: SECRET,
+  };
   // Paused: the worker cannot touch it, so the kill lands between the 202 and the apply for certain.
   const doomed = spawnService(t, { ...env, INBOX_PAUSED: 'true' });
   const url = await doomed.ready;

@@ -61,7 +61,12 @@ function installation(id: number, overrides: Partial<Installation> = {}): Instal
   };
 }
 
-function repoRow(userId: string, repoId: number, rootDirectory: string | null, overrides: Partial<RepoRow> = {}): RepoRow {
+function repoRow(
+  userId: string,
+  repoId: number,
+  rootDirectory: string | null,
+  overrides: Partial<RepoRow> = {},
+): RepoRow {
   return {
     userId,
     repoId,
@@ -208,7 +213,11 @@ export function storeContract(label: string, open: OpenStore): void {
       audit: [auditDraft({ deliveryId: 'd1', kind: 'delivery.outcome', decision: 'ignored' })],
     });
     t.true(done);
-    t.like(await store.getDelivery('d1'), { state: 'ignored', reason: 'no handler for event "push"', processedAt: at(1) });
+    t.like(await store.getDelivery('d1'), {
+      state: 'ignored',
+      reason: 'no handler for event "push"',
+      processedAt: at(1),
+    });
     const audit = await store.listAudit({ limit: 10, deliveryId: 'd1' });
     t.deepEqual(
       audit.map((r) => [r.kind, r.decision]),
@@ -221,7 +230,12 @@ export function storeContract(label: string, open: OpenStore): void {
     await store.recordDelivery(incoming('d1'), T0);
     t.false(await store.finishDelivery('d1', 'w1', finished([auditDraft({ deliveryId: 'd1' })])));
     t.false(
-      await store.failDelivery('d1', 'w1', { error: 'x', processedAt: at(1), nextAttemptAt: null, audit: [auditDraft()] }),
+      await store.failDelivery('d1', 'w1', {
+        error: 'x',
+        processedAt: at(1),
+        nextAttemptAt: null,
+        audit: [auditDraft()],
+      }),
     );
     t.is((await store.getDelivery('d1'))?.state, 'received');
     t.deepEqual(await store.listAudit({ limit: 10 }), []);
@@ -346,7 +360,12 @@ export function storeContract(label: string, open: OpenStore): void {
 
   test(title('deleting a repo removes its base and sub-project rows for every user'), async (t) => {
     const store = await open(t);
-    for (const row of [repoRow('u1', 7, null), repoRow('u1', 7, 'api'), repoRow('u2', 7, null), repoRow('u1', 8, null)]) {
+    for (const row of [
+      repoRow('u1', 7, null),
+      repoRow('u1', 7, 'api'),
+      repoRow('u2', 7, null),
+      repoRow('u1', 8, null),
+    ]) {
       await store.upsertRepoRow(row);
     }
     t.is(await store.deleteRepoRowsByRepoId(7), 3);
@@ -392,7 +411,9 @@ export function storeContract(label: string, open: OpenStore): void {
   test(title('audit records are appended in one hash chain'), async (t) => {
     const store = await open(t);
     const first = await store.appendAudit([auditDraft(), auditDraft({ decision: 'detached' })]);
-    const second = await store.appendAudit([auditDraft({ decision: 'preserved', before: { nested: { b: 1, a: [1, 'x'] } } })]);
+    const second = await store.appendAudit([
+      auditDraft({ decision: 'preserved', before: { nested: { b: 1, a: [1, 'x'] } } }),
+    ]);
     const all = [...first, ...second];
     t.deepEqual(
       all.map((r) => r.seq),

@@ -23,14 +23,19 @@ test('a signed real payload is answered 202 and is committed before the response
   const dataDir = temporaryDir(t);
   const service = await startTestService(t, { dataDir, env: { INBOX_PAUSED: 'true' } });
   const payload = examplePayload('installation', 'created');
-  const response = await postDelivery(service.url, await signedDelivery(TEST_SECRET, 'installation', 'guid-1', payload));
+  const response = await postDelivery(
+    service.url,
+    await signedDelivery(TEST_SECRET, 'installation', 'guid-1', payload),
+  );
   t.is(response.status, 202);
   t.deepEqual(await response.json(), { status: 'accepted', deliveryId: 'guid-1', state: 'received' });
 
   // A second, independent connection sees the row: it was committed, not only queued in memory.
   const reader = new Database(join(dataDir, 'reconciler.sqlite'), { readonly: true });
   t.teardown(() => reader.close());
-  const row = reader.prepare('SELECT * FROM deliveries WHERE id = ?').get('guid-1') as Record<string, unknown>;
+  const row = reader
+    .prepare('SELECT d.*, p.payload FROM deliveries d JOIN delivery_payloads p ON p.seq = d.seq WHERE d.id = ?')
+    .get('guid-1') as Record<string, unknown>;
   t.like(row, {
     event: 'installation',
     action: 'created',
@@ -102,7 +107,10 @@ for (const [what, signatureHeaders, tamper] of forgeries) {
 
 test('a delivery signed with the second secret of a rotation is accepted', async (t) => {
   const service = await startTestService(t);
-  const response = await postDelivery(service.url, await signedDelivery(ROTATED_SECRET, 'ping', 'guid-rot', { zen: 'x' }));
+  const response = await postDelivery(
+    service.url,
+    await signedDelivery(ROTATED_SECRET, 'ping', 'guid-rot', { zen: 'x' }),
+  );
   t.is(response.status, 202);
   t.not(await service.store.getDelivery('guid-rot'), null);
 });

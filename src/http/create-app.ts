@@ -4,7 +4,7 @@ import type { Logger } from '../telemetry/logger.js';
 import { requireApiToken } from './api-auth.js';
 import { deliveryRoutes } from './delivery-routes.js';
 import { errorHandler, sendError, unknownRoute } from './http-error.js';
-import { webhookRoute } from './webhook-route.js';
+import { webhookRoute, type IngressActivity } from './webhook-route.js';
 
 export interface AppDeps {
   store: Store;
@@ -14,6 +14,7 @@ export interface AppDeps {
   now: () => Date;
   workerStatus: () => 'running' | 'paused' | 'stopped';
   onDeliveryStored: () => void;
+  ingressActivity: IngressActivity;
 }
 
 /** API bodies are small JSON documents; anything larger is a mistake or an attack. */
@@ -27,13 +28,16 @@ export function createApp(deps: AppDeps): Express {
   // Before any body parser: the signature covers the raw bytes.
   app.post(
     '/webhooks/github',
-    webhookRoute({
-      store: deps.store,
-      webhookSecrets: deps.webhookSecrets,
-      now: deps.now,
-      logger: deps.logger,
-      onStored: deps.onDeliveryStored,
-    }),
+    webhookRoute(
+      {
+        store: deps.store,
+        webhookSecrets: deps.webhookSecrets,
+        now: deps.now,
+        logger: deps.logger,
+        onStored: deps.onDeliveryStored,
+      },
+      deps.ingressActivity,
+    ),
   );
 
   app.get('/healthz', (_req, res) => {

@@ -36,39 +36,59 @@ export interface WebhookRouteDeps extends DeliveryAcceptorDeps {
   onStored: () => void;
 }
 
+/** Counts webhook requests in progress, so that the worker can let acknowledgements go first. */
+export class IngressActivity {
+  private inFlight = 0;
+  readonly isBusy = (): boolean => this.inFlight > 0;
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.inFlight += 1;
+    try {
+      return await work();
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+}
+
 /** `POST /webhooks/github`: mounted before any body parser, because the signature covers the raw bytes. */
-export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
+export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity): RequestHandler {
   const log = deps.logger.child({ component: 'webhook' });
-  return async (req, res) => {
-    const headerFields = { deliveryId: req.get('x-github-delivery'), event: req.get('x-github-event') };
-    const body = await readCappedBody(req, GITHUB_PAYLOAD_CAP_BYTES);
-    if (body === null) {
-      log.warn({ ...headerFields, result: 'too_large' }, 'webhook refused: body over the 25 MB cap');
-      // Close the connection rather than read the rest of an oversized upload.
-      res.set('Connection', 'close');
-      sendError(res, 413, 'payload_too_large', `webhook bodies are capped at ${GITHUB_PAYLOAD_CAP_BYTES} bytes`);
-      return;
-    }
-    const outcome = await acceptDelivery(deps, req.headers, body);
-    switch (outcome.kind) {
-      case 'rejected':
-        // Never log the body of an unverified request: it is attacker-controlled.
-        log.warn({ ...headerFields, bytes: body.length, result: outcome.code }, 'webhook refused: bad signature');
-        sendError(res, 401, outcome.code, outcome.message);
+  return (req, res) =>
+    activity.track(async () => {
+      const headerFields = { deliveryId: req.get('x-github-delivery'), event: req.get('x-github-event') };
+      const body = await readCappedBody(req, GITHUB_PAYLOAD_CAP_BYTES);
+      if (body === null) {
+        log.warn({ ...headerFields, result: 'too_large' }, 'webhook refused: body over the 25 MB cap');
+        // Close the connection rather than read the rest of an oversized upload.
+        res.set('Connection', 'close');
+        sendError(res, 413, 'payload_too_large', `webhook bodies are capped at ${GITHUB_PAYLOAD_CAP_BYTES} bytes`);
         return;
-      case 'malformed':
-        log.warn({ ...headerFields, bytes: body.length, result: outcome.code }, `webhook refused: ${outcome.message}`);
-        sendError(res, 400, outcome.code, outcome.message);
-        return;
-      case 'stored': {
-        const { delivery, status } = outcome;
-        log.info(
-          { deliveryId: delivery.id, event: delivery.event, action: delivery.action, result: status },
-          'webhook acknowledged',
-        );
-        if (status !== 'duplicate') deps.onStored();
-        res.status(status === 'duplicate' ? 200 : 202).json({ status, deliveryId: delivery.id, state: delivery.state });
       }
-    }
-  };
+      const outcome = await acceptDelivery(deps, req.headers, body);
+      switch (outcome.kind) {
+        case 'rejected':
+          // Never log the body of an unverified request: it is attacker-controlled.
+          log.warn({ ...headerFields, bytes: body.length, result: outcome.code }, 'webhook refused: bad signature');
+          sendError(res, 401, outcome.code, outcome.message);
+          return;
+        case 'malformed':
+          log.warn(
+            { ...headerFields, bytes: body.length, result: outcome.code },
+            `webhook refused: ${outcome.message}`,
+          );
+          sendError(res, 400, outcome.code, outcome.message);
+          return;
+        case 'stored': {
+          const { delivery, status } = outcome;
+          log.info(
+            { deliveryId: delivery.id, event: delivery.event, action: delivery.action, result: status },
+            'webhook acknowledged',
+          );
+          if (status !== 'duplicate') deps.onStored();
+          res
+            .status(status === 'duplicate' ? 200 : 202)
+            .json({ status, deliveryId: delivery.id, state: delivery.state });
+        }
+      }
+    });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AuditDraft } from '../domain/audit.js';
 import type { Delivery } from '../domain/delivery.js';
 import { decideRetry, type RetryPolicy } from '../domain/retry-policy.js';
@@ -25,6 +26,10 @@ export interface DeliveryWorkerDeps {
   leaseMs: number;
   /** Longest idle sleep: bounds how late an expired lease or a missed wake-up is noticed. */
   idlePollMs: number;
+  /** True while webhook requests are being acknowledged. */
+  isIngressBusy: () => boolean;
+  /** Longest the worker waits for the ingress to go quiet before it takes a delivery anyway. */
+  maxDeferMs: number;
 }
 
 export interface DeliveryWorker {
@@ -128,9 +133,32 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     }
   };
 
+  // Acknowledgements come first: GitHub fails a delivery that is not answered within 10 s
+  // (GITHUB-FACTS.md, Deliveries), while applying it a little later costs nothing. Under a
+  // burst the worker still takes at least one delivery every maxDeferMs.
+  let deferringSince: number | null = null;
+  const deferToIngress = async (): Promise<boolean> => {
+    if (!deps.isIngressBusy()) {
+      deferringSince = null;
+      return false;
+    }
+    const now = Date.now();
+    deferringSince ??= now;
+    if (now - deferringSince >= deps.maxDeferMs) {
+      deferringSince = null;
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return true;
+  };
+
   const loop = async (): Promise<void> => {
     while (!stopping) {
       try {
+        // Store calls can all complete as microtasks; without this the worker would drain a
+        // whole backlog before the server reads another request.
+        await yieldToEventLoop();
+        if (await deferToIngress()) continue;
         const now = deps.now();
         const delivery = await deps.store.claimNextDelivery({
           workerId,

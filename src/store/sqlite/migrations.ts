@@ -11,7 +11,6 @@ export const MIGRATIONS: readonly string[] = [
     installation_id INTEGER,
     repo_id INTEGER,
     received_at TEXT NOT NULL,
-    payload TEXT NOT NULL,
     headers TEXT NOT NULL,
     state TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
@@ -23,6 +22,11 @@ export const MIGRATIONS: readonly string[] = [
     lease_until TEXT
   );
   CREATE INDEX deliveries_by_state ON deliveries (state, seq);
+  -- Payloads live apart: SQLite rewrites a whole row on UPDATE, and state changes are frequent.
+  CREATE TABLE delivery_payloads (
+    seq INTEGER PRIMARY KEY,
+    payload TEXT NOT NULL
+  );
   CREATE INDEX deliveries_retry_due ON deliveries (state, next_attempt_at);
   CREATE INDEX deliveries_lease_due ON deliveries (state, lease_until);
 

@@ -1,0 +1,20 @@
+import express from 'express';
+import { verifySignature } from '../src/inbox/verify-signature.js';
+
+// The baseline for bench/ingest.ts: an Express 5 app that only verifies the signature and
+// answers, storing nothing. What our durable ingress costs is measured against this.
+
+const secrets = (process.env.GITHUB_WEBHOOK_SECRET ?? '').split(',');
+const app = express();
+app.get('/healthz', (_req, res) => {
+  res.json({ status: 'ok' });
+});
+app.post('/webhooks/github', express.raw({ type: () => true, limit: '25mb' }), async (req, res) => {
+  const body = (req.body as Buffer).toString('utf8');
+  if (!(await verifySignature(secrets, body, req.get('x-hub-signature-256')))) {
+    res.status(401).json({ error: { code: 'bad_signature', message: 'bad signature' } });
+    return;
+  }
+  res.status(202).json({ status: 'accepted', deliveryId: req.get('x-github-delivery') });
+});
+app.listen(Number(process.env.PORT), '127.0.0.1');

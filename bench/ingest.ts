@@ -1,0 +1,208 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { sign } from '@octokit/webhooks-methods';
+import { createRequire } from 'node:module';
+
+// Acknowledgement throughput and latency of the durable webhook ingress, against a bare
+// Express 5 app that only verifies the signature, measured in the same run over loopback.
+// Usage: npm run bench:ingest -- [--n 5000] [--concurrency 50] [--rounds 3] [--target both|bare|durable]
+
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '5000' },
+    concurrency: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '500' },
+    target: { type: 'string', default: 'both' },
+  },
+});
+const N = Number(values.n);
+const CONCURRENCY = Number(values.concurrency);
+const ROUNDS = Number(values.rounds);
+const WARMUP = Number(values.warmup);
+const TARGETS = values.target === 'both' ? (['bare', 'durable'] as const) : ([values.target] as ('bare' | 'durable')[]);
+const SECRET = 'bench-secret';
+
+type Target = 'bare' | 'durable';
+
+interface RoundResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Durable only: from the last acknowledgement until every delivery is applied or ignored. */
+  drainMs: number | null;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(
+  target: Target,
+): Promise<{ url: string; child: ChildProcess; cleanup: () => Promise<void> }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'reconciler-bench-'));
+  const script = fileURLToPath(
+    new URL(target === 'bare' ? './bare-ingress-server.js' : '../src/main.js', import.meta.url),
+  );
+  const child = spawn(process.execPath, [script], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      API_TOKEN: 'bench-token',
+      GITHUB_WEBHOOK_SECRET: SECRET,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      if (i > 200) throw new Error(`${target} server did not start`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return {
+    url,
+    child,
+    cleanup: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const payload = JSON.stringify(
+  (createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: unknown[] }[]).find(
+    (g) => g.name === 'push',
+  )?.examples[0],
+);
+const signature = await sign(SECRET, payload);
+
+async function send(url: string, count: number, prefix: string): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  const workers = Array.from({ length: CONCURRENCY }, async () => {
+    while (next < count) {
+      const id = `${prefix}-${next++}`;
+      const started = performance.now();
+      const response = await fetch(`${url}/webhooks/github`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'push',
+          'x-github-delivery': id,
+          'x-hub-signature-256': signature,
+        },
+        body: payload,
+      });
+      await response.arrayBuffer();
+      if (response.status !== 202) throw new Error(`delivery ${id} answered ${response.status}`);
+      latencies.push(performance.now() - started);
+    }
+  });
+  await Promise.all(workers);
+  return latencies;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function unfinishedCount(url: string): Promise<number> {
+  let count = 0;
+  for (const state of ['received', 'processing', 'failed']) {
+    const response = await fetch(`${url}/api/deliveries?state=${state}&limit=1`, {
+      headers: { authorization: 'Bearer bench-token' },
+    });
+    count += ((await response.json()) as { deliveries: unknown[] }).deliveries.length;
+  }
+  return count;
+}
+
+async function waitForDrain(url: string): Promise<number> {
+  const started = performance.now();
+  while ((await unfinishedCount(url)) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  return performance.now() - started;
+}
+
+async function round(target: Target, index: number): Promise<RoundResult> {
+  const server = await startServer(target);
+  try {
+    await send(server.url, WARMUP, `warm-${index}`);
+    if (target === 'durable') await waitForDrain(server.url);
+    const started = performance.now();
+    const latencies = await send(server.url, N, `run-${index}`);
+    const seconds = (performance.now() - started) / 1000;
+    const drainMs = target === 'durable' ? await waitForDrain(server.url) : null;
+    latencies.sort((a, b) => a - b);
+    return {
+      requestsPerSecond: N / seconds,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      drainMs,
+    };
+  } finally {
+    await server.cleanup();
+  }
+}
+
+const median = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+};
+
+console.log(
+  `ingest bench: ${N} signed push deliveries (${payload.length} bytes), concurrency ${CONCURRENCY}, ${ROUNDS} rounds, loopback`,
+);
+const results: Record<string, RoundResult[]> = { bare: [], durable: [] };
+for (let i = 0; i < ROUNDS; i++) {
+  // Interleaved, so drift in the machine's speed affects both sides alike.
+  for (const target of TARGETS) {
+    const result = await round(target, i);
+    results[target]?.push(result);
+    console.log(
+      `  round ${i + 1} ${target.padEnd(7)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms` +
+        (result.drainMs === null ? '' : `  backlog drained ${result.drainMs.toFixed(0)} ms after the last ack`),
+    );
+  }
+}
+const summary = (target: Target) => {
+  const rs = results[target] ?? [];
+  return {
+    rps: median(rs.map((r) => r.requestsPerSecond)),
+    p50: median(rs.map((r) => r.p50Ms)),
+    p99: median(rs.map((r) => r.p99Ms)),
+  };
+};
+console.log('medians:');
+for (const target of TARGETS) {
+  const s = summary(target);
+  const label = target === 'bare' ? '(a) bare Express, verify only' : '(b) durable ingress (SQLite, fsync)';
+  console.log(
+    `  ${label.padEnd(36)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms`,
+  );
+}
+if (TARGETS.length === 2) {
+  const a = summary('bare');
+  const b = summary('durable');
+  console.log(`ratio b/a throughput: ${(b.rps / a.rps).toFixed(3)} (target >= 0.9)`);
+  console.log(`ratio b/a p50 latency: ${(b.p50 / a.p50).toFixed(3)}  p99 latency: ${(b.p99 / a.p99).toFixed(3)}`);
+}

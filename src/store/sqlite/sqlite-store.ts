@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { fsync, mkdirSync, openSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { sealAuditRecord, type AuditDraft, type AuditRecord } from '../../domain/audit.js';
@@ -181,8 +181,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
-  // NORMAL: a commit survives a process crash; only the inbox's commits also wait for fsync
-  // (see commitQueued). Losing any other write to a power cut only makes a delivery run again.
+  // NORMAL: a commit survives a process crash; only the inbox also waits for an fsync before it
+  // answers (see syncWal). Losing any other write to a power cut only makes a delivery run again.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
@@ -199,12 +199,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     insertPayload: db.prepare('INSERT INTO delivery_payloads (seq, payload) VALUES (?, ?)'),
     insertDelivery: db.prepare(`
       INSERT INTO deliveries (id, event, action, installation_id, repo_id, received_at, headers, state, attempts)
-      VALUES (@id, @event, @action, @installationId, @repoId, @receivedAt, @headers, 'received', 0)`),
+      VALUES (@id, @event, @action, @installationId, @repoId, @receivedAt, @headers, 'received', 0)
+      ON CONFLICT (id) DO NOTHING`),
     requeueDelivery: db.prepare(`UPDATE deliveries SET state = 'received', next_attempt_at = NULL WHERE id = ?`),
     makeRetryDue: db.prepare(`UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'failed'`),
     oldestReceived: db.prepare(`SELECT seq FROM deliveries WHERE state = 'received' ORDER BY seq LIMIT 1`),
     oldestRetryDue: db.prepare(
-      `SELECT min(seq) AS seq FROM deliveries WHERE state = 'failed' AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?`,
+      `SELECT min(seq) AS seq FROM deliveries WHERE state = 'failed' AND next_attempt_at <= ?`,
     ),
     oldestLeaseExpired: db.prepare(
       `SELECT min(seq) AS seq FROM deliveries WHERE state = 'processing' AND lease_until <= ?`,
@@ -330,17 +331,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     return row ? toDelivery(row) : null;
   };
 
-  const recordOneDelivery = db.transaction((incoming: IncomingDelivery, now: string): RecordDeliveryResult => {
-    const existing = getDeliveryNow(incoming.id);
-    if (existing === null) {
-      const { payload, ...fields } = incoming;
-      const { lastInsertRowid } = q.insertDelivery.run({ ...fields, headers: JSON.stringify(incoming.headers) });
-      q.insertPayload.run(lastInsertRowid, payload);
+  const recordOneDelivery = (incoming: IncomingDelivery, now: string): RecordDeliveryResult => {
+    const { payload, ...fields } = incoming;
+    const inserted = q.insertDelivery.run({ ...fields, headers: JSON.stringify(incoming.headers) });
+    if (inserted.changes > 0) {
+      q.insertPayload.run(inserted.lastInsertRowid, payload);
       return {
         status: 'accepted',
         delivery: {
           ...fields,
-          seq: Number(lastInsertRowid),
+          seq: Number(inserted.lastInsertRowid),
           state: 'received',
           attempts: 0,
           error: null,
@@ -350,15 +350,37 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         },
       };
     }
+    const existing = getDeliveryNow(incoming.id) as Delivery;
     const decision = decideRedelivery(existing);
     if (decision.status === 'requeued') q.requeueDelivery.run(incoming.id);
     if (decision.status === 'pending' && decision.makeDueNow) q.makeRetryDue.run(now, incoming.id);
     return { status: decision.status, delivery: getDeliveryNow(incoming.id) as Delivery };
-  });
+  };
+  const recordBatch = db.transaction((batch: readonly QueuedDelivery[]) =>
+    batch.map((item) => recordOneDelivery(item.incoming, item.now)),
+  );
+
+  // Durable acknowledgement without blocking the event loop: the inbox commits at NORMAL, then
+  // the WAL is fsynced on libuv's thread pool, and only then does any caller hear "stored".
+  // fsync flushes the file whatever descriptor asks, and a frame that left the WAL was
+  // checkpointed by SQLite with its own fsyncs.
+  let walFd: number | null = null;
+  const syncWal = (done: (error: NodeJS.ErrnoException | null) => void): void => {
+    if (options.path === ':memory:') {
+      setImmediate(() => done(null));
+      return;
+    }
+    try {
+      walFd ??= openSync(`${options.path}-wal`, 'r');
+    } catch (error) {
+      done(error as NodeJS.ErrnoException);
+      return;
+    }
+    fsync(walFd, done);
+  };
 
   // Group commit: deliveries that arrive in the same turn of the event loop share one
-  // transaction, so one fsync acknowledges them all. Each still runs in its own savepoint, so
-  // one bad row fails alone, and no promise resolves before the commit.
+  // transaction and one fsync.
   interface QueuedDelivery {
     incoming: IncomingDelivery;
     now: string;
@@ -366,31 +388,34 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     reject: (error: unknown) => void;
   }
   let queued: QueuedDelivery[] = [];
+  let syncsInFlight = 0;
+  let allSynced: (() => void) | null = null;
   const commitQueued = (): void => {
     const batch = queued;
     queued = [];
-    const settled: (() => void)[] = [];
+    let outcomes: (() => void)[];
     try {
-      // FULL: a delivery acknowledged with 202 survives a power cut, not only a crash. Syncing the
-      // WAL also makes every earlier NORMAL commit durable.
-      db.pragma('synchronous = FULL');
-      db.transaction(() => {
-        for (const item of batch) {
-          try {
-            const result = recordOneDelivery(item.incoming, item.now);
-            settled.push(() => item.resolve(result));
-          } catch (error) {
-            settled.push(() => item.reject(error));
-          }
+      const results = recordBatch(batch);
+      outcomes = batch.map((item, i) => () => item.resolve(results[i] as RecordDeliveryResult));
+    } catch {
+      // Something in the batch failed (it rolled back whole): commit one by one, so that a bad
+      // delivery fails alone and the others are still stored.
+      outcomes = batch.map((item) => {
+        try {
+          const [result] = recordBatch([item]);
+          return () => item.resolve(result as RecordDeliveryResult);
+        } catch (error) {
+          return () => item.reject(error);
         }
-      })();
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    } finally {
-      if (db.open) db.pragma('synchronous = NORMAL');
+      });
     }
-    for (const settle of settled) settle();
+    syncsInFlight += 1;
+    syncWal((error) => {
+      syncsInFlight -= 1;
+      if (error) for (const item of batch) item.reject(error);
+      else for (const settle of outcomes) settle();
+      if (syncsInFlight === 0) allSynced?.();
+    });
   };
 
   const claimNow = db.transaction((claim: DeliveryClaim): Delivery | null => {
@@ -588,6 +613,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async close() {
       if (queued.length > 0 && db.open) commitQueued();
+      if (syncsInFlight > 0) await new Promise<void>((resolve) => (allSynced = resolve));
+      if (walFd !== null) closeSync(walFd);
+      walFd = null;
       if (db.open) db.close();
     },
   };

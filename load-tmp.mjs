@@ -1,0 +1,11 @@
+import { sign } from '@octokit/webhooks-methods';
+import { createRequire } from 'node:module';
+import { Agent, request } from 'node:http';
+const require = createRequire(import.meta.url);
+const payload = JSON.stringify(require('@octokit/webhooks-examples').find(g=>g.name==='push').examples[0]);
+const sig = await sign('bench-secret', payload);
+const agent = new Agent({keepAlive:true, maxSockets:50});
+const post=(id)=>new Promise((res,rej)=>{const r=request('http://127.0.0.1:3999/webhooks/github',{method:'POST',agent,headers:{'content-type':'application/json','content-length':Buffer.byteLength(payload),'x-github-event':'push','x-github-delivery':id,'x-hub-signature-256':sig}},(rs)=>{rs.resume(); rs.on('end',()=>res(rs.statusCode))}); r.on('error',rej); r.end(payload);});
+let next=0; const N=10000; const t0=performance.now();
+await Promise.all(Array.from({length:50}, async()=>{ while(next<N){ await post('p'+(next++)); }}));
+console.log((N/((performance.now()-t0)/1000)).toFixed(0),'req/s'); agent.destroy();

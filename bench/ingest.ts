@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,11 +30,15 @@ const ROUNDS = Number(values.rounds);
 const WARMUP = Number(values.warmup);
 const TARGETS = values.target === 'both' ? (['bare', 'durable'] as const) : ([values.target] as ('bare' | 'durable')[]);
 const SECRET = 'bench-secret';
+// USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK).
+const CLOCK_TICKS_PER_SECOND = 100;
 
 type Target = 'bare' | 'durable';
 
 interface RoundResult {
   requestsPerSecond: number;
+  /** Server process CPU time (user + system, all threads) per delivery: steadier than throughput here. */
+  serverCpuMicros: number;
   p50Ms: number;
   p99Ms: number;
   /** Durable only: from the last acknowledgement until every delivery is applied or ignored. */
@@ -170,13 +174,17 @@ async function round(target: Target, index: number): Promise<RoundResult> {
     await send(server.url, WARMUP, `warm-${index}`);
     const drains = target === 'durable' && !values.paused;
     if (drains) await waitForDrain(server.url);
+    const pid = server.child.pid ?? 0;
+    const cpuBefore = processCpuMicros(pid);
     const started = performance.now();
     const latencies = await send(server.url, N, `run-${index}`);
     const seconds = (performance.now() - started) / 1000;
+    const serverCpuMicros = (processCpuMicros(pid) - cpuBefore) / N;
     const drainMs = drains ? await waitForDrain(server.url) : null;
     latencies.sort((a, b) => a - b);
     return {
       requestsPerSecond: N / seconds,
+      serverCpuMicros,
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       drainMs,
@@ -184,6 +192,13 @@ async function round(target: Target, index: number): Promise<RoundResult> {
   } finally {
     await server.cleanup();
   }
+}
+
+/** utime + stime of a process, in microseconds, from /proc (Linux). */
+function processCpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks / CLOCK_TICKS_PER_SECOND) * 1e6;
 }
 
 const median = (xs: number[]): number => {
@@ -201,7 +216,7 @@ for (let i = 0; i < ROUNDS; i++) {
     const result = await round(target, i);
     results[target]?.push(result);
     console.log(
-      `  round ${i + 1} ${target.padEnd(7)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms` +
+      `  round ${i + 1} ${target.padEnd(7)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  server CPU ${result.serverCpuMicros.toFixed(0)} µs/delivery` +
         (result.drainMs === null ? '' : `  backlog drained ${result.drainMs.toFixed(0)} ms after the last ack`),
     );
   }
@@ -212,6 +227,7 @@ const summary = (target: Target) => {
     rps: median(rs.map((r) => r.requestsPerSecond)),
     p50: median(rs.map((r) => r.p50Ms)),
     p99: median(rs.map((r) => r.p99Ms)),
+    cpu: median(rs.map((r) => r.serverCpuMicros)),
   };
 };
 console.log('medians:');
@@ -222,7 +238,7 @@ for (const target of TARGETS) {
       ? '(a) bare Express, verify only'
       : `(b) durable ingress${values.paused ? ', worker paused' : ', worker on'}`;
   console.log(
-    `  ${label.padEnd(36)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms`,
+    `  ${label.padEnd(36)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  server CPU ${s.cpu.toFixed(0)} µs/delivery`,
   );
 }
 if (TARGETS.length === 2) {
@@ -231,10 +247,15 @@ if (TARGETS.length === 2) {
     .map((a, i) => {
       const b = results.durable?.[i];
       return b
-        ? { rps: b.requestsPerSecond / a.requestsPerSecond, p50: b.p50Ms / a.p50Ms, p99: b.p99Ms / a.p99Ms }
+        ? {
+            rps: b.requestsPerSecond / a.requestsPerSecond,
+            p50: b.p50Ms / a.p50Ms,
+            p99: b.p99Ms / a.p99Ms,
+            cpu: b.serverCpuMicros / a.serverCpuMicros,
+          }
         : null;
     })
-    .filter((pair) => pair !== null);
+    .filter((pair): pair is NonNullable<typeof pair> => pair !== null);
   const ratios = pairs.map((pair) => pair.rps);
   console.log(
     `ratio b/a throughput: median ${median(ratios).toFixed(3)} (per round: ${ratios.map((r) => r.toFixed(3)).join(', ')}; target >= 0.9)`,
@@ -242,4 +263,5 @@ if (TARGETS.length === 2) {
   console.log(
     `ratio b/a latency: p50 ${median(pairs.map((pair) => pair.p50)).toFixed(3)}, p99 ${median(pairs.map((pair) => pair.p99)).toFixed(3)}`,
   );
+  console.log(`ratio b/a server CPU per delivery: ${median(pairs.map((pair) => pair.cpu)).toFixed(3)}`);
 }

@@ -80,7 +80,8 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
           return;
         case 'stored': {
           const { delivery, status } = outcome;
-          log.info(
+          // debug: the worker logs each delivery's outcome at info, one line per delivery is enough.
+          log.debug(
             { deliveryId: delivery.id, event: delivery.event, action: delivery.action, result: status },
             'webhook acknowledged',
           );

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { fsync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { sealAuditRecord, type AuditDraft, type AuditRecord } from '../../domain/audit.js';
-import { decideRedelivery, type Delivery, type DeliveryState, type IncomingDelivery } from '../../domain/delivery.js';
+import type { Delivery } from '../../domain/delivery.js';
 import type {
   AccountType,
   Automation,
@@ -22,44 +22,17 @@ import type {
   DeliveryFinish,
   DeliveryQuery,
   InboxBacklog,
-  RecordDeliveryResult,
   RepoRowPage,
   Store,
 } from '../store.js';
+import { DELIVERY_COLUMNS, numOrNull, str, strOrNull, toDelivery, type Row } from './delivery-rows.js';
+import { startInboxWriter } from './inbox-writer.js';
 import { MIGRATIONS } from './migrations.js';
 
-type Row = Record<string, unknown>;
-
-// Every delivery column but the payload, which only the worker reads (and can be 25 MB).
-const DELIVERY_COLUMNS = `seq, id, event, action, installation_id, repo_id, received_at, headers, state, attempts, error,
-  reason, processed_at, next_attempt_at`;
-
-const str = (v: unknown): string => v as string;
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const jsonOrNull = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(v as string) as T));
 // Base rows keep '' in the key column; the domain says null.
 const rootToColumn = (root: string | null): string => root ?? '';
 const rootFromColumn = (v: unknown): string | null => (v === '' ? null : (v as string));
-
-function toDelivery(row: Row): Delivery {
-  return {
-    seq: Number(row.seq),
-    id: str(row.id),
-    event: str(row.event),
-    action: strOrNull(row.action),
-    installationId: numOrNull(row.installation_id),
-    repoId: numOrNull(row.repo_id),
-    receivedAt: str(row.received_at),
-    headers: JSON.parse(str(row.headers)) as Record<string, string>,
-    state: str(row.state) as DeliveryState,
-    attempts: Number(row.attempts),
-    error: strOrNull(row.error),
-    reason: strOrNull(row.reason),
-    processedAt: strOrNull(row.processed_at),
-    nextAttemptAt: strOrNull(row.next_attempt_at),
-  };
-}
 
 function toInstallation(row: Row): Installation {
   return {
@@ -154,7 +127,7 @@ function toAuditRecord(row: Row): AuditRecord {
 }
 
 export interface SqliteStoreOptions {
-  /** A file path, or ':memory:' for tests. */
+  /** The database file; created with its directory when missing. */
   path: string;
 }
 
@@ -178,11 +151,15 @@ function applyMigrations(db: Database.Database): void {
  * serves one writer, so several replicas need the MongoDB store.
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
+  // Only takes effect on a new file: a 7 KB webhook payload then fits in one page instead of
+  // spilling into overflow pages, and each WAL frame carries more (measured: -25% CPU per delivery).
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
-  // NORMAL: a commit survives a process crash; only the inbox also waits for an fsync before it
-  // answers (see syncWal). Losing any other write to a power cut only makes a delivery run again.
+  // NORMAL: a commit survives a process crash. The inbox writer commits at FULL, because a 202
+  // promises the delivery survives a power cut too; losing any other write to one only makes a
+  // delivery run again.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
@@ -196,13 +173,6 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     deliveryPayload: db.prepare(
       'SELECT p.payload FROM deliveries d JOIN delivery_payloads p ON p.seq = d.seq WHERE d.id = ?',
     ),
-    insertPayload: db.prepare('INSERT INTO delivery_payloads (seq, payload) VALUES (?, ?)'),
-    insertDelivery: db.prepare(`
-      INSERT INTO deliveries (id, event, action, installation_id, repo_id, received_at, headers, state, attempts)
-      VALUES (@id, @event, @action, @installationId, @repoId, @receivedAt, @headers, 'received', 0)
-      ON CONFLICT (id) DO NOTHING`),
-    requeueDelivery: db.prepare(`UPDATE deliveries SET state = 'received', next_attempt_at = NULL WHERE id = ?`),
-    makeRetryDue: db.prepare(`UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'failed'`),
     oldestReceived: db.prepare(`SELECT seq FROM deliveries WHERE state = 'received' ORDER BY seq LIMIT 1`),
     oldestRetryDue: db.prepare(
       `SELECT min(seq) AS seq FROM deliveries WHERE state = 'failed' AND next_attempt_at <= ?`,
@@ -331,92 +301,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     return row ? toDelivery(row) : null;
   };
 
-  const recordOneDelivery = (incoming: IncomingDelivery, now: string): RecordDeliveryResult => {
-    const { payload, ...fields } = incoming;
-    const inserted = q.insertDelivery.run({ ...fields, headers: JSON.stringify(incoming.headers) });
-    if (inserted.changes > 0) {
-      q.insertPayload.run(inserted.lastInsertRowid, payload);
-      return {
-        status: 'accepted',
-        delivery: {
-          ...fields,
-          seq: Number(inserted.lastInsertRowid),
-          state: 'received',
-          attempts: 0,
-          error: null,
-          reason: null,
-          processedAt: null,
-          nextAttemptAt: null,
-        },
-      };
-    }
-    const existing = getDeliveryNow(incoming.id) as Delivery;
-    const decision = decideRedelivery(existing);
-    if (decision.status === 'requeued') q.requeueDelivery.run(incoming.id);
-    if (decision.status === 'pending' && decision.makeDueNow) q.makeRetryDue.run(now, incoming.id);
-    return { status: decision.status, delivery: getDeliveryNow(incoming.id) as Delivery };
-  };
-  const recordBatch = db.transaction((batch: readonly QueuedDelivery[]) =>
-    batch.map((item) => recordOneDelivery(item.incoming, item.now)),
-  );
-
-  // Durable acknowledgement without blocking the event loop: the inbox commits at NORMAL, then
-  // the WAL is fsynced on libuv's thread pool, and only then does any caller hear "stored".
-  // fsync flushes the file whatever descriptor asks, and a frame that left the WAL was
-  // checkpointed by SQLite with its own fsyncs.
-  let walFd: number | null = null;
-  const syncWal = (done: (error: NodeJS.ErrnoException | null) => void): void => {
-    if (options.path === ':memory:') {
-      setImmediate(() => done(null));
-      return;
-    }
-    try {
-      walFd ??= openSync(`${options.path}-wal`, 'r');
-    } catch (error) {
-      done(error as NodeJS.ErrnoException);
-      return;
-    }
-    fsync(walFd, done);
-  };
-
-  // Group commit: deliveries that arrive in the same turn of the event loop share one
-  // transaction and one fsync.
-  interface QueuedDelivery {
-    incoming: IncomingDelivery;
-    now: string;
-    resolve: (result: RecordDeliveryResult) => void;
-    reject: (error: unknown) => void;
-  }
-  let queued: QueuedDelivery[] = [];
-  let syncsInFlight = 0;
-  let allSynced: (() => void) | null = null;
-  const commitQueued = (): void => {
-    const batch = queued;
-    queued = [];
-    let outcomes: (() => void)[];
-    try {
-      const results = recordBatch(batch);
-      outcomes = batch.map((item, i) => () => item.resolve(results[i] as RecordDeliveryResult));
-    } catch {
-      // Something in the batch failed (it rolled back whole): commit one by one, so that a bad
-      // delivery fails alone and the others are still stored.
-      outcomes = batch.map((item) => {
-        try {
-          const [result] = recordBatch([item]);
-          return () => item.resolve(result as RecordDeliveryResult);
-        } catch (error) {
-          return () => item.reject(error);
-        }
-      });
-    }
-    syncsInFlight += 1;
-    syncWal((error) => {
-      syncsInFlight -= 1;
-      if (error) for (const item of batch) item.reject(error);
-      else for (const settle of outcomes) settle();
-      if (syncsInFlight === 0) allSynced?.();
-    });
-  };
+  const inboxWriter = startInboxWriter(options.path);
 
   const claimNow = db.transaction((claim: DeliveryClaim): Delivery | null => {
     const candidates = [
@@ -445,10 +330,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   return {
     recordDelivery(incoming, now) {
-      return new Promise((resolve, reject) => {
-        if (queued.length === 0) setImmediate(commitQueued);
-        queued.push({ incoming, now, resolve, reject });
-      });
+      return inboxWriter.record(incoming, now);
     },
     async claimNextDelivery(claim) {
       return claimNow(claim);
@@ -612,10 +494,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       db.prepare('SELECT 1').get();
     },
     async close() {
-      if (queued.length > 0 && db.open) commitQueued();
-      if (syncsInFlight > 0) await new Promise<void>((resolve) => (allSynced = resolve));
-      if (walFd !== null) closeSync(walFd);
-      walFd = null;
+      await inboxWriter.close();
       if (db.open) db.close();
     },
   };

@@ -1,0 +1,69 @@
+import type Database from 'better-sqlite3';
+import { decideRedelivery, type Delivery, type IncomingDelivery } from '../../domain/delivery.js';
+import type { RecordDeliveryResult } from '../store.js';
+import { DELIVERY_COLUMNS, toDelivery, type Row } from './delivery-rows.js';
+
+export interface InboxItem {
+  incoming: IncomingDelivery;
+  now: string;
+}
+
+export type InboxItemResult = { ok: true; result: RecordDeliveryResult } | { ok: false; error: string };
+
+/**
+ * Records deliveries, several per transaction (group commit). A batch that fails is retried one
+ * delivery at a time, so that a bad delivery fails alone and the others are still stored.
+ */
+export function prepareDeliveryInbox(db: Database.Database): (batch: readonly InboxItem[]) => InboxItemResult[] {
+  const insertDelivery = db.prepare(`
+    INSERT INTO deliveries (id, event, action, installation_id, repo_id, received_at, headers, state, attempts)
+    VALUES (@id, @event, @action, @installationId, @repoId, @receivedAt, @headers, 'received', 0)
+    ON CONFLICT (id) DO NOTHING`);
+  const insertPayload = db.prepare('INSERT INTO delivery_payloads (seq, payload) VALUES (?, ?)');
+  const deliveryById = db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`);
+  const requeue = db.prepare(`UPDATE deliveries SET state = 'received', next_attempt_at = NULL WHERE id = ?`);
+  const makeRetryDue = db.prepare(`UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'failed'`);
+
+  const stored = (id: string): Delivery => toDelivery(deliveryById.get(id) as Row);
+
+  const recordOne = ({ incoming, now }: InboxItem): RecordDeliveryResult => {
+    const { payload, ...fields } = incoming;
+    const inserted = insertDelivery.run({ ...fields, headers: JSON.stringify(incoming.headers) });
+    if (inserted.changes > 0) {
+      insertPayload.run(inserted.lastInsertRowid, payload);
+      return {
+        status: 'accepted',
+        delivery: {
+          ...fields,
+          seq: Number(inserted.lastInsertRowid),
+          state: 'received',
+          attempts: 0,
+          error: null,
+          reason: null,
+          processedAt: null,
+          nextAttemptAt: null,
+        },
+      };
+    }
+    const decision = decideRedelivery(stored(incoming.id));
+    if (decision.status === 'requeued') requeue.run(incoming.id);
+    if (decision.status === 'pending' && decision.makeDueNow) makeRetryDue.run(now, incoming.id);
+    return { status: decision.status, delivery: stored(incoming.id) };
+  };
+  const recordAll = db.transaction((batch: readonly InboxItem[]) => batch.map(recordOne));
+
+  return (batch) => {
+    try {
+      return recordAll(batch).map((result) => ({ ok: true, result }));
+    } catch {
+      return batch.map((item) => {
+        try {
+          const [result] = recordAll([item]);
+          return { ok: true, result: result as RecordDeliveryResult };
+        } catch (error) {
+          return { ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
+      });
+    }
+  };
+}

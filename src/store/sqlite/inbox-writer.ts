@@ -1,0 +1,72 @@
+import { Worker } from 'node:worker_threads';
+import type { IncomingDelivery } from '../../domain/delivery.js';
+import type { RecordDeliveryResult } from '../store.js';
+import type { InboxReply, InboxRequest } from './inbox-writer-thread.js';
+
+export interface InboxWriter {
+  record(incoming: IncomingDelivery, now: string): Promise<RecordDeliveryResult>;
+  /** Waits for every delivery already handed over to be committed, then stops the thread. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve: (result: RecordDeliveryResult) => void;
+  reject: (error: Error) => void;
+}
+
+const THREAD_URL = new URL('./inbox-writer-thread.js', import.meta.url);
+
+/** The main thread's side of the inbox writer thread; a thread that dies is replaced on the next call. */
+export function startInboxWriter(path: string): InboxWriter {
+  const pending = new Map<number, Pending>();
+  let nextRequestId = 1;
+  let worker: Worker | null = null;
+  let closed: Promise<void> | null = null;
+
+  const failAll = (error: Error): void => {
+    for (const entry of pending.values()) entry.reject(error);
+    pending.clear();
+  };
+
+  const spawnThread = (): Worker => {
+    const thread = new Worker(THREAD_URL, { workerData: { path } });
+    thread.on('message', (reply: InboxReply) => {
+      if (reply.type !== 'recorded') return;
+      for (const { requestId, outcome } of reply.replies) {
+        const entry = pending.get(requestId);
+        pending.delete(requestId);
+        if (outcome.ok) entry?.resolve(outcome.result);
+        else entry?.reject(new Error(`the inbox could not store the delivery: ${outcome.error}`));
+      }
+    });
+    thread.on('error', (error) => failAll(new Error(`the inbox writer thread failed: ${error.message}`)));
+    thread.on('exit', () => {
+      if (worker === thread) worker = null;
+      failAll(new Error('the inbox writer thread stopped before storing the delivery'));
+    });
+    return thread;
+  };
+
+  return {
+    record(incoming, now) {
+      if (closed !== null) return Promise.reject(new Error('the store is closed'));
+      worker ??= spawnThread();
+      const requestId = nextRequestId++;
+      const request: InboxRequest = { type: 'record', requestId, item: { incoming, now } };
+      return new Promise((resolve, reject) => {
+        pending.set(requestId, { resolve, reject });
+        worker?.postMessage(request);
+      });
+    },
+    close() {
+      closed ??= (async () => {
+        const thread = worker;
+        if (thread === null) return;
+        const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+        thread.postMessage({ type: 'close' } satisfies InboxRequest);
+        await exited;
+      })();
+      return closed;
+    },
+  };
+}

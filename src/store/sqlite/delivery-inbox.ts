@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { decideRedelivery, type Delivery, type IncomingDelivery } from '../../domain/delivery.js';
 import type { RecordDeliveryResult } from '../store.js';
-import { DELIVERY_COLUMNS, toDelivery, type Row } from './delivery-rows.js';
+import { DELIVERY_COLUMNS, toDelivery, type Row } from './rows.js';
 
 export interface InboxItem {
   incoming: IncomingDelivery;

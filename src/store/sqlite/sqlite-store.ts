@@ -4,17 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { sealAuditRecord, type AuditDraft, type AuditRecord } from '../../domain/audit.js';
 import type { Delivery } from '../../domain/delivery.js';
-import type {
-  AccountType,
-  Automation,
-  DiscoveredBy,
-  Installation,
-  RepoRow,
-  RepoRowKey,
-  Trigger,
-  User,
-  Visibility,
-} from '../../domain/entities.js';
+import type { Installation, RepoRowKey } from '../../domain/entities.js';
 import type {
   AuditQuery,
   DeliveryClaim,
@@ -25,106 +15,22 @@ import type {
   RepoRowPage,
   Store,
 } from '../store.js';
-import { DELIVERY_COLUMNS, numOrNull, str, strOrNull, toDelivery, type Row } from './delivery-rows.js';
+import {
+  DELIVERY_COLUMNS,
+  rootToColumn,
+  str,
+  strOrNull,
+  toAuditRecord,
+  toAutomation,
+  toDelivery,
+  toInstallation,
+  toRepoRow,
+  toTrigger,
+  toUser,
+  type Row,
+} from './rows.js';
 import { startInboxWriter } from './inbox-writer.js';
 import { MIGRATIONS } from './migrations.js';
-
-const jsonOrNull = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(v as string) as T));
-// Base rows keep '' in the key column; the domain says null.
-const rootToColumn = (root: string | null): string => root ?? '';
-const rootFromColumn = (v: unknown): string | null => (v === '' ? null : (v as string));
-
-function toInstallation(row: Row): Installation {
-  return {
-    id: Number(row.id),
-    accountId: numOrNull(row.account_id),
-    accountLogin: strOrNull(row.account_login),
-    accountType: strOrNull(row.account_type) as AccountType | null,
-    targetType: strOrNull(row.target_type),
-    permissions: jsonOrNull<Record<string, string>>(row.permissions),
-    repositorySelection: strOrNull(row.repository_selection) as Installation['repositorySelection'],
-    events: JSON.parse(str(row.events)) as string[],
-    suspendedAt: strOrNull(row.suspended_at),
-    suspendedBy: strOrNull(row.suspended_by),
-    deletedAt: strOrNull(row.deleted_at),
-    updatedAt: str(row.updated_at),
-  };
-}
-
-function toUser(row: Row): User {
-  return {
-    id: str(row.id),
-    githubUserId: Number(row.github_user_id),
-    githubLogin: str(row.github_login),
-    createdAt: str(row.created_at),
-    updatedAt: str(row.updated_at),
-  };
-}
-
-function toRepoRow(row: Row): RepoRow {
-  return {
-    userId: str(row.user_id),
-    repoId: Number(row.repo_id),
-    rootDirectory: rootFromColumn(row.root_directory),
-    fullName: str(row.full_name),
-    owner: str(row.owner),
-    name: str(row.name),
-    defaultBranch: strOrNull(row.default_branch),
-    visibility: strOrNull(row.visibility) as Visibility | null,
-    archived: row.archived === 1,
-    installationId: numOrNull(row.installation_id),
-    discoveredBy: str(row.discovered_by) as DiscoveredBy,
-    lastSeenAt: str(row.last_seen_at),
-  };
-}
-
-function toAutomation(row: Row): Automation {
-  return {
-    id: str(row.id),
-    userId: str(row.user_id),
-    installationId: Number(row.installation_id),
-    name: str(row.name),
-    enabled: row.enabled === 1,
-    updatedAt: str(row.updated_at),
-  };
-}
-
-function toTrigger(row: Row): Trigger {
-  return {
-    id: str(row.id),
-    userId: str(row.user_id),
-    automationId: strOrNull(row.automation_id),
-    installationId: Number(row.installation_id),
-    repoId: Number(row.repo_id),
-    repoFullName: strOrNull(row.repo_full_name),
-    rootDirectory: strOrNull(row.root_directory),
-    events: JSON.parse(str(row.events)) as string[],
-    enabled: row.enabled === 1,
-    updatedAt: str(row.updated_at),
-  };
-}
-
-function toAuditRecord(row: Row): AuditRecord {
-  return {
-    id: str(row.id),
-    seq: Number(row.seq),
-    schemaVersion: Number(row.schema_version),
-    kind: str(row.kind),
-    actor: str(row.actor) as AuditRecord['actor'],
-    source: { type: str(row.source_type) as AuditRecord['source']['type'], id: str(row.source_id) },
-    subject: JSON.parse(str(row.subject)) as AuditRecord['subject'],
-    decision: str(row.decision),
-    reason: strOrNull(row.reason),
-    before: JSON.parse(str(row.before)) as AuditRecord['before'],
-    after: JSON.parse(str(row.after)) as AuditRecord['after'],
-    traceId: strOrNull(row.trace_id),
-    deliveryId: strOrNull(row.delivery_id),
-    occurredAt: str(row.occurred_at),
-    recordedAt: str(row.recorded_at),
-    prevHash: strOrNull(row.prev_hash),
-    hash: str(row.hash),
-  };
-}
 
 export interface SqliteStoreOptions {
   /** The database file; created with its directory when missing. */

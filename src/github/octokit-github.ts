@@ -1,0 +1,182 @@
+import { createAppAuth } from '@octokit/auth-app';
+import { Octokit } from '@octokit/rest';
+import type { ListedRepo } from '../domain/decide-sync.js';
+import type { AccountType, Visibility } from '../domain/entities.js';
+import { GitHubError, type GitHubPort, type InstallationFacts, type RepoPage } from './github-port.js';
+
+export interface OctokitGitHubOptions {
+  appId: number;
+  privateKey: string;
+  /** GITHUB_API_URL: api.github.com, a GitHub Enterprise Server, or a test fake. */
+  baseUrl: string;
+  fetch?: typeof fetch;
+}
+
+interface RestRepository {
+  id: number;
+  name: string;
+  full_name: string;
+  owner: { login: string } | null;
+  default_branch?: string;
+  private: boolean;
+  visibility?: string;
+  archived?: boolean;
+}
+
+interface RestAccount {
+  id?: number;
+  login?: string;
+  slug?: string;
+  type?: string;
+}
+
+function toListedRepo(repo: RestRepository): ListedRepo {
+  const visibility: Visibility =
+    repo.visibility === 'public' || repo.visibility === 'private' || repo.visibility === 'internal'
+      ? repo.visibility
+      : repo.private
+        ? 'private'
+        : 'public';
+  return {
+    repoId: repo.id,
+    fullName: repo.full_name,
+    owner: repo.owner?.login ?? repo.full_name.split('/')[0] ?? '',
+    name: repo.name,
+    defaultBranch: repo.default_branch ?? null,
+    visibility,
+    archived: repo.archived ?? false,
+  };
+}
+
+function accountType(account: RestAccount | null): AccountType | null {
+  if (account === null) return null;
+  if (account.slug !== undefined && account.login === undefined) return 'Enterprise';
+  return account.type === 'User' || account.type === 'Organization' ? account.type : null;
+}
+
+/** The last page number from a Link header (`<...&page=25>; rel="last"`), if GitHub sent one. */
+export function lastPageFromLink(link: string | undefined): number | null {
+  const match = link === undefined ? null : /<[^>]*[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(link);
+  return match?.[1] === undefined ? null : Number(match[1]);
+}
+
+interface OctokitFailure {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | number | undefined> };
+}
+
+/**
+ * GitHub's failures, typed. Rate limits come as 403 or 429 with `x-ratelimit-remaining: 0` or
+ * `retry-after` (GITHUB-FACTS.md, API); they and 5xx are retryable, the rest are not.
+ */
+export function classifyGitHubFailure(error: unknown, subject: { installationId?: number }): GitHubError {
+  if (error instanceof GitHubError) return error;
+  const failure = error as OctokitFailure;
+  const status = typeof failure.status === 'number' ? failure.status : null;
+  const headers = failure.response?.headers ?? {};
+  const message = failure.message ?? String(error);
+  const retryAfter = Number(headers['retry-after']);
+  const remaining = headers['x-ratelimit-remaining'];
+  const reset = Number(headers['x-ratelimit-reset']);
+  if ((status === 403 || status === 429) && (Number.isFinite(retryAfter) || String(remaining) === '0')) {
+    const retryAfterMs = Number.isFinite(retryAfter)
+      ? retryAfter * 1000
+      : Number.isFinite(reset)
+        ? Math.max(0, reset * 1000 - Date.now())
+        : null;
+    return new GitHubError('rate_limited', `GitHub rate limit: ${message}`, status, true, retryAfterMs);
+  }
+  const where = subject.installationId !== undefined ? `installation ${subject.installationId}` : 'GitHub';
+  if (status === 401) return new GitHubError('unauthorized', `${where}: credentials refused (401)`, status, false);
+  if (status === 403 && subject.installationId !== undefined) {
+    return new GitHubError('installation_suspended', `${where} refuses tokens (403): it is suspended`, status, false);
+  }
+  if (status === 403) return new GitHubError('forbidden', `${where}: forbidden (403): ${message}`, status, false);
+  if (status === 404 && subject.installationId !== undefined) {
+    return new GitHubError('installation_not_found', `${where} does not exist (404): it was deleted`, status, false);
+  }
+  if (status === 404) return new GitHubError('not_found', `${where}: not found (404)`, status, false);
+  return new GitHubError('unavailable', `${where} unavailable: ${message}`, status, true);
+}
+
+export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
+  const common = {
+    baseUrl: options.baseUrl,
+    userAgent: 'reconciler',
+    // Retries are the caller's decision (it knows whether to back off or fail the sync).
+    request: { retries: 0, ...(options.fetch ? { fetch: options.fetch } : {}) },
+  };
+  const app = new Octokit({
+    ...common,
+    authStrategy: createAppAuth,
+    auth: { appId: options.appId, privateKey: options.privateKey },
+  });
+  // auth-app caches each installation token for 59 minutes of its 60 (installation tokens live one hour).
+  const installationClients = new Map<number, Octokit>();
+  const forInstallation = (installationId: number): Octokit => {
+    let client = installationClients.get(installationId);
+    if (client === undefined) {
+      client = new Octokit({
+        ...common,
+        authStrategy: createAppAuth,
+        auth: { appId: options.appId, privateKey: options.privateKey, installationId },
+      });
+      installationClients.set(installationId, client);
+    }
+    return client;
+  };
+
+  async function* pages(
+    iterator: AsyncIterable<{ data: unknown; headers: Record<string, string | number | undefined> }>,
+    subject: { installationId?: number },
+  ): AsyncIterable<RepoPage> {
+    let page = 0;
+    let lastPage: number | null = null;
+    try {
+      for await (const response of iterator) {
+        page += 1;
+        // The last page carries no rel="last": keep what the earlier pages said.
+        lastPage = lastPageFromLink(response.headers.link as string | undefined) ?? lastPage;
+        const data = response.data as RestRepository[];
+        yield { repos: data.map(toListedRepo), page, lastPage: lastPage ?? page };
+      }
+    } catch (error) {
+      throw classifyGitHubFailure(error, subject);
+    }
+  }
+
+  return {
+    async getInstallation(installationId) {
+      try {
+        const { data } = await app.rest.apps.getInstallation({ installation_id: installationId });
+        const account = (data.account ?? null) as RestAccount | null;
+        const facts: InstallationFacts = {
+          id: data.id,
+          accountId: account?.id ?? null,
+          accountLogin: account?.login ?? account?.slug ?? null,
+          accountType: accountType(account),
+          targetType: data.target_type,
+          permissions: data.permissions as Record<string, string>,
+          repositorySelection: data.repository_selection,
+          events: data.events,
+          suspendedAt: data.suspended_at,
+          suspendedBy: data.suspended_by?.login ?? null,
+        };
+        return facts;
+      } catch (error) {
+        throw classifyGitHubFailure(error, { installationId });
+      }
+    },
+    listInstallationRepos(installationId) {
+      const client = forInstallation(installationId);
+      return pages(client.paginate.iterator(client.rest.apps.listReposAccessibleToInstallation, { per_page: 100 }), {
+        installationId,
+      });
+    },
+    listUserRepos(oauthToken) {
+      const client = new Octokit({ ...common, auth: oauthToken });
+      return pages(client.paginate.iterator(client.rest.repos.listForAuthenticatedUser, { per_page: 100 }), {});
+    },
+  };
+}

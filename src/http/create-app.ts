@@ -2,8 +2,10 @@ import express, { type Express } from 'express';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { requireApiToken } from './api-auth.js';
+import { bindingRoutes } from './binding-routes.js';
 import { deliveryRoutes } from './delivery-routes.js';
 import { errorHandler, sendError, unknownRoute } from './http-error.js';
+import { userRoutes } from './user-routes.js';
 import { webhookRoute, type IngressActivity } from './webhook-route.js';
 
 export interface AppDeps {
@@ -63,6 +65,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(requireApiToken(deps.apiToken));
   api.use(express.json({ limit: API_BODY_LIMIT }));
   api.use(deliveryRoutes(deps.store));
+  api.use(userRoutes({ store: deps.store, now: deps.now }));
+  api.use(bindingRoutes({ store: deps.store, now: deps.now }));
   api.use(unknownRoute);
   app.use('/api', api);
 

@@ -1,0 +1,150 @@
+import { Router } from 'express';
+import type { Installation, RepoRow, User } from '../domain/entities.js';
+import { projectView } from '../domain/projects.js';
+import type { Store } from '../store/store.js';
+import { apiAudit, asAuditValue } from './api-audit.js';
+import { HttpError } from './http-error.js';
+import { boundedString, githubId, parseBody, platformId, required, rootDirectory } from './validate.js';
+
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+
+export interface UserRouteDeps {
+  store: Store;
+  now: () => Date;
+}
+
+export function sparseInstallation(id: number, now: string): Installation {
+  return {
+    id,
+    accountId: null,
+    accountLogin: null,
+    accountType: null,
+    targetType: null,
+    permissions: null,
+    repositorySelection: null,
+    events: [],
+    suspendedAt: null,
+    suspendedBy: null,
+    deletedAt: null,
+    updatedAt: now,
+  };
+}
+
+export async function requireUser(store: Store, userId: string): Promise<User> {
+  const user = await store.getUser(userId);
+  if (user === null)
+    throw new HttpError(404, 'user_not_found', `no user ${userId}; create it with PUT /api/users/${userId}`);
+  return user;
+}
+
+export function userRoutes({ store, now }: UserRouteDeps): Router {
+  const router = Router();
+
+  router.put('/users/:userId', async (req, res) => {
+    const userId = platformId(req.params.userId, 'userId');
+    const body = parseBody(req.body, {
+      githubUserId: required(githubId),
+      githubLogin: required(boundedString(39, GITHUB_LOGIN, 'must be a GitHub login')),
+    });
+    const at = now();
+    const before = await store.getUser(userId);
+    const user: User = {
+      id: userId,
+      githubUserId: body.githubUserId,
+      githubLogin: body.githubLogin,
+      createdAt: before?.createdAt ?? at.toISOString(),
+      updatedAt: at.toISOString(),
+    };
+    await store.upsertUser(user);
+    await store.appendAudit([
+      apiAudit(req, at, {
+        kind: 'user.put',
+        subject: { userId },
+        decision: before ? 'updated' : 'created',
+        before: asAuditValue(before),
+        after: asAuditValue(user),
+      }),
+    ]);
+    res.status(before ? 200 : 201).json({ user });
+  });
+
+  router.get('/users/:userId', async (req, res) => {
+    res.json({ user: await requireUser(store, platformId(req.params.userId, 'userId')) });
+  });
+
+  router.put('/users/:userId/installations/:installationId', async (req, res) => {
+    const userId = platformId(req.params.userId, 'userId');
+    const installationId = githubId(req.params.installationId, 'installationId');
+    await requireUser(store, userId);
+    const at = now();
+    // Linking may come before any webhook about the installation: keep a row whose metadata the
+    // installations view fills in from GitHub (R6).
+    if ((await store.getInstallation(installationId)) === null) {
+      await store.upsertInstallation(sparseInstallation(installationId, at.toISOString()));
+    }
+    const linked = await store.linkInstallation(userId, installationId, at.toISOString());
+    if (linked) {
+      await store.appendAudit([
+        apiAudit(req, at, {
+          kind: 'installation.linked',
+          subject: { userId, installationId },
+          decision: 'linked',
+          before: null,
+          after: { installationId },
+        }),
+      ]);
+    }
+    res.status(linked ? 201 : 200).json({ userId, installationId, linked: true });
+  });
+
+  router.delete('/users/:userId/installations/:installationId', async (req, res) => {
+    const userId = platformId(req.params.userId, 'userId');
+    const installationId = githubId(req.params.installationId, 'installationId');
+    if (!(await store.unlinkInstallation(userId, installationId))) {
+      throw new HttpError(404, 'link_not_found', `user ${userId} is not linked to installation ${installationId}`);
+    }
+    await store.appendAudit([
+      apiAudit(req, now(), {
+        kind: 'installation.unlinked',
+        subject: { userId, installationId },
+        decision: 'unlinked',
+        before: { installationId },
+        after: null,
+      }),
+    ]);
+    res.status(204).end();
+  });
+
+  router.put('/users/:userId/projects', async (req, res) => {
+    const userId = platformId(req.params.userId, 'userId');
+    const body = parseBody(req.body, { repoId: required(githubId), rootDirectory: required(rootDirectory) });
+    await requireUser(store, userId);
+    const base = await store.getRepoRow({ userId, repoId: body.repoId, rootDirectory: null });
+    if (base === null) {
+      throw new HttpError(
+        404,
+        'base_row_not_found',
+        `user ${userId} has no repo ${body.repoId}; sync the user's repos before adding a sub-project`,
+      );
+    }
+    const key = { userId, repoId: body.repoId, rootDirectory: body.rootDirectory };
+    const existing = await store.getRepoRow(key);
+    const row: RepoRow = existing ?? { ...base, ...key, lastSeenAt: now().toISOString() };
+    if (existing === null) {
+      await store.upsertRepoRow(row);
+      await store.appendAudit([
+        apiAudit(req, now(), {
+          kind: 'repo.subproject_created',
+          subject: { userId, repoId: row.repoId, repoFullName: row.fullName },
+          decision: 'created',
+          before: null,
+          after: asAuditValue(row),
+        }),
+      ]);
+    }
+    const installation = row.installationId === null ? null : await store.getInstallation(row.installationId);
+    res.status(existing ? 200 : 201).json({ row: projectView(row, installation) });
+  });
+
+  return router;
+}

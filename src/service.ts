@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { Config } from './config.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-policy.js';
+import type { GitHubPort } from './github/github-port.js';
+import { createOctokitGitHub } from './github/octokit-github.js';
 import { createApp } from './http/create-app.js';
 import { IngressActivity } from './http/webhook-route.js';
 import { startDeliveryWorker, type ApplyDelivery } from './inbox/delivery-worker.js';
@@ -19,6 +21,7 @@ export interface RunningService {
 
 export interface ServiceOverrides {
   store?: Store;
+  github?: GitHubPort;
   apply?: ApplyDelivery;
   now?: () => Date;
   retryPolicy?: RetryPolicy;
@@ -51,6 +54,8 @@ export async function startService(
   const store = overrides.store ?? openStore(config);
   const now = overrides.now ?? (() => new Date());
   const ingressActivity = new IngressActivity();
+  const github =
+    overrides.github ?? createOctokitGitHub({ app: config.githubApp, baseUrl: config.githubApiUrl, logger });
   const worker = config.inboxPaused
     ? null
     : startDeliveryWorker({
@@ -74,6 +79,8 @@ export async function startService(
     workerStatus: () => (worker === null ? 'paused' : worker.isRunning() ? 'running' : 'stopped'),
     onDeliveryStored: () => worker?.notify(),
     ingressActivity,
+    github,
+    appCredentials: config.githubApp !== null,
   });
   const server = createServer(app);
   let address: AddressInfo;

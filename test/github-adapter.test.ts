@@ -1,6 +1,7 @@
 import anyTest from 'ava';
 import { GitHubError, type RepoPage } from '../src/github/github-port.js';
 import { createOctokitGitHub, lastPageFromLink } from '../src/github/octokit-github.js';
+import { silentLogger } from '../src/telemetry/logger.js';
 import { fakeRepos, startFakeGitHub, type FakeGitHub } from './support/fake-github.js';
 
 // Serial: @octokit/auth-app shares in-flight token requests between all its instances in a
@@ -9,7 +10,11 @@ import { fakeRepos, startFakeGitHub, type FakeGitHub } from './support/fake-gith
 const test = anyTest.serial;
 
 const adapterFor = (fake: FakeGitHub) =>
-  createOctokitGitHub({ appId: fake.appId, privateKey: fake.privateKey, baseUrl: fake.url });
+  createOctokitGitHub({
+    app: { appId: fake.appId, privateKey: fake.privateKey },
+    baseUrl: fake.url,
+    logger: silentLogger,
+  });
 
 async function collect(pages: AsyncIterable<RepoPage>): Promise<RepoPage[]> {
   const all: RepoPage[] = [];
@@ -157,6 +162,18 @@ test("a user's OAuth repositories are listed; a refused token is unauthorized", 
   );
   const error = await t.throwsAsync(collect(github.listUserRepos('gho_wrong')), { instanceOf: GitHubError });
   t.like(error, { kind: 'unauthorized', retryable: false });
+});
+
+test('without App credentials, App calls are refused as unauthorized and user calls still work', async (t) => {
+  const fake = await startFakeGitHub(t);
+  fake.userRepos.set('gho_user', fakeRepos('octocat', 1));
+  const github = createOctokitGitHub({ app: null, baseUrl: fake.url, logger: silentLogger });
+  await t.throwsAsync(github.getInstallation(11), { instanceOf: GitHubError, message: /no GitHub App credentials/ });
+  await t.throwsAsync(collect(github.listInstallationRepos(11)), {
+    instanceOf: GitHubError,
+    message: /no GitHub App credentials/,
+  });
+  t.is((await collect(github.listUserRepos('gho_user')))[0]?.repos.length, 1);
 });
 
 test('the last page number is read from a Link header', (t) => {

@@ -358,6 +358,24 @@ export function storeContract(label: string, open: OpenStore): void {
     t.deepEqual(seen, ['10:', '10:a', '10:b', '20:', '30:']);
   });
 
+  test(title('rows are found by the installation they carry, across users'), async (t) => {
+    const store = await open(t);
+    for (const row of [
+      repoRow('u1', 7, null),
+      repoRow('u1', 7, 'api'),
+      repoRow('u2', 8, null),
+      repoRow('u2', 9, null, { installationId: 43 }),
+      repoRow('u3', 10, null, { installationId: null }),
+    ]) {
+      await store.upsertRepoRow(row);
+    }
+    t.deepEqual(
+      (await store.listRepoRowsByInstallation(42)).map((r) => `${r.userId}:${r.repoId}:${r.rootDirectory ?? ''}`),
+      ['u1:7:', 'u1:7:api', 'u2:8:'],
+    );
+    t.deepEqual(await store.listRepoRowsByInstallation(99), []);
+  });
+
   test(title('deleting a repo removes its base and sub-project rows for every user'), async (t) => {
     const store = await open(t);
     for (const row of [

@@ -25,6 +25,24 @@ export function installationState(installation: Pick<Installation, 'suspendedAt'
   return 'active';
 }
 
+/** An installation known only by its id: its metadata is filled in from GitHub later (R6). */
+export function sparseInstallation(id: number, now: string): Installation {
+  return {
+    id,
+    accountId: null,
+    accountLogin: null,
+    accountType: null,
+    targetType: null,
+    permissions: null,
+    repositorySelection: null,
+    events: [],
+    suspendedAt: null,
+    suspendedBy: null,
+    deletedAt: null,
+    updatedAt: now,
+  };
+}
+
 export interface User {
   id: string;
   githubUserId: number;

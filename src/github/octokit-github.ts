@@ -2,14 +2,17 @@ import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
 import type { ListedRepo } from '../domain/decide-sync.js';
 import type { AccountType, Visibility } from '../domain/entities.js';
+import type { Logger } from '../telemetry/logger.js';
 import { GitHubError, type GitHubPort, type InstallationFacts, type RepoPage } from './github-port.js';
 
 export interface OctokitGitHubOptions {
-  appId: number;
-  privateKey: string;
+  /** Without App credentials only the user-token calls work; App calls fail as unauthorized. */
+  app: { appId: number; privateKey: string } | null;
   /** GITHUB_API_URL: api.github.com, a GitHub Enterprise Server, or a test fake. */
   baseUrl: string;
   fetch?: typeof fetch;
+  /** Octokit's own messages (request log, deprecations) go here instead of the console. */
+  logger: Logger;
 }
 
 interface RestRepository {
@@ -101,40 +104,49 @@ export function classifyGitHubFailure(error: unknown, subject: { installationId?
 }
 
 export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
+  const log = options.logger.child({ component: 'github' });
   const common = {
     baseUrl: options.baseUrl,
+    log: {
+      debug: (message: string) => log.debug(message),
+      info: (message: string) => log.debug(message),
+      warn: (message: string) => log.warn(message),
+      error: (message: string) => log.warn(message),
+    },
     userAgent: 'reconciler',
     // Retries are the caller's decision (it knows whether to back off or fail the sync).
     request: { retries: 0, ...(options.fetch ? { fetch: options.fetch } : {}) },
   };
-  const app = new Octokit({
-    ...common,
-    authStrategy: createAppAuth,
-    auth: { appId: options.appId, privateKey: options.privateKey },
-  });
+  const appCredentials = options.app;
+  const missingCredentials = (): GitHubError =>
+    new GitHubError(
+      'unauthorized',
+      'no GitHub App credentials are configured (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY)',
+      null,
+      false,
+    );
+  const app =
+    appCredentials === null ? null : new Octokit({ ...common, authStrategy: createAppAuth, auth: appCredentials });
   // auth-app caches each installation token for 59 minutes of its 60 (installation tokens live one hour).
   const installationClients = new Map<number, Octokit>();
   const forInstallation = (installationId: number): Octokit => {
+    if (appCredentials === null) throw missingCredentials();
     let client = installationClients.get(installationId);
     if (client === undefined) {
-      client = new Octokit({
-        ...common,
-        authStrategy: createAppAuth,
-        auth: { appId: options.appId, privateKey: options.privateKey, installationId },
-      });
+      client = new Octokit({ ...common, authStrategy: createAppAuth, auth: { ...appCredentials, installationId } });
       installationClients.set(installationId, client);
     }
     return client;
   };
 
   async function* pages(
-    iterator: AsyncIterable<{ data: unknown; headers: Record<string, string | number | undefined> }>,
+    open: () => AsyncIterable<{ data: unknown; headers: Record<string, string | number | undefined> }>,
     subject: { installationId?: number },
   ): AsyncIterable<RepoPage> {
     let page = 0;
     let lastPage: number | null = null;
     try {
-      for await (const response of iterator) {
+      for await (const response of open()) {
         page += 1;
         // The last page carries no rel="last": keep what the earlier pages said.
         lastPage = lastPageFromLink(response.headers.link as string | undefined) ?? lastPage;
@@ -148,6 +160,7 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
 
   return {
     async getInstallation(installationId) {
+      if (app === null) throw missingCredentials();
       try {
         const { data } = await app.rest.apps.getInstallation({ installation_id: installationId });
         const account = (data.account ?? null) as RestAccount | null;
@@ -169,14 +182,19 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
       }
     },
     listInstallationRepos(installationId) {
-      const client = forInstallation(installationId);
-      return pages(client.paginate.iterator(client.rest.apps.listReposAccessibleToInstallation, { per_page: 100 }), {
-        installationId,
-      });
+      return pages(
+        () => {
+          const client = forInstallation(installationId);
+          return client.paginate.iterator(client.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+        },
+        { installationId },
+      );
     },
     listUserRepos(oauthToken) {
-      const client = new Octokit({ ...common, auth: oauthToken });
-      return pages(client.paginate.iterator(client.rest.repos.listForAuthenticatedUser, { per_page: 100 }), {});
+      return pages(() => {
+        const client = new Octokit({ ...common, auth: oauthToken });
+        return client.paginate.iterator(client.rest.repos.listForAuthenticatedUser, { per_page: 100 });
+      }, {});
     },
   };
 }

@@ -1,10 +1,12 @@
 import express, { type Express } from 'express';
+import type { GitHubPort } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { requireApiToken } from './api-auth.js';
 import { bindingRoutes } from './binding-routes.js';
 import { deliveryRoutes } from './delivery-routes.js';
 import { errorHandler, sendError, unknownRoute } from './http-error.js';
+import { syncRoutes } from './sync-routes.js';
 import { userRoutes } from './user-routes.js';
 import { webhookRoute, type IngressActivity } from './webhook-route.js';
 
@@ -17,6 +19,8 @@ export interface AppDeps {
   workerStatus: () => 'running' | 'paused' | 'stopped';
   onDeliveryStored: () => void;
   ingressActivity: IngressActivity;
+  github: GitHubPort;
+  appCredentials: boolean;
 }
 
 /** API bodies are small JSON documents; anything larger is a mistake or an attack. */
@@ -67,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(deliveryRoutes(deps.store));
   api.use(userRoutes({ store: deps.store, now: deps.now }));
   api.use(bindingRoutes({ store: deps.store, now: deps.now }));
+  api.use(syncRoutes({ store: deps.store, github: deps.github, appCredentials: deps.appCredentials, now: deps.now }));
   api.use(unknownRoute);
   app.use('/api', api);
 

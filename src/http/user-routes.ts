@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Installation, RepoRow, User } from '../domain/entities.js';
+import { sparseInstallation, type RepoRow, type User } from '../domain/entities.js';
 import { projectView } from '../domain/projects.js';
 import type { Store } from '../store/store.js';
 import { apiAudit, asAuditValue } from './api-audit.js';
@@ -11,23 +11,6 @@ const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 export interface UserRouteDeps {
   store: Store;
   now: () => Date;
-}
-
-export function sparseInstallation(id: number, now: string): Installation {
-  return {
-    id,
-    accountId: null,
-    accountLogin: null,
-    accountType: null,
-    targetType: null,
-    permissions: null,
-    repositorySelection: null,
-    events: [],
-    suspendedAt: null,
-    suspendedBy: null,
-    deletedAt: null,
-    updatedAt: now,
-  };
 }
 
 export async function requireUser(store: Store, userId: string): Promise<User> {

@@ -94,6 +94,8 @@ export interface RepoStore {
   getRepoRow(key: RepoRowKey): Promise<RepoRow | null>;
   listRepoRows(userId: string, page: RepoRowPage): Promise<RepoRow[]>;
   listRepoRowsByRepoId(repoId: number): Promise<RepoRow[]>;
+  /** Every row (any user, base or sub-project) that carries this installation id. */
+  listRepoRowsByInstallation(installationId: number): Promise<RepoRow[]>;
   deleteRepoRow(key: RepoRowKey): Promise<boolean>;
   /** Removes the base and every sub-project row of a repo, for every user; returns how many. */
   deleteRepoRowsByRepoId(repoId: number): Promise<number>;

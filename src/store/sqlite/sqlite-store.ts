@@ -146,6 +146,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       SELECT * FROM repo_rows WHERE user_id = @userId AND (repo_id, root_directory) > (@repoId, @rootDirectory)
       ORDER BY repo_id, root_directory LIMIT @limit`),
     repoRowsByRepo: db.prepare('SELECT * FROM repo_rows WHERE repo_id = ? ORDER BY user_id, root_directory'),
+    repoRowsByInstallation: db.prepare(
+      'SELECT * FROM repo_rows WHERE installation_id = ? ORDER BY user_id, repo_id, root_directory',
+    ),
     deleteRepoRow: db.prepare('DELETE FROM repo_rows WHERE user_id = ? AND repo_id = ? AND root_directory = ?'),
     deleteRepoRowsByRepo: db.prepare('DELETE FROM repo_rows WHERE repo_id = ?'),
 
@@ -333,6 +336,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async listRepoRowsByRepoId(repoId) {
       return (q.repoRowsByRepo.all(repoId) as Row[]).map(toRepoRow);
+    },
+    async listRepoRowsByInstallation(installationId) {
+      return (q.repoRowsByInstallation.all(installationId) as Row[]).map(toRepoRow);
     },
     async deleteRepoRow(key) {
       return q.deleteRepoRow.run(key.userId, key.repoId, rootToColumn(key.rootDirectory)).changes > 0;

@@ -1,0 +1,36 @@
+import type { AuditActor, AuditDraft, AuditSource, AuditSubject, AuditValue } from '../domain/audit.js';
+
+/** Who asked for a reconciliation, carried into every audit record it writes. */
+export interface ReconcileContext {
+  actor: AuditActor;
+  source: AuditSource;
+  deliveryId: string | null;
+  traceId: string | null;
+  now: () => Date;
+}
+
+export function auditFor(
+  context: ReconcileContext,
+  record: {
+    kind: string;
+    subject: AuditSubject;
+    decision: string;
+    reason?: string | null;
+    before?: AuditValue;
+    after?: AuditValue;
+  },
+): AuditDraft {
+  return {
+    kind: record.kind,
+    actor: context.actor,
+    source: context.source,
+    subject: record.subject,
+    decision: record.decision,
+    reason: record.reason ?? null,
+    before: record.before ?? null,
+    after: record.after ?? null,
+    traceId: context.traceId,
+    deliveryId: context.deliveryId,
+    occurredAt: context.now().toISOString(),
+  };
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { installationState } from '../domain/entities.js';
+import type { GitHubPort } from '../github/github-port.js';
+import type { Store } from '../store/store.js';
+import {
+  addCounts,
+  emptyCounts,
+  syncInstallation,
+  syncOAuth,
+  type DecisionCounts,
+  type InstallationSyncReport,
+  type OAuthSyncReport,
+  type RebindOutcome,
+} from './sync.js';
+
+export interface UserSyncResult {
+  syncId: string;
+  userId: string;
+  traceId: string | null;
+  installationSync: { available: boolean; reason: string | null; runs: InstallationSyncReport[] };
+  oauthSync: OAuthSyncReport | null;
+  counts: DecisionCounts;
+  rebind: RebindOutcome[];
+}
+
+export const NO_APP_CREDENTIALS =
+  'installation-backed sync needs GitHub App credentials: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_PATH)';
+
+/**
+ * Sync of one user (R4): installation-backed sync of each of the user's live installations
+ * when App credentials exist, then OAuth-only sync when a token is given. OAuth sync adds
+ * visibility only, so running it second never lets it outrank installation coverage.
+ */
+export async function syncUser(
+  deps: { store: Store; github: GitHubPort; appCredentials: boolean; now: () => Date },
+  userId: string,
+  oauthToken: string | null,
+): Promise<UserSyncResult> {
+  const syncId = randomUUID();
+  const context = {
+    actor: 'sync' as const,
+    source: { type: 'sync' as const, id: syncId },
+    deliveryId: null,
+    traceId: null,
+    now: deps.now,
+  };
+  const result: UserSyncResult = {
+    syncId,
+    userId,
+    traceId: null,
+    installationSync: {
+      available: deps.appCredentials,
+      reason: deps.appCredentials ? null : NO_APP_CREDENTIALS,
+      runs: [],
+    },
+    oauthSync: null,
+    counts: emptyCounts(),
+    rebind: [],
+  };
+  if (deps.appCredentials) {
+    const linked = await deps.store.listInstallations(await deps.store.listLinkedInstallationIds(userId));
+    for (const installation of linked) {
+      if (installationState(installation) === 'deleted') continue;
+      const run = await syncInstallation(deps.store, deps.github, context, installation.id);
+      result.installationSync.runs.push(run);
+      addCounts(result.counts, run.counts);
+      result.rebind.push(...run.rebind.filter((outcome) => outcome.userId === userId));
+    }
+    if (linked.length === 0) result.installationSync.reason = `user ${userId} has no linked installation`;
+  }
+  if (oauthToken !== null) {
+    result.oauthSync = await syncOAuth(deps.store, deps.github, context, userId, oauthToken);
+    addCounts(result.counts, result.oauthSync.counts);
+  }
+  return result;
+}

@@ -1,0 +1,402 @@
+import {
+  decideBaseRow,
+  decideDetach,
+  decideSubProjectRow,
+  type ListedRepo,
+  type RowDecision,
+  type RowPlan,
+  type SyncSource,
+} from '../domain/decide-sync.js';
+import { decideRebind, type RebindPlan } from '../domain/decide-rebind.js';
+import { installationState, sparseInstallation, type Installation, type RepoRow } from '../domain/entities.js';
+import type { AuditDraft, AuditValue } from '../domain/audit.js';
+import { GitHubError, type GitHubPort, type InstallationFacts, type RepoPage } from '../github/github-port.js';
+import type { Store } from '../store/store.js';
+import { auditFor, type ReconcileContext } from './sync-context.js';
+
+// The one apply path for repo sync: webhooks, the sync API and periodic resync all end here
+// (STYLE.md, habit 2). Gather facts, call the pure decisions, write the plan, audit each decision.
+
+export type DecisionCounts = Record<RowDecision, number>;
+
+export const emptyCounts = (): DecisionCounts => ({
+  created: 0,
+  updated: 0,
+  covered: 0,
+  detached: 0,
+  preserved: 0,
+  unchanged: 0,
+  propagated: 0,
+});
+
+export function addCounts(into: DecisionCounts, from: DecisionCounts): DecisionCounts {
+  for (const key of Object.keys(into) as RowDecision[]) into[key] += from[key];
+  return into;
+}
+
+export type RebindOutcome =
+  | { userId: string; outcome: 'rebound'; to: number; entities: { type: string; id: string; from: number }[] }
+  | { userId: string; outcome: 'skipped'; reason: string; installationIds: number[] };
+
+export interface InstallationSyncReport {
+  kind: 'installation';
+  installationId: number;
+  status: 'completed' | 'suspended' | 'deleted' | 'failed';
+  /** Why it did not complete, in words an operator can act on. */
+  message: string | null;
+  retryable: boolean;
+  pages: number;
+  reposListed: number;
+  users: string[];
+  counts: DecisionCounts;
+  rebind: RebindOutcome[];
+}
+
+export interface OAuthSyncReport {
+  kind: 'oauth';
+  userId: string;
+  status: 'completed' | 'failed';
+  message: string | null;
+  pages: number;
+  reposListed: number;
+  counts: DecisionCounts;
+}
+
+const rowSubject = (row: RepoRow) => ({
+  userId: row.userId,
+  repoId: row.repoId,
+  repoFullName: row.fullName,
+  ...(row.installationId !== null ? { installationId: row.installationId } : {}),
+});
+
+const rowValue = (row: RepoRow | null): AuditValue =>
+  row === null
+    ? null
+    : {
+        fullName: row.fullName,
+        rootDirectory: row.rootDirectory,
+        defaultBranch: row.defaultBranch,
+        visibility: row.visibility,
+        archived: row.archived,
+        installationId: row.installationId,
+      };
+
+/** Writes what changed and returns its audit records; unchanged rows are counted, not written. */
+async function applyRowPlans(
+  store: Store,
+  context: ReconcileContext,
+  kind: string,
+  plans: RowPlan[],
+  counts: DecisionCounts,
+): Promise<AuditDraft[]> {
+  const audit: AuditDraft[] = [];
+  for (const plan of plans) {
+    counts[plan.decision] += 1;
+    if (plan.decision === 'unchanged') continue;
+    await store.upsertRepoRow(plan.after);
+    audit.push(
+      auditFor(context, {
+        kind: `${kind}.decision`,
+        subject: rowSubject(plan.after),
+        decision: plan.decision,
+        before: rowValue(plan.before),
+        after: rowValue(plan.after),
+      }),
+    );
+    if (plan.preserved) {
+      audit.push(
+        auditFor(context, {
+          kind: 'sync.preserved_field',
+          subject: rowSubject(plan.after),
+          decision: 'preserved',
+          reason: 'OAuth-only sync never sets, changes or clears a stored installation id (R2)',
+          before: { [plan.preserved.field]: plan.preserved.kept },
+          after: { [plan.preserved.field]: plan.preserved.kept, offered: plan.preserved.offered },
+        }),
+      );
+    }
+  }
+  return audit;
+}
+
+/** Base rows of one user against what GitHub listed, and their sub-project rows after them (R3). */
+async function planUserRows(
+  store: Store,
+  userId: string,
+  listed: ListedRepo[],
+  source: SyncSource,
+  now: string,
+): Promise<RowPlan[]> {
+  const plans: RowPlan[] = [];
+  for (const repo of listed) {
+    const base = decideBaseRow(
+      await store.getRepoRow({ userId, repoId: repo.repoId, rootDirectory: null }),
+      repo,
+      source,
+      userId,
+      now,
+    );
+    plans.push(base);
+    for (const sub of await store.listRepoRowsByRepoId(repo.repoId)) {
+      if (sub.userId === userId && sub.rootDirectory !== null) plans.push(decideSubProjectRow(sub, base.after));
+    }
+  }
+  return plans;
+}
+
+async function readAllPages(pages: AsyncIterable<RepoPage>): Promise<{ repos: ListedRepo[]; pages: number }> {
+  const repos: ListedRepo[] = [];
+  let count = 0;
+  for await (const page of pages) {
+    repos.push(...page.repos);
+    count = page.page;
+  }
+  return { repos, pages: count };
+}
+
+export function installationFromFacts(facts: InstallationFacts, now: string): Installation {
+  return {
+    id: facts.id,
+    accountId: facts.accountId,
+    accountLogin: facts.accountLogin,
+    accountType: facts.accountType,
+    targetType: facts.targetType,
+    permissions: facts.permissions,
+    repositorySelection: facts.repositorySelection,
+    events: facts.events,
+    suspendedAt: facts.suspendedAt,
+    suspendedBy: facts.suspendedBy,
+    // GitHub answering for it means it exists: a deletion we recorded was followed by a re-install.
+    deletedAt: null,
+    updatedAt: now,
+  };
+}
+
+/** Rows that carried a removed installation's id lose it (R1, R7): repo scope removed or installation deleted. */
+export async function detachRows(
+  store: Store,
+  context: ReconcileContext,
+  installationId: number,
+  rows: RepoRow[],
+  kind: string,
+): Promise<{ counts: DecisionCounts; audit: AuditDraft[] }> {
+  const counts = emptyCounts();
+  const audit = await applyRowPlans(
+    store,
+    context,
+    kind,
+    rows.map((row) => decideDetach(row, installationId)),
+    counts,
+  );
+  return { counts, audit };
+}
+
+async function applyRebind(
+  store: Store,
+  context: ReconcileContext,
+  userId: string,
+  installationId: number,
+): Promise<{ outcome: RebindOutcome; audit: AuditDraft[] }> {
+  const linked = await store.listInstallations(await store.listLinkedInstallationIds(userId));
+  // "Current" installations: linked to the user and not deleted.
+  const current = linked.filter((installation) => installationState(installation) !== 'deleted').map((i) => i.id);
+  const automations = await store.listAutomationsByUser(userId);
+  const triggers = await store.listTriggersByUser(userId);
+  const plan: RebindPlan = decideRebind(current, installationId, [
+    ...automations.map((a) => ({ type: 'automation' as const, id: a.id, installationId: a.installationId })),
+    ...triggers.map((tr) => ({ type: 'trigger' as const, id: tr.id, installationId: tr.installationId })),
+  ]);
+  if (plan.kind === 'skip') {
+    return {
+      outcome: { userId, outcome: 'skipped', reason: plan.reason, installationIds: plan.installationIds },
+      audit: [
+        auditFor(context, {
+          kind: 'rebind.skipped',
+          subject: { userId, installationId },
+          decision: 'skipped',
+          reason: plan.reason,
+          after: { installationIds: plan.installationIds, syncedInstallationId: installationId },
+        }),
+      ],
+    };
+  }
+  const audit: AuditDraft[] = [];
+  const at = context.now().toISOString();
+  for (const entity of plan.entities) {
+    if (entity.type === 'automation') {
+      const automation = automations.find((a) => a.id === entity.id);
+      if (automation) await store.putAutomation({ ...automation, installationId: plan.to, updatedAt: at });
+    } else {
+      const trigger = triggers.find((tr) => tr.id === entity.id);
+      if (trigger) await store.putTrigger({ ...trigger, installationId: plan.to, updatedAt: at });
+    }
+    audit.push(
+      auditFor(context, {
+        kind: 'rebind.applied',
+        subject: {
+          userId,
+          installationId: plan.to,
+          ...(entity.type === 'automation' ? { automationId: entity.id } : { triggerId: entity.id }),
+        },
+        decision: 'rebound',
+        before: { installationId: entity.from },
+        after: { installationId: plan.to },
+      }),
+    );
+  }
+  return { outcome: { userId, outcome: 'rebound', to: plan.to, entities: plan.entities }, audit };
+}
+
+/**
+ * Installation-backed sync of one installation (R1, R8): record its id on the base rows of every
+ * user linked to it, detach rows it no longer lists, then repair stale bindings. A suspended
+ * installation is reported and detaches nothing; a failure part-way writes nothing, because
+ * every page is read before anything is decided.
+ */
+export async function syncInstallation(
+  store: Store,
+  github: GitHubPort,
+  context: ReconcileContext,
+  installationId: number,
+): Promise<InstallationSyncReport> {
+  const report: InstallationSyncReport = {
+    kind: 'installation',
+    installationId,
+    status: 'completed',
+    message: null,
+    retryable: false,
+    pages: 0,
+    reposListed: 0,
+    users: await store.listUsersLinkedTo(installationId),
+    counts: emptyCounts(),
+    rebind: [],
+  };
+  const now = context.now().toISOString();
+  const stored = await store.getInstallation(installationId);
+  let listed: ListedRepo[];
+  try {
+    const facts = await github.getInstallation(installationId);
+    await store.upsertInstallation(installationFromFacts(facts, now));
+    if (facts.suspendedAt !== null) {
+      report.status = 'suspended';
+      report.message = `installation ${installationId} is suspended (since ${facts.suspendedAt}); its coverage is kept and nothing is detached`;
+      await store.appendAudit([
+        auditFor(context, {
+          kind: 'sync.installation',
+          subject: { installationId },
+          decision: 'suspended',
+          reason: report.message,
+        }),
+      ]);
+      return report;
+    }
+    const read = await readAllPages(github.listInstallationRepos(installationId));
+    listed = read.repos;
+    report.pages = read.pages;
+    report.reposListed = listed.length;
+  } catch (error) {
+    if (!(error instanceof GitHubError)) throw error;
+    report.retryable = error.retryable;
+    report.message = error.message;
+    if (error.kind === 'installation_suspended') {
+      report.status = 'suspended';
+      if (stored !== null && stored.suspendedAt === null)
+        await store.upsertInstallation({ ...stored, suspendedAt: now, updatedAt: now });
+    } else if (error.kind === 'installation_not_found') {
+      report.status = 'deleted';
+      await store.upsertInstallation({
+        ...(stored ?? sparseInstallation(installationId, now)),
+        deletedAt: now,
+        updatedAt: now,
+      });
+    } else {
+      report.status = 'failed';
+    }
+    await store.appendAudit([
+      auditFor(context, {
+        kind: 'sync.installation',
+        subject: { installationId },
+        decision: report.status,
+        reason: error.message,
+      }),
+    ]);
+    return report;
+  }
+
+  const audit: AuditDraft[] = [];
+  const listedIds = new Set(listed.map((repo) => repo.repoId));
+  for (const userId of report.users) {
+    const plans = await planUserRows(store, userId, listed, { kind: 'installation', installationId }, now);
+    audit.push(...(await applyRowPlans(store, context, 'sync', plans, report.counts)));
+  }
+  const linkedUsers = new Set(report.users);
+  const gone = (await store.listRepoRowsByInstallation(installationId)).filter(
+    (row) => linkedUsers.has(row.userId) && !listedIds.has(row.repoId),
+  );
+  const detached = await detachRows(store, context, installationId, gone, 'sync');
+  addCounts(report.counts, detached.counts);
+  audit.push(...detached.audit);
+  for (const userId of report.users) {
+    const rebind = await applyRebind(store, context, userId, installationId);
+    report.rebind.push(rebind.outcome);
+    audit.push(...rebind.audit);
+  }
+  audit.push(
+    auditFor(context, {
+      kind: 'sync.installation',
+      subject: { installationId },
+      decision: 'completed',
+      after: {
+        pages: report.pages,
+        reposListed: report.reposListed,
+        users: report.users,
+        counts: { ...report.counts },
+      },
+    }),
+  );
+  await store.appendAudit(audit);
+  return report;
+}
+
+/** OAuth-only sync (R2): visibility for the user; it never sets, changes or clears an installation id. */
+export async function syncOAuth(
+  store: Store,
+  github: GitHubPort,
+  context: ReconcileContext,
+  userId: string,
+  oauthToken: string,
+): Promise<OAuthSyncReport> {
+  const report: OAuthSyncReport = {
+    kind: 'oauth',
+    userId,
+    status: 'completed',
+    message: null,
+    pages: 0,
+    reposListed: 0,
+    counts: emptyCounts(),
+  };
+  let listed: ListedRepo[];
+  try {
+    const read = await readAllPages(github.listUserRepos(oauthToken));
+    listed = read.repos;
+    report.pages = read.pages;
+    report.reposListed = listed.length;
+  } catch (error) {
+    if (!(error instanceof GitHubError)) throw error;
+    report.status = 'failed';
+    report.message = error.message;
+    return report;
+  }
+  const plans = await planUserRows(store, userId, listed, { kind: 'oauth' }, context.now().toISOString());
+  const audit = await applyRowPlans(store, context, 'oauth_sync', plans, report.counts);
+  audit.push(
+    auditFor(context, {
+      kind: 'sync.oauth',
+      subject: { userId },
+      decision: 'completed',
+      after: { pages: report.pages, reposListed: report.reposListed, counts: { ...report.counts } },
+    }),
+  );
+  await store.appendAudit(audit);
+  return report;
+}

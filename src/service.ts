@@ -8,6 +8,7 @@ import { createApp } from './http/create-app.js';
 import { IngressActivity } from './http/webhook-route.js';
 import { startDeliveryWorker, type ApplyDelivery } from './inbox/delivery-worker.js';
 import { createDeliveryApplier } from './reconcile/apply-delivery.js';
+import { webhookHandlers } from './reconcile/webhook-effects.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import type { Logger } from './telemetry/logger.js';
@@ -56,11 +57,12 @@ export async function startService(
   const ingressActivity = new IngressActivity();
   const github =
     overrides.github ?? createOctokitGitHub({ app: config.githubApp, baseUrl: config.githubApiUrl, logger });
+  const appCredentials = config.githubApp !== null;
   const worker = config.inboxPaused
     ? null
     : startDeliveryWorker({
         store,
-        apply: overrides.apply ?? createDeliveryApplier(),
+        apply: overrides.apply ?? createDeliveryApplier(webhookHandlers({ store, github, appCredentials, now })),
         logger,
         now,
         retryPolicy: overrides.retryPolicy ?? DEFAULT_RETRY_POLICY,
@@ -80,7 +82,7 @@ export async function startService(
     onDeliveryStored: () => worker?.notify(),
     ingressActivity,
     github,
-    appCredentials: config.githubApp !== null,
+    appCredentials,
   });
   const server = createServer(app);
   let address: AddressInfo;

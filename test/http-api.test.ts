@@ -24,7 +24,7 @@ test('GET /api/deliveries/:id returns the stored delivery and its state', async 
   const service = await startTestService(t);
   const payload = examplePayload('installation', 'created');
   await postDelivery(service.url, await signedDelivery(TEST_SECRET, 'installation', 'guid-api', payload));
-  await eventually(async () => (await service.store.getDelivery('guid-api'))?.state === 'ignored');
+  await eventually(async () => (await service.store.getDelivery('guid-api'))?.state === 'applied');
   const response = await service.api('/api/deliveries/guid-api');
   t.is(response.status, 200);
   const body = (await response.json()) as { delivery: Record<string, unknown> };
@@ -33,7 +33,7 @@ test('GET /api/deliveries/:id returns the stored delivery and its state', async 
     event: 'installation',
     action: 'created',
     installationId: (payload.installation as { id: number }).id,
-    state: 'ignored',
+    state: 'applied',
     attempts: 1,
     error: null,
   });

@@ -121,3 +121,26 @@ export function decideDetach(existing: RepoRow, installationId: number): RowPlan
   if (existing.installationId !== installationId) return { decision: 'unchanged', before: existing, after: existing };
   return { decision: 'detached', before: existing, after: { ...existing, installationId: null } };
 }
+
+/**
+ * A repository event's identity and metadata reach every row of that repo, whoever's it is,
+ * but never its installation id: coverage comes from installation-backed sync (R1, R7).
+ */
+export function decideRepoRefresh(existing: RepoRow, listed: ListedRepo): RowPlan {
+  const identity = {
+    fullName: listed.fullName,
+    owner: listed.owner,
+    name: listed.name,
+    defaultBranch: listed.defaultBranch ?? existing.defaultBranch,
+  };
+  const after: RepoRow =
+    existing.rootDirectory === null
+      ? { ...existing, ...identity, visibility: listed.visibility, archived: listed.archived }
+      : { ...existing, ...identity };
+  const changed = (Object.keys(after) as (keyof RepoRow)[]).some((key) => after[key] !== existing[key]);
+  return {
+    decision: changed ? (existing.rootDirectory === null ? 'updated' : 'propagated') : 'unchanged',
+    before: existing,
+    after,
+  };
+}

@@ -1,7 +1,5 @@
-import type { Delivery } from '../domain/delivery.js';
-import type { ApplyDelivery, ApplyOutcome } from '../inbox/delivery-worker.js';
-
-type EventHandler = (delivery: Delivery, payload: string) => Promise<ApplyOutcome>;
+import type { ApplyDelivery } from '../inbox/delivery-worker.js';
+import type { EventHandler } from './webhook-effects.js';
 
 /**
  * GitHub sends `ping` when a webhook is created or its settings change: receiving it proves
@@ -17,11 +15,10 @@ const confirmPing: EventHandler = async () => ({
  * The one entry point from the inbox into reconciliation: one handler per event. An event with
  * no handler is ignored, and the delivery says so.
  */
-export function createDeliveryApplier(
-  handlers: Readonly<Record<string, EventHandler>> = { ping: confirmPing },
-): ApplyDelivery {
+export function createDeliveryApplier(handlers: Readonly<Record<string, EventHandler>>): ApplyDelivery {
+  const all: Readonly<Record<string, EventHandler>> = { ping: confirmPing, ...handlers };
   return async (delivery, payload) => {
-    const handler = handlers[delivery.event];
+    const handler = all[delivery.event];
     if (handler === undefined) {
       return { state: 'ignored', reason: `no handler for event "${delivery.event}"`, audit: [] };
     }

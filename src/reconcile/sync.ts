@@ -82,7 +82,7 @@ const rowValue = (row: RepoRow | null): AuditValue =>
       };
 
 /** Writes what changed and returns its audit records; unchanged rows are counted, not written. */
-async function applyRowPlans(
+export async function applyRowPlans(
   store: Store,
   context: ReconcileContext,
   kind: string,

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import test from 'ava';
+import type { Delivery } from '../src/domain/delivery.js';
+import type { RepoRow } from '../src/domain/entities.js';
+import { fakeRepos, startFakeGitHub, type FakeRepo } from './support/fake-github.js';
+import { eventually, startTestService, TEST_SECRET, type TestService } from './support/test-service.js';
+import { examplePayload, postDelivery, signedDelivery } from './support/webhook-samples.js';
+
+// The whole story through the public surface: real example payloads from
+// @octokit/webhooks-examples (ids changed to this world's), signed, sent to POST /webhooks/github,
+// with the fake GitHub holding the truth each resync reads.
+
+const json = (method: string, body: unknown): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+const repoA: FakeRepo = { id: 1001, owner: 'octo-org', name: 'api' };
+const repoB: FakeRepo = { id: 1002, owner: 'octo-org', name: 'web' };
+
+function repositoryPayload(action: string, repo: FakeRepo, installationId: number): Record<string, unknown> {
+  // repository.deleted and .archived have no example: the renamed one is the closest real shape.
+  const example = examplePayload(
+    'repository',
+    ['renamed', 'transferred', 'edited', 'created'].includes(action) ? action : 'renamed',
+  );
+  const repository = example.repository as Record<string, unknown>;
+  const owner = repository.owner as Record<string, unknown>;
+  return {
+    ...example,
+    action,
+    repository: {
+      ...repository,
+      id: repo.id,
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      owner: { ...owner, login: repo.owner },
+      default_branch: repo.defaultBranch ?? 'main',
+      archived: repo.archived ?? false,
+      private: true,
+      visibility: 'private',
+    },
+    installation: { id: installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
+  };
+}
+
+function installationPayload(action: string, installationId: number, repos: FakeRepo[] = []): Record<string, unknown> {
+  const example = examplePayload('installation', action);
+  const installation = example.installation as Record<string, unknown>;
+  const account = installation.account as Record<string, unknown>;
+  return {
+    ...example,
+    installation: {
+      ...installation,
+      id: installationId,
+      account: { ...account, login: 'octo-org', id: 5, type: 'Organization' },
+    },
+    ...(action === 'created'
+      ? {
+          repositories: repos.map((r) => ({
+            id: r.id,
+            node_id: `R_${r.id}`,
+            name: r.name,
+            full_name: `${r.owner}/${r.name}`,
+            private: true,
+          })),
+        }
+      : {}),
+  };
+}
+
+function scopePayload(action: 'added' | 'removed', installationId: number, repos: FakeRepo[]): Record<string, unknown> {
+  const example = examplePayload('installation_repositories', action);
+  const entries = repos.map((r) => ({
+    id: r.id,
+    node_id: `R_${r.id}`,
+    name: r.name,
+    full_name: `${r.owner}/${r.name}`,
+    private: true,
+  }));
+  return {
+    ...example,
+    installation: { ...(example.installation as Record<string, unknown>), id: installationId },
+    repositories_added: action === 'added' ? entries : [],
+    repositories_removed: action === 'removed' ? entries : [],
+  };
+}
+
+async function deliver(service: TestService, event: string, payload: Record<string, unknown>): Promise<Delivery> {
+  const id = `e2e-${randomUUID()}`;
+  const response = await postDelivery(service.url, await signedDelivery(TEST_SECRET, event, id, payload));
+  if (response.status !== 202) throw new Error(`${event} answered ${response.status}`);
+  return eventually(async () => {
+    const delivery = await service.store.getDelivery(id);
+    return delivery && ['applied', 'ignored', 'failed'].includes(delivery.state) ? delivery : null;
+  }, 15_000);
+}
+
+const view = (rows: RepoRow[]) =>
+  rows.map((r) => `${r.fullName}${r.rootDirectory ? `:${r.rootDirectory}` : ''}@${r.installationId ?? '-'}`);
+
+test('install, sync, rename, transfer, remove, re-add, suspend, unsuspend and delete keep the routing model true', async (t) => {
+  const fake = await startFakeGitHub(t);
+  const service = await startTestService(t, {
+    env: { GITHUB_API_URL: fake.url, GITHUB_APP_ID: String(fake.appId), GITHUB_APP_PRIVATE_KEY: fake.privateKey },
+  });
+  const rows = async () => view(await service.store.listRepoRows('u1', { limit: 100 }));
+  fake.installations.set(11, {
+    id: 11,
+    account: { id: 5, login: 'octo-org', type: 'Organization' },
+    repos: [repoA, repoB],
+  });
+  await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'octocat' }));
+  await service.api('/api/users/u1/installations/11', { method: 'PUT' });
+  await service.api(
+    '/api/triggers/t1',
+    json('PUT', { userId: 'u1', installationId: 99, repoId: 1001, events: ['push'] }),
+  );
+
+  // 1. install: rows covered, the stale trigger rebound to the only installation.
+  const installed = await deliver(service, 'installation', installationPayload('created', 11, [repoA, repoB]));
+  t.is(installed.state, 'applied', installed.reason ?? '');
+  t.deepEqual(await rows(), ['octo-org/api@11', 'octo-org/web@11']);
+  t.is((await service.store.getTrigger('t1'))?.installationId, 11);
+  t.like(await service.store.getInstallation(11), { accountLogin: 'octo-org', deletedAt: null, suspendedAt: null });
+
+  // 2. manual sync: nothing to change.
+  const synced = (await (await service.api('/api/users/u1/sync', json('POST', {}))).json()) as {
+    counts: Record<string, number>;
+  };
+  t.like(synced.counts, { unchanged: 2, created: 0, covered: 0, detached: 0 });
+  await service.api('/api/users/u1/projects', json('PUT', { repoId: 1001, rootDirectory: 'packages/core' }));
+
+  // 3. rename: the id stays, the full name changes on the base and the sub-project row.
+  const renamedA = { ...repoA, name: 'api-v2' };
+  fake.installations.get(11)!.repos = [renamedA, repoB];
+  t.is((await deliver(service, 'repository', repositoryPayload('renamed', renamedA, 11))).state, 'applied');
+  t.deepEqual(await rows(), ['octo-org/api-v2@11', 'octo-org/api-v2:packages/core@11', 'octo-org/web@11']);
+
+  // 4. transfer: B moves to another owner's installation; the old one then reports it removed.
+  const movedB = { ...repoB, owner: 'other-org' };
+  fake.installations.get(11)!.repos = [renamedA];
+  fake.installations.set(22, { id: 22, account: { id: 6, login: 'other-org', type: 'Organization' }, repos: [movedB] });
+  t.is((await deliver(service, 'repository', repositoryPayload('transferred', movedB, 22))).state, 'applied');
+  t.deepEqual(await rows(), ['octo-org/api-v2@11', 'octo-org/api-v2:packages/core@11', 'other-org/web@11']);
+  t.is((await deliver(service, 'installation_repositories', scopePayload('removed', 11, [repoB]))).state, 'applied');
+  t.deepEqual(await rows(), ['octo-org/api-v2@11', 'octo-org/api-v2:packages/core@11', 'other-org/web@-']);
+
+  // 5. removed from the installation: detached, base and sub-project.
+  fake.installations.get(11)!.repos = [];
+  const removed = await deliver(service, 'installation_repositories', scopePayload('removed', 11, [renamedA]));
+  t.is(removed.state, 'applied');
+  t.deepEqual(await rows(), ['octo-org/api-v2@-', 'octo-org/api-v2:packages/core@-', 'other-org/web@-']);
+
+  // 6. re-added: covered again.
+  fake.installations.get(11)!.repos = [renamedA];
+  t.is((await deliver(service, 'installation_repositories', scopePayload('added', 11, [renamedA]))).state, 'applied');
+  t.deepEqual(await rows(), ['octo-org/api-v2@11', 'octo-org/api-v2:packages/core@11', 'other-org/web@-']);
+
+  // 7. suspend: the installation says so, coverage is kept.
+  fake.installations.get(11)!.suspended = true;
+  t.is((await deliver(service, 'installation', installationPayload('suspend', 11))).state, 'applied');
+  t.not((await service.store.getInstallation(11))?.suspendedAt, null);
+  t.deepEqual(await rows(), ['octo-org/api-v2@11', 'octo-org/api-v2:packages/core@11', 'other-org/web@-']);
+
+  // 8. unsuspend: live again, resynced.
+  fake.installations.get(11)!.suspended = false;
+  t.is((await deliver(service, 'installation', installationPayload('unsuspend', 11))).state, 'applied');
+  t.is((await service.store.getInstallation(11))?.suspendedAt, null);
+
+  // 9. delete: the repo's rows go; then the installation's deletion detaches what it still covered.
+  fake.installations.get(11)!.repos = [];
+  const deleted = await deliver(service, 'repository', repositoryPayload('deleted', renamedA, 11));
+  t.is(deleted.state, 'applied');
+  t.deepEqual(await rows(), ['other-org/web@-']);
+  await service.store.upsertRepoRow({
+    ...(await service.store.getRepoRow({ userId: 'u1', repoId: 1002, rootDirectory: null }))!,
+    installationId: 11,
+  });
+  fake.installations.get(11)!.deleted = true;
+  t.is((await deliver(service, 'installation', installationPayload('deleted', 11))).state, 'applied');
+  t.deepEqual(await rows(), ['other-org/web@-']);
+  t.not((await service.store.getInstallation(11))?.deletedAt, null);
+
+  // Every step left its decisions in the audit trail, tied to its delivery.
+  const audit = await service.store.listAudit({ limit: 1000 });
+  const byDelivery = (id: string) => audit.filter((r) => r.deliveryId === id).map((r) => r.decision);
+  t.true(byDelivery(installed.id).includes('created'));
+  t.true(byDelivery(installed.id).includes('rebound'));
+  t.true(byDelivery(removed.id).includes('detached'));
+  t.deepEqual(
+    byDelivery(deleted.id).filter((d) => d === 'deleted'),
+    ['deleted', 'deleted'],
+    'base and sub-project row',
+  );
+  t.true(audit.every((r) => r.deliveryId === null || r.actor === 'webhook' || r.actor === 'worker'));
+});
+
+test('without App credentials the payloads still reconcile: coverage added, detached and deleted', async (t) => {
+  const service = await startTestService(t);
+  await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'octocat' }));
+  await service.api('/api/users/u1/installations/11', { method: 'PUT' });
+  const rows = async () => view(await service.store.listRepoRows('u1', { limit: 100 }));
+  const repos = fakeRepos('octo-org', 2, 2001);
+  t.is((await deliver(service, 'installation', installationPayload('created', 11, repos))).state, 'applied');
+  t.deepEqual(await rows(), ['octo-org/repo-2001@11', 'octo-org/repo-2002@11']);
+  t.is(
+    (await deliver(service, 'installation_repositories', scopePayload('removed', 11, [repos[0]!]))).state,
+    'applied',
+  );
+  t.deepEqual(await rows(), ['octo-org/repo-2001@-', 'octo-org/repo-2002@11']);
+  t.is(
+    (await deliver(service, 'repository', repositoryPayload('renamed', { ...repos[1]!, name: 'renamed' }, 11))).state,
+    'applied',
+  );
+  t.deepEqual(await rows(), ['octo-org/repo-2001@-', 'octo-org/renamed@11']);
+  t.is((await deliver(service, 'installation', installationPayload('deleted', 11))).state, 'applied');
+  t.deepEqual(await rows(), ['octo-org/repo-2001@-', 'octo-org/renamed@-']);
+});

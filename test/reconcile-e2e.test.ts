@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import test from 'ava';
-import type { Delivery } from '../src/domain/delivery.js';
-import type { RepoRow } from '../src/domain/entities.js';
 import { fakeRepos, startFakeGitHub, type FakeRepo } from './support/fake-github.js';
-import { eventually, startTestService, TEST_SECRET, type TestService } from './support/test-service.js';
-import { examplePayload, postDelivery, signedDelivery } from './support/webhook-samples.js';
+import { deliver, installationPayload, repositoryPayload, rowsView, scopePayload } from './support/github-payloads.js';
+import { startTestService } from './support/test-service.js';
 
 // The whole story through the public surface: real example payloads from
 // @octokit/webhooks-examples (ids changed to this world's), signed, sent to POST /webhooks/github,
@@ -19,93 +16,12 @@ const json = (method: string, body: unknown): RequestInit => ({
 const repoA: FakeRepo = { id: 1001, owner: 'octo-org', name: 'api' };
 const repoB: FakeRepo = { id: 1002, owner: 'octo-org', name: 'web' };
 
-function repositoryPayload(action: string, repo: FakeRepo, installationId: number): Record<string, unknown> {
-  // repository.deleted and .archived have no example: the renamed one is the closest real shape.
-  const example = examplePayload(
-    'repository',
-    ['renamed', 'transferred', 'edited', 'created'].includes(action) ? action : 'renamed',
-  );
-  const repository = example.repository as Record<string, unknown>;
-  const owner = repository.owner as Record<string, unknown>;
-  return {
-    ...example,
-    action,
-    repository: {
-      ...repository,
-      id: repo.id,
-      name: repo.name,
-      full_name: `${repo.owner}/${repo.name}`,
-      owner: { ...owner, login: repo.owner },
-      default_branch: repo.defaultBranch ?? 'main',
-      archived: repo.archived ?? false,
-      private: true,
-      visibility: 'private',
-    },
-    installation: { id: installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
-  };
-}
-
-function installationPayload(action: string, installationId: number, repos: FakeRepo[] = []): Record<string, unknown> {
-  const example = examplePayload('installation', action);
-  const installation = example.installation as Record<string, unknown>;
-  const account = installation.account as Record<string, unknown>;
-  return {
-    ...example,
-    installation: {
-      ...installation,
-      id: installationId,
-      account: { ...account, login: 'octo-org', id: 5, type: 'Organization' },
-    },
-    ...(action === 'created'
-      ? {
-          repositories: repos.map((r) => ({
-            id: r.id,
-            node_id: `R_${r.id}`,
-            name: r.name,
-            full_name: `${r.owner}/${r.name}`,
-            private: true,
-          })),
-        }
-      : {}),
-  };
-}
-
-function scopePayload(action: 'added' | 'removed', installationId: number, repos: FakeRepo[]): Record<string, unknown> {
-  const example = examplePayload('installation_repositories', action);
-  const entries = repos.map((r) => ({
-    id: r.id,
-    node_id: `R_${r.id}`,
-    name: r.name,
-    full_name: `${r.owner}/${r.name}`,
-    private: true,
-  }));
-  return {
-    ...example,
-    installation: { ...(example.installation as Record<string, unknown>), id: installationId },
-    repositories_added: action === 'added' ? entries : [],
-    repositories_removed: action === 'removed' ? entries : [],
-  };
-}
-
-async function deliver(service: TestService, event: string, payload: Record<string, unknown>): Promise<Delivery> {
-  const id = `e2e-${randomUUID()}`;
-  const response = await postDelivery(service.url, await signedDelivery(TEST_SECRET, event, id, payload));
-  if (response.status !== 202) throw new Error(`${event} answered ${response.status}`);
-  return eventually(async () => {
-    const delivery = await service.store.getDelivery(id);
-    return delivery && ['applied', 'ignored', 'failed'].includes(delivery.state) ? delivery : null;
-  }, 15_000);
-}
-
-const view = (rows: RepoRow[]) =>
-  rows.map((r) => `${r.fullName}${r.rootDirectory ? `:${r.rootDirectory}` : ''}@${r.installationId ?? '-'}`);
-
 test('install, sync, rename, transfer, remove, re-add, suspend, unsuspend and delete keep the routing model true', async (t) => {
   const fake = await startFakeGitHub(t);
   const service = await startTestService(t, {
     env: { GITHUB_API_URL: fake.url, GITHUB_APP_ID: String(fake.appId), GITHUB_APP_PRIVATE_KEY: fake.privateKey },
   });
-  const rows = async () => view(await service.store.listRepoRows('u1', { limit: 100 }));
+  const rows = async () => rowsView(await service.store.listRepoRows('u1', { limit: 100 }));
   fake.installations.set(11, {
     id: 11,
     account: { id: 5, login: 'octo-org', type: 'Organization' },
@@ -201,7 +117,7 @@ test('without App credentials the payloads still reconcile: coverage added, deta
   const service = await startTestService(t);
   await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'octocat' }));
   await service.api('/api/users/u1/installations/11', { method: 'PUT' });
-  const rows = async () => view(await service.store.listRepoRows('u1', { limit: 100 }));
+  const rows = async () => rowsView(await service.store.listRepoRows('u1', { limit: 100 }));
   const repos = fakeRepos('octo-org', 2, 2001);
   t.is((await deliver(service, 'installation', installationPayload('created', 11, repos))).state, 'applied');
   t.deepEqual(await rows(), ['octo-org/repo-2001@11', 'octo-org/repo-2002@11']);

@@ -173,12 +173,14 @@ export function webhookHandlers(deps: WebhookEffectDeps): Record<string, EventHa
         const suspendedAt = stringAt(body, 'suspended_at') ?? now;
         const suspendedBy =
           stringAt(objectAt(body, 'suspended_by'), 'login') ?? stringAt(objectAt(payload, 'sender'), 'login');
-        await store.upsertInstallation({
-          ...installationFromPayload(body, id, stored, now),
-          suspendedAt,
-          suspendedBy,
-        });
-        const reason = `installation ${id} suspended: coverage kept, routing stops until it is unsuspended`;
+        await store.upsertInstallation({ ...installationFromPayload(body, id, stored, now), suspendedAt, suspendedBy });
+        // A late suspend must not overrule a newer unsuspend: GitHub's answer has the last word.
+        const confirmed = await resyncOr(
+          context,
+          id,
+          async () => 'coverage kept, routing stops until it is unsuspended',
+        );
+        const reason = `installation ${id} suspended; ${confirmed}`;
         return { state: 'applied', reason, audit: [audit('suspended', reason)] };
       }
       case 'deleted': {

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Delivery } from '../../src/domain/delivery.js';
+import type { RepoRow } from '../../src/domain/entities.js';
+import type { FakeRepo } from './fake-github.js';
+import { eventually, TEST_SECRET, type TestService } from './test-service.js';
+import { examplePayload, postDelivery, signedDelivery } from './webhook-samples.js';
+
+// Real example payloads from @octokit/webhooks-examples with this world's ids, and a helper
+// that sends one signed and waits for the worker to finish it.
+
+export function repositoryPayload(action: string, repo: FakeRepo, installationId: number): Record<string, unknown> {
+  // repository.deleted and .archived have no example: the renamed one is the closest real shape.
+  const example = examplePayload(
+    'repository',
+    ['renamed', 'transferred', 'edited', 'created'].includes(action) ? action : 'renamed',
+  );
+  const repository = example.repository as Record<string, unknown>;
+  const owner = repository.owner as Record<string, unknown>;
+  return {
+    ...example,
+    action,
+    repository: {
+      ...repository,
+      id: repo.id,
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      owner: { ...owner, login: repo.owner },
+      default_branch: repo.defaultBranch ?? 'main',
+      archived: repo.archived ?? false,
+      private: true,
+      visibility: 'private',
+    },
+    installation: { id: installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
+  };
+}
+
+export function installationPayload(
+  action: string,
+  installationId: number,
+  repos: FakeRepo[] = [],
+): Record<string, unknown> {
+  const example = examplePayload('installation', action);
+  const installation = example.installation as Record<string, unknown>;
+  const account = installation.account as Record<string, unknown>;
+  return {
+    ...example,
+    installation: {
+      ...installation,
+      id: installationId,
+      account: { ...account, login: 'octo-org', id: 5, type: 'Organization' },
+    },
+    ...(action === 'created'
+      ? {
+          repositories: repos.map((r) => ({
+            id: r.id,
+            node_id: `R_${r.id}`,
+            name: r.name,
+            full_name: `${r.owner}/${r.name}`,
+            private: true,
+          })),
+        }
+      : {}),
+  };
+}
+
+export function scopePayload(
+  action: 'added' | 'removed',
+  installationId: number,
+  repos: FakeRepo[],
+): Record<string, unknown> {
+  const example = examplePayload('installation_repositories', action);
+  const entries = repos.map((r) => ({
+    id: r.id,
+    node_id: `R_${r.id}`,
+    name: r.name,
+    full_name: `${r.owner}/${r.name}`,
+    private: true,
+  }));
+  return {
+    ...example,
+    installation: { ...(example.installation as Record<string, unknown>), id: installationId },
+    repositories_added: action === 'added' ? entries : [],
+    repositories_removed: action === 'removed' ? entries : [],
+  };
+}
+
+/** Sends a signed delivery and waits until the worker has applied, ignored or failed it. */
+export async function deliver(
+  service: TestService,
+  event: string,
+  payload: Record<string, unknown>,
+): Promise<Delivery> {
+  const id = `e2e-${randomUUID()}`;
+  const response = await postDelivery(service.url, await signedDelivery(TEST_SECRET, event, id, payload));
+  if (response.status !== 202) throw new Error(`${event} answered ${response.status}`);
+  return eventually(async () => {
+    const delivery = await service.store.getDelivery(id);
+    return delivery && ['applied', 'ignored', 'failed'].includes(delivery.state) ? delivery : null;
+  }, 15_000);
+}
+
+/** Rows as `full/name[:root]@installation` strings, for assertions that read like the model. */
+export const rowsView = (rows: RepoRow[]): string[] =>
+  rows.map((r) => `${r.fullName}${r.rootDirectory ? `:${r.rootDirectory}` : ''}@${r.installationId ?? '-'}`);

@@ -8,6 +8,7 @@ import { deliveryRoutes } from './delivery-routes.js';
 import { errorHandler, sendError, unknownRoute } from './http-error.js';
 import { syncRoutes } from './sync-routes.js';
 import { userRoutes } from './user-routes.js';
+import { viewRoutes } from './view-routes.js';
 import { webhookRoute, type IngressActivity } from './webhook-route.js';
 
 export interface AppDeps {
@@ -71,7 +72,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(deliveryRoutes(deps.store));
   api.use(userRoutes({ store: deps.store, now: deps.now }));
   api.use(bindingRoutes({ store: deps.store, now: deps.now }));
-  api.use(syncRoutes({ store: deps.store, github: deps.github, appCredentials: deps.appCredentials, now: deps.now }));
+  const githubDeps = { store: deps.store, github: deps.github, appCredentials: deps.appCredentials, now: deps.now };
+  api.use(syncRoutes(githubDeps));
+  api.use(viewRoutes(githubDeps));
   api.use(unknownRoute);
   app.use('/api', api);
 

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { installationState, type Installation, type RepoRow } from '../domain/entities.js';
+import { pageProjects, projectView, type ProjectCursor } from '../domain/projects.js';
+import type { GitHubPort } from '../github/github-port.js';
+import { refreshInstallations } from '../reconcile/refresh-installations.js';
+import type { Store } from '../store/store.js';
+import { HttpError } from './http-error.js';
+import { requireUser } from './user-routes.js';
+import { platformId } from './validate.js';
+
+export interface ViewRouteDeps {
+  store: Store;
+  github: GitHubPort;
+  appCredentials: boolean;
+  now: () => Date;
+}
+
+function parseCursor(raw: unknown): ProjectCursor | null {
+  if (raw === undefined) return null;
+  try {
+    const value = JSON.parse(Buffer.from(String(raw), 'base64url').toString('utf8')) as Record<string, unknown>;
+    const { rank, repoId, rootDirectory } = value;
+    if (typeof rank === 'number' && typeof repoId === 'number' && typeof rootDirectory === 'string')
+      return { rank, repoId, rootDirectory };
+  } catch {
+    // fall through to the error below
+  }
+  throw new HttpError(400, 'invalid_query', 'cursor must be a value returned as nextCursor');
+}
+
+function parseLimit(raw: unknown): number {
+  if (raw === undefined) return 100;
+  const limit = Number(raw);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || limit < 1 || limit > 1000) {
+    throw new HttpError(400, 'invalid_query', 'limit must be an integer from 1 to 1000');
+  }
+  return limit;
+}
+
+async function allRows(store: Store, userId: string): Promise<RepoRow[]> {
+  const rows: RepoRow[] = [];
+  for (;;) {
+    const last = rows.at(-1);
+    const page = await store.listRepoRows(
+      userId,
+      last ? { limit: 1000, after: { repoId: last.repoId, rootDirectory: last.rootDirectory } } : { limit: 1000 },
+    );
+    rows.push(...page);
+    if (page.length < 1000) return rows;
+  }
+}
+
+export function viewRoutes(deps: ViewRouteDeps): Router {
+  const { store } = deps;
+  const router = Router();
+
+  // The installations view (R6): missing metadata is filled in from GitHub before it is shown.
+  router.get('/users/:userId/installations', async (req, res) => {
+    const userId = platformId(req.params.userId, 'userId');
+    await requireUser(store, userId);
+    const installations = await store.listInstallations(await store.listLinkedInstallationIds(userId));
+    const context = {
+      actor: 'api' as const,
+      source: { type: 'api' as const, id: randomUUID() },
+      deliveryId: null,
+      traceId: null,
+      now: deps.now,
+    };
+    const refreshed = await refreshInstallations(deps, context, installations);
+    res.json({
+      installations: refreshed.map(({ installation, refresh }) => ({
+        id: installation.id,
+        accountLogin: installation.accountLogin,
+        accountType: installation.accountType,
+        targetType: installation.targetType,
+        permissions: installation.permissions,
+        state: installationState(installation),
+        repositorySelection: installation.repositorySelection,
+        suspendedAt: installation.suspendedAt,
+        deletedAt: installation.deletedAt,
+        refresh,
+      })),
+    });
+  });
+
+  // The Projects view (R5).
+  router.get('/users/:userId/projects', async (req, res) => {
+    const userId = platformId(req.params.userId, 'userId');
+    const include = req.query.include;
+    if (include !== undefined && include !== 'all')
+      throw new HttpError(400, 'invalid_query', 'include must be "all" when given');
+    const limit = parseLimit(req.query.limit);
+    const after = parseCursor(req.query.cursor);
+    await requireUser(store, userId);
+    const linked = await store.listInstallations(await store.listLinkedInstallationIds(userId));
+    const installationSyncActive = deps.appCredentials && linked.some((i) => installationState(i) !== 'deleted');
+    const rows = await allRows(store, userId);
+    const installationIds = [
+      ...new Set(rows.map((row) => row.installationId).filter((id): id is number => id !== null)),
+    ];
+    const installations = new Map<number, Installation>(
+      (await store.listInstallations(installationIds)).map((i) => [i.id, i]),
+    );
+    const page = pageProjects(
+      rows.map((row) =>
+        projectView(row, row.installationId === null ? null : (installations.get(row.installationId) ?? null)),
+      ),
+      { includeAll: include === 'all', installationSyncActive, limit, after },
+    );
+    res.json({
+      rows: page.rows,
+      installationSyncActive,
+      nextCursor: page.nextCursor === null ? null : Buffer.from(JSON.stringify(page.nextCursor)).toString('base64url'),
+      hiddenVisibleOnly: page.hiddenVisibleOnly,
+    });
+  });
+
+  return router;
+}

@@ -134,3 +134,28 @@ test('without App credentials the payloads still reconcile: coverage added, deta
   t.is((await deliver(service, 'installation', installationPayload('deleted', 11))).state, 'applied');
   t.deepEqual(await rows(), ['octo-org/repo-2001@-', 'octo-org/renamed@-']);
 });
+
+test('an account rename (installation_target.renamed) rewrites the full names of its repos, ids unchanged', async (t) => {
+  const service = await startTestService(t);
+  await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'octocat' }));
+  await service.api('/api/users/u1/installations/11', { method: 'PUT' });
+  const repos = fakeRepos('octo-org', 2, 4001);
+  await deliver(service, 'installation', installationPayload('created', 11, repos));
+  await service.api('/api/users/u1/projects', json('PUT', { repoId: 4001, rootDirectory: 'apps/site' }));
+  // @octokit/webhooks-examples has no installation_target example: this is the documented shape.
+  const renamed = await deliver(service, 'installation_target', {
+    action: 'renamed',
+    account: { id: 5, login: 'octo-renamed', type: 'Organization', node_id: 'O_5' },
+    changes: { login: { from: 'octo-org' } },
+    installation: { id: 11, node_id: 'I_11' },
+    target_type: 'Organization',
+    sender: { id: 1, login: 'octocat', type: 'User' },
+  });
+  t.is(renamed.state, 'applied', renamed.reason ?? '');
+  t.deepEqual(rowsView(await service.store.listRepoRows('u1', { limit: 10 })), [
+    'octo-renamed/repo-4001@11',
+    'octo-renamed/repo-4001:apps/site@11',
+    'octo-renamed/repo-4002@11',
+  ]);
+  t.is((await service.store.getInstallation(11))?.accountLogin, 'octo-renamed');
+});

@@ -135,3 +135,27 @@ test('closing the service finishes the delivery in hand before the store closes'
   t.teardown(() => reopened.close());
   t.like(await reopened.getDelivery('guid-slow'), { state: 'applied', reason: 'slow but done' });
 });
+
+test('under concurrent ingress every delivery is processed once, on its first attempt, with no store errors', async (t) => {
+  const service = await startTestService(t);
+  const payload = examplePayload('push');
+  const ids = Array.from({ length: 400 }, (_, i) => `guid-load-${i}`);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 40 }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++] ?? '';
+        const response = await postDelivery(service.url, await signedDelivery(TEST_SECRET, 'push', id, payload));
+        if (response.status !== 202) throw new Error(`${id} answered ${response.status}`);
+      }
+    }),
+  );
+  await eventually(async () => (await service.store.inboxBacklog()).pending === 0, 30_000);
+  const deliveries = await service.store.listDeliveries({ limit: 500 });
+  t.is(deliveries.length, 400);
+  t.true(deliveries.every((d) => d.state === 'ignored' && d.attempts === 1));
+  t.deepEqual(
+    service.logLines().filter((line) => /"level":"(error|fatal)"/.test(line)),
+    [],
+  );
+});

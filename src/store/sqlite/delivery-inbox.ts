@@ -54,11 +54,11 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
 
   return (batch) => {
     try {
-      return recordAll(batch).map((result) => ({ ok: true, result }));
+      return recordAll.immediate(batch).map((result) => ({ ok: true, result }));
     } catch {
       return batch.map((item) => {
         try {
-          const [result] = recordAll([item]);
+          const [result] = recordAll.immediate([item]);
           return { ok: true, result: result as RecordDeliveryResult };
         } catch (error) {
           return { ok: false, error: error instanceof Error ? error.message : String(error) };

@@ -212,14 +212,22 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const inboxWriter = startInboxWriter(options.path);
 
-  const claimNow = db.transaction((claim: DeliveryClaim): Delivery | null => {
+  // Read-then-write transactions run as BEGIN IMMEDIATE: the inbox writer thread commits on its
+  // own connection, and a deferred transaction whose snapshot went stale before its first write
+  // fails with SQLITE_BUSY at once instead of waiting (WAL mode), which made claims and
+  // finishes fail under load.
+  const oldestDueSeq = (now: string): number | null => {
     const candidates = [
       (q.oldestReceived.get() as { seq: number } | undefined)?.seq,
-      (q.oldestRetryDue.get(claim.now) as { seq: number | null }).seq,
-      (q.oldestLeaseExpired.get(claim.now) as { seq: number | null }).seq,
+      (q.oldestRetryDue.get(now) as { seq: number | null }).seq,
+      (q.oldestLeaseExpired.get(now) as { seq: number | null }).seq,
     ].filter((seq): seq is number => typeof seq === 'number');
-    if (candidates.length === 0) return null;
-    const row = q.claim.get({ seq: Math.min(...candidates), workerId: claim.workerId, leaseUntil: claim.leaseUntil });
+    return candidates.length === 0 ? null : Math.min(...candidates);
+  };
+  const claimNow = db.transaction((claim: DeliveryClaim): Delivery | null => {
+    const seq = oldestDueSeq(claim.now);
+    if (seq === null) return null;
+    const row = q.claim.get({ seq, workerId: claim.workerId, leaseUntil: claim.leaseUntil });
     return row ? toDelivery(row as Row) : null;
   });
 
@@ -242,18 +250,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return inboxWriter.record(incoming, now);
     },
     async claimNextDelivery(claim) {
-      return claimNow(claim);
+      // Idle polls take no write lock: only a claim that has something to take does.
+      return oldestDueSeq(claim.now) === null ? null : claimNow.immediate(claim);
     },
     async nextRetryAt() {
       return strOrNull((q.nextRetryAt.get() as { at: string | null }).at);
     },
     async finishDelivery(id, workerId, finish: DeliveryFinish) {
       const { audit, ...fields } = finish;
-      return endDeliveryNow(q.finish, { id, workerId, ...fields }, audit);
+      return endDeliveryNow.immediate(q.finish, { id, workerId, ...fields }, audit);
     },
     async failDelivery(id, workerId, failure: DeliveryFailure) {
       const { audit, ...fields } = failure;
-      return endDeliveryNow(q.fail, { id, workerId, ...fields }, audit);
+      return endDeliveryNow.immediate(q.fail, { id, workerId, ...fields }, audit);
     },
     async getDelivery(id) {
       return getDeliveryNow(id);
@@ -378,7 +387,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async appendAudit(drafts) {
-      return db.transaction(appendAuditNow)(drafts);
+      return db.transaction(appendAuditNow).immediate(drafts);
     },
     async listAudit(query: AuditQuery) {
       const where: string[] = [];

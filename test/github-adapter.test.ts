@@ -176,6 +176,20 @@ test('without App credentials, App calls are refused as unauthorized and user ca
   t.is((await collect(github.listUserRepos('gho_user')))[0]?.repos.length, 1);
 });
 
+test('a GitHub that does not answer in time is a retryable unavailable error', async (t) => {
+  const fake = await startFakeGitHub(t);
+  fake.installations.set(11, { id: 11, account: { id: 5, login: 'o', type: 'User' }, repos: [] });
+  fake.fail({ path: /^\/app\/installations\/11$/, status: 200, delayMs: 5_000 });
+  const github = createOctokitGitHub({
+    app: { appId: fake.appId, privateKey: fake.privateKey },
+    baseUrl: fake.url,
+    logger: silentLogger,
+    requestTimeoutMs: 200,
+  });
+  const error = await t.throwsAsync(github.getInstallation(11), { instanceOf: GitHubError });
+  t.like(error, { kind: 'unavailable', retryable: true });
+});
+
 test('the last page number is read from a Link header', (t) => {
   t.is(
     lastPageFromLink('<https://x/y?per_page=100&page=2>; rel="next", <https://x/y?per_page=100&page=25>; rel="last"'),

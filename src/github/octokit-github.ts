@@ -11,6 +11,8 @@ export interface OctokitGitHubOptions {
   /** GITHUB_API_URL: api.github.com, a GitHub Enterprise Server, or a test fake. */
   baseUrl: string;
   fetch?: typeof fetch;
+  /** A request GitHub has not answered by then is abandoned as a retryable failure (default 30 s). */
+  requestTimeoutMs?: number;
   /** Octokit's own messages (request log, deprecations) go here instead of the console. */
   logger: Logger;
 }
@@ -105,6 +107,13 @@ export function classifyGitHubFailure(error: unknown, subject: { installationId?
 
 export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
   const log = options.logger.child({ component: 'github' });
+  const baseFetch = options.fetch ?? fetch;
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  // Octokit sets no timeout of its own: without one, a GitHub that never answers stalls a sync for good.
+  const fetchWithTimeout: typeof fetch = (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    return baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
   const common = {
     baseUrl: options.baseUrl,
     log: {
@@ -115,7 +124,7 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
     },
     userAgent: 'reconciler',
     // Retries are the caller's decision (it knows whether to back off or fail the sync).
-    request: { retries: 0, ...(options.fetch ? { fetch: options.fetch } : {}) },
+    request: { retries: 0, fetch: fetchWithTimeout },
   };
   const appCredentials = options.app;
   const missingCredentials = (): GitHubError =>

@@ -40,6 +40,8 @@ export interface FakeFailure {
   status: number;
   headers?: Record<string, string>;
   times?: number;
+  /** Answers only after this long (a slow or hanging GitHub). */
+  delayMs?: number;
 }
 
 const API_URL = 'https://api.github.com';
@@ -284,7 +286,12 @@ export async function startFakeGitHub(t: ExecutionContext): Promise<FakeGitHub> 
     );
     if (failure) {
       failure.times = (failure.times ?? 1) - 1;
-      send(res, failure.status, { message: `fake failure ${failure.status}` }, failure.headers ?? {});
+      const answer = (): void => {
+        if (!res.destroyed)
+          send(res, failure.status, { message: `fake failure ${failure.status}` }, failure.headers ?? {});
+      };
+      if (failure.delayMs === undefined) answer();
+      else setTimeout(answer, failure.delayMs).unref();
       return;
     }
 

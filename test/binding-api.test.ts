@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { RepoRow } from '../src/domain/entities.js';
+import { repoRowFixture } from './support/fixtures.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
 interface ErrorBody {
@@ -240,20 +240,7 @@ test('a sub-project row is created under an existing base row and reads like a p
     (await service.api('/api/users/u1/projects', json('PUT', { repoId: 7, rootDirectory: 'packages/api' }))).status,
     404,
   );
-  const base: RepoRow = {
-    userId: 'u1',
-    repoId: 7,
-    rootDirectory: null,
-    fullName: 'octo-org/api',
-    owner: 'octo-org',
-    name: 'api',
-    defaultBranch: 'main',
-    visibility: 'private',
-    archived: false,
-    installationId: null,
-    discoveredBy: 'oauth',
-    lastSeenAt: '2026-01-01T00:00:00.000Z',
-  };
+  const base = repoRowFixture();
   await service.store.upsertRepoRow(base);
   const created = await service.api(
     '/api/users/u1/projects',

@@ -8,6 +8,7 @@ import {
   type SyncSource,
 } from '../src/domain/decide-sync.js';
 import type { RepoRow } from '../src/domain/entities.js';
+import { repoRowFixture } from './support/fixtures.js';
 
 const NOW = '2026-02-01T00:00:00.000Z';
 const listed: ListedRepo = {
@@ -19,21 +20,7 @@ const listed: ListedRepo = {
   visibility: 'private',
   archived: false,
 };
-const row = (overrides: Partial<RepoRow> = {}): RepoRow => ({
-  userId: 'u1',
-  repoId: 7,
-  rootDirectory: null,
-  fullName: 'octo-org/api',
-  owner: 'octo-org',
-  name: 'api',
-  defaultBranch: 'main',
-  visibility: 'private',
-  archived: false,
-  installationId: null,
-  discoveredBy: 'oauth',
-  lastSeenAt: '2026-01-01T00:00:00.000Z',
-  ...overrides,
-});
+const row = repoRowFixture;
 const viaInstallation = (installationId: number): SyncSource => ({ kind: 'installation', installationId });
 const viaOauth: SyncSource = { kind: 'oauth' };
 

@@ -2,6 +2,7 @@ import test from 'ava';
 import { decideMetadataFill, missingMetadata } from '../src/domain/decide-metadata.js';
 import { sparseInstallation, type RepoRow } from '../src/domain/entities.js';
 import { coverageOf, pageProjects, projectView } from '../src/domain/projects.js';
+import { repoRowFixture } from './support/fixtures.js';
 
 const NOW = '2026-03-01T00:00:00.000Z';
 const fromGitHub = {
@@ -34,20 +35,16 @@ test('metadata refresh of a complete installation changes nothing', (t) => {
   });
 });
 
-const row = (repoId: number, installationId: number | null, rootDirectory: string | null = null): RepoRow => ({
-  userId: 'u1',
-  repoId,
-  rootDirectory,
-  fullName: `o/r${repoId}`,
-  owner: 'o',
-  name: `r${repoId}`,
-  defaultBranch: 'main',
-  visibility: 'private',
-  archived: false,
-  installationId,
-  discoveredBy: installationId === null ? 'oauth' : 'installation',
-  lastSeenAt: NOW,
-});
+const row = (repoId: number, installationId: number | null, rootDirectory: string | null = null): RepoRow =>
+  repoRowFixture({
+    repoId,
+    rootDirectory,
+    fullName: `o/r${repoId}`,
+    owner: 'o',
+    name: `r${repoId}`,
+    installationId,
+    discoveredBy: installationId === null ? 'oauth' : 'installation',
+  });
 
 test('coverage: none is visible-only, a live installation covers, a deleted or unknown one is gone', (t) => {
   const live = sparseInstallation(11, NOW);

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { AuditSubject } from '../domain/audit.js';
 import type { Automation, Trigger } from '../domain/entities.js';
 import type { Store } from '../store/store.js';
 import { apiAudit, asAuditValue } from './api-audit.js';
@@ -20,6 +21,44 @@ import {
 
 const EVENT_FILTER = /^[a-z_]{1,64}(\.[a-z_]{1,64})?$/;
 const FULL_NAME = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+
+/** GET and DELETE `/<noun>s/:id` for a binding; a deletion is audited with what was deleted. */
+function readAndDelete<T extends Automation | Trigger>(
+  router: Router,
+  store: Store,
+  now: () => Date,
+  binding: {
+    noun: 'automation' | 'trigger';
+    get: (id: string) => Promise<T | null>;
+    remove: (id: string) => Promise<boolean>;
+    subject: (entity: T) => AuditSubject;
+  },
+): void {
+  const path = `/${binding.noun}s/:id`;
+  const find = async (rawId: unknown): Promise<T> => {
+    const id = platformId(rawId, 'id');
+    const entity = await binding.get(id);
+    if (entity === null) throw new HttpError(404, `${binding.noun}_not_found`, `no ${binding.noun} ${id}`);
+    return entity;
+  };
+  router.get(path, async (req, res) => {
+    res.json({ [binding.noun]: await find(req.params.id) });
+  });
+  router.delete(path, async (req, res) => {
+    const before = await find(req.params.id);
+    await binding.remove(before.id);
+    await store.appendAudit([
+      apiAudit(req, now(), {
+        kind: `${binding.noun}.deleted`,
+        subject: binding.subject(before),
+        decision: 'deleted',
+        before: asAuditValue(before),
+        after: null,
+      }),
+    ]);
+    res.status(204).end();
+  });
+}
 
 export function bindingRoutes({ store, now }: { store: Store; now: () => Date }): Router {
   const router = Router();
@@ -54,29 +93,6 @@ export function bindingRoutes({ store, now }: { store: Store; now: () => Date })
       }),
     ]);
     res.status(before ? 200 : 201).json({ automation });
-  });
-
-  router.get('/automations/:id', async (req, res) => {
-    const automation = await store.getAutomation(platformId(req.params.id, 'id'));
-    if (automation === null) throw new HttpError(404, 'automation_not_found', `no automation ${req.params.id}`);
-    res.json({ automation });
-  });
-
-  router.delete('/automations/:id', async (req, res) => {
-    const id = platformId(req.params.id, 'id');
-    const before = await store.getAutomation(id);
-    if (before === null) throw new HttpError(404, 'automation_not_found', `no automation ${id}`);
-    await store.deleteAutomation(id);
-    await store.appendAudit([
-      apiAudit(req, now(), {
-        kind: 'automation.deleted',
-        subject: { userId: before.userId, automationId: id },
-        decision: 'deleted',
-        before: asAuditValue(before),
-        after: null,
-      }),
-    ]);
-    res.status(204).end();
   });
 
   router.put('/triggers/:id', async (req, res) => {
@@ -140,27 +156,17 @@ export function bindingRoutes({ store, now }: { store: Store; now: () => Date })
     res.status(before ? 200 : 201).json({ trigger });
   });
 
-  router.get('/triggers/:id', async (req, res) => {
-    const trigger = await store.getTrigger(platformId(req.params.id, 'id'));
-    if (trigger === null) throw new HttpError(404, 'trigger_not_found', `no trigger ${req.params.id}`);
-    res.json({ trigger });
+  readAndDelete(router, store, now, {
+    noun: 'automation',
+    get: (id) => store.getAutomation(id),
+    remove: (id) => store.deleteAutomation(id),
+    subject: (automation) => ({ userId: automation.userId, automationId: automation.id }),
   });
-
-  router.delete('/triggers/:id', async (req, res) => {
-    const id = platformId(req.params.id, 'id');
-    const before = await store.getTrigger(id);
-    if (before === null) throw new HttpError(404, 'trigger_not_found', `no trigger ${id}`);
-    await store.deleteTrigger(id);
-    await store.appendAudit([
-      apiAudit(req, now(), {
-        kind: 'trigger.deleted',
-        subject: { userId: before.userId, triggerId: id, repoId: before.repoId },
-        decision: 'deleted',
-        before: asAuditValue(before),
-        after: null,
-      }),
-    ]);
-    res.status(204).end();
+  readAndDelete(router, store, now, {
+    noun: 'trigger',
+    get: (id) => store.getTrigger(id),
+    remove: (id) => store.deleteTrigger(id),
+    subject: (trigger) => ({ userId: trigger.userId, triggerId: trigger.id, repoId: trigger.repoId }),
   });
 
   return router;

@@ -1,5 +1,8 @@
 import anyTest, { type ExecutionContext } from 'ava';
 import type { RepoRow } from '../src/domain/entities.js';
+import { createOctokitGitHub } from '../src/github/octokit-github.js';
+import { syncInstallation } from '../src/reconcile/sync.js';
+import { silentLogger } from '../src/telemetry/logger.js';
 import type { UserSyncResult } from '../src/reconcile/sync-user.js';
 import { fakeRepos, startFakeGitHub, type FakeGitHub } from './support/fake-github.js';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -79,6 +82,34 @@ test('installation sync of 2,500 repos (25 pages) covers every repo of every lin
   const detachAudit = await service.store.listAudit({ limit: 10_000, kind: 'sync.decision', userId: 'u1' });
   t.is(detachAudit.filter((r) => r.decision === 'detached').length, 100);
   t.true(detachAudit.every((r) => r.actor === 'sync' && r.source.type === 'sync'));
+});
+
+test('an installation nobody is linked to is refreshed without listing its repositories', async (t) => {
+  const { fake, service } = await world(t);
+  fake.installations.set(11, {
+    id: 11,
+    account: { id: 5, login: 'octo-org', type: 'Organization' },
+    repos: fakeRepos('octo-org', 300),
+  });
+  await user(service, 'u1', [11]);
+  await service.api('/api/users/u1/installations/11', { method: 'DELETE' });
+  await user(service, 'u2', []);
+  await service.api('/api/users/u2/installations/11', { method: 'PUT' });
+  await service.api('/api/users/u2/installations/11', { method: 'DELETE' });
+  const { syncInstallation } = await import('../src/reconcile/sync.js');
+  const report = await syncInstallation(
+    service.store,
+    (await import('../src/github/octokit-github.js')).createOctokitGitHub({
+      app: { appId: fake.appId, privateKey: fake.privateKey },
+      baseUrl: fake.url,
+      logger: (await import('../src/telemetry/logger.js')).silentLogger,
+    }),
+    { actor: 'sync', source: { type: 'sync', id: 's1' }, deliveryId: null, traceId: null, now: () => new Date() },
+    11,
+  );
+  t.like(report, { status: 'completed', pages: 0, users: [] });
+  t.false(fake.requests.some((r) => r.path === '/installation/repositories'));
+  t.like(await service.store.getInstallation(11), { accountLogin: 'octo-org' });
 });
 
 test('a 5xx on page 3 fails the sync and detaches nothing', async (t) => {

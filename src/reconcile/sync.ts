@@ -290,6 +290,19 @@ export async function syncInstallation(
       ]);
       return report;
     }
+    if (report.users.length === 0) {
+      // Nobody's rows carry this installation yet: listing its repositories would change nothing.
+      report.message = `no user is linked to installation ${installationId}; its metadata was refreshed`;
+      await store.appendAudit([
+        auditFor(context, {
+          kind: 'sync.installation',
+          subject: { installationId },
+          decision: 'completed',
+          reason: report.message,
+        }),
+      ]);
+      return report;
+    }
     const read = await readAllPages(github.listInstallationRepos(installationId));
     listed = read.repos;
     report.pages = read.pages;

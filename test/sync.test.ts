@@ -96,17 +96,19 @@ test('an installation nobody is linked to is refreshed without listing its repos
   await user(service, 'u2', []);
   await service.api('/api/users/u2/installations/11', { method: 'PUT' });
   await service.api('/api/users/u2/installations/11', { method: 'DELETE' });
-  const { syncInstallation } = await import('../src/reconcile/sync.js');
-  const report = await syncInstallation(
-    service.store,
-    (await import('../src/github/octokit-github.js')).createOctokitGitHub({
-      app: { appId: fake.appId, privateKey: fake.privateKey },
-      baseUrl: fake.url,
-      logger: (await import('../src/telemetry/logger.js')).silentLogger,
-    }),
-    { actor: 'sync', source: { type: 'sync', id: 's1' }, deliveryId: null, traceId: null, now: () => new Date() },
-    11,
-  );
+  const github = createOctokitGitHub({
+    app: { appId: fake.appId, privateKey: fake.privateKey },
+    baseUrl: fake.url,
+    logger: silentLogger,
+  });
+  const context = {
+    actor: 'sync' as const,
+    source: { type: 'sync' as const, id: 's1' },
+    deliveryId: null,
+    traceId: null,
+    now: () => new Date(),
+  };
+  const report = await syncInstallation(service.store, github, context, 11);
   t.like(report, { status: 'completed', pages: 0, users: [] });
   t.false(fake.requests.some((r) => r.path === '/installation/repositories'));
   t.like(await service.store.getInstallation(11), { accountLogin: 'octo-org' });

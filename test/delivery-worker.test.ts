@@ -26,6 +26,18 @@ test('an event without a handler is ignored and the delivery says why', async (t
   );
 });
 
+for (const event of ['constructor', '__proto__', 'tostring']) {
+  test(`an event named ${event} is ignored, not looked up on Object.prototype`, async (t) => {
+    const service = await startTestService(t);
+    await postDelivery(service.url, await signedDelivery(TEST_SECRET, event, `guid-${event}`, { zen: 'x' }));
+    const delivery = await eventually(async () => {
+      const d = await service.store.getDelivery(`guid-${event}`);
+      return d && d.state !== 'received' && d.state !== 'processing' ? d : null;
+    });
+    t.like(delivery, { state: 'ignored', attempts: 1, reason: `no handler for event "${event}"` });
+  });
+}
+
 test('a ping is applied: it confirms the webhook configuration', async (t) => {
   const service = await startTestService(t);
   await postDelivery(service.url, await signedDelivery(TEST_SECRET, 'ping', 'guid-ping', examplePayload('ping')));

@@ -2,7 +2,7 @@ import test from 'ava';
 import { canonicalJson, sealAuditRecord, hashAuditRecord, type AuditDraft } from '../src/domain/audit.js';
 import { asGitHubId, decideRedelivery, readDeliveryPayload, type DeliveryState } from '../src/domain/delivery.js';
 import { installationState } from '../src/domain/entities.js';
-import { decideRetry } from '../src/domain/retry-policy.js';
+import { DEFAULT_RETRY_POLICY, decideRetry } from '../src/domain/retry-policy.js';
 
 const policy = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 3_000 };
 const now = new Date('2026-01-01T00:00:00.000Z');
@@ -21,6 +21,23 @@ for (const [attempts, expected] of [
       t.is(decision.at.getTime() - now.getTime(), expected.delayMs);
   });
 }
+
+test('a retry never comes back sooner than GitHub asked', (t) => {
+  const decision = decideRetry(1, now, policy, 90_000);
+  t.is(decision.kind === 'retry' ? decision.at.getTime() - now.getTime() : 0, 90_000);
+  const shorter = decideRetry(3, now, policy, 10);
+  t.is(shorter.kind === 'retry' ? shorter.at.getTime() - now.getTime() : 0, 3_000);
+});
+
+test('the default retry window outlasts a GitHub outage of half an hour', (t) => {
+  let waited = 0;
+  for (let attempt = 1; ; attempt++) {
+    const decision = decideRetry(attempt, new Date(0), DEFAULT_RETRY_POLICY);
+    if (decision.kind === 'give_up') break;
+    waited += decision.at.getTime();
+  }
+  t.true(waited >= 30 * 60_000, `${waited} ms`);
+});
 
 const redeliveries: [DeliveryState, string | null, ReturnType<typeof decideRedelivery>][] = [
   ['applied', null, { status: 'duplicate' }],

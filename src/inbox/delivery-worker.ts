@@ -16,6 +16,19 @@ export interface ApplyOutcome {
 /** Applies one stored delivery. Throwing means "failed, may be retried". */
 export type ApplyDelivery = (delivery: Delivery, payload: string) => Promise<ApplyOutcome>;
 
+/** How long a failure asks to wait before the next attempt (GitHub's Retry-After / rate-limit reset). */
+export class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | null,
+  ) {
+    super(message);
+    this.name = 'RetryLater';
+  }
+}
+
+const retryAfterMsOf = (error: unknown): number | null => (error instanceof RetryLater ? error.retryAfterMs : null);
+
 export interface DeliveryWorkerDeps {
   store: DeliveryStore;
   apply: ApplyDelivery;
@@ -71,6 +84,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   let pendingNotify = false;
 
   const sleep = async (ms: number): Promise<void> => {
+    if (stopping) return;
     if (pendingNotify) {
       pendingNotify = false;
       return;
@@ -95,26 +109,14 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const processDelivery = async (delivery: Delivery): Promise<void> => {
     const dlog = log.child({ deliveryId: delivery.id, event: delivery.event, action: delivery.action });
     const payload = await deps.store.getDeliveryPayload(delivery.id);
+    let outcome: ApplyOutcome;
     try {
       if (payload === null) throw new Error('the stored payload is missing');
-      const outcome = await deps.apply(delivery, payload);
-      const at = deps.now().toISOString();
-      const kept = await deps.store.finishDelivery(delivery.id, workerId, {
-        state: outcome.state,
-        reason: outcome.reason,
-        processedAt: at,
-        audit: [...outcome.audit, outcomeAudit(delivery, outcome.state, outcome.reason, at)],
-      });
-      if (kept)
-        dlog.info(
-          { outcome: outcome.state, reason: outcome.reason, attempts: delivery.attempts },
-          'delivery processed',
-        );
-      else dlog.warn('the claim on this delivery expired while it was processed; another worker owns it now');
+      outcome = await deps.apply(delivery, payload);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const now = deps.now();
-      const retry = decideRetry(delivery.attempts, now, deps.retryPolicy);
+      const retry = decideRetry(delivery.attempts, now, deps.retryPolicy, retryAfterMsOf(error));
       const nextAttemptAt = retry.kind === 'retry' ? retry.at.toISOString() : null;
       await deps.store.failDelivery(delivery.id, workerId, {
         error: message,
@@ -130,7 +132,20 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         ],
       });
       dlog.error({ err: message, attempts: delivery.attempts, nextAttemptAt }, 'delivery failed');
+      return;
     }
+    // Outside the try: the effects are applied, so a store failure here must not count as a
+    // failed apply. The loop logs it and the lease brings the delivery back.
+    const at = deps.now().toISOString();
+    const kept = await deps.store.finishDelivery(delivery.id, workerId, {
+      state: outcome.state,
+      reason: outcome.reason,
+      processedAt: at,
+      audit: [...outcome.audit, outcomeAudit(delivery, outcome.state, outcome.reason, at)],
+    });
+    if (kept)
+      dlog.info({ outcome: outcome.state, reason: outcome.reason, attempts: delivery.attempts }, 'delivery processed');
+    else dlog.warn('the claim on this delivery expired while it was processed; another worker owns it now');
   };
 
   // Acknowledgements come first: GitHub fails a delivery that is not answered within 10 s

@@ -18,7 +18,8 @@ const confirmPing: EventHandler = async () => ({
 export function createDeliveryApplier(handlers: Readonly<Record<string, EventHandler>>): ApplyDelivery {
   const all: Readonly<Record<string, EventHandler>> = { ping: confirmPing, ...handlers };
   return async (delivery, payload) => {
-    const handler = all[delivery.event];
+    // Own keys only: an event named "constructor" or "__proto__" must not reach Object.prototype.
+    const handler = Object.hasOwn(all, delivery.event) ? all[delivery.event] : undefined;
     if (handler === undefined) {
       return { state: 'ignored', reason: `no handler for event "${delivery.event}"`, audit: [] };
     }

@@ -45,6 +45,8 @@ export interface InstallationSyncReport {
   /** Why it did not complete, in words an operator can act on. */
   message: string | null;
   retryable: boolean;
+  /** For a rate limit: when GitHub says to come back. */
+  retryAfterMs: number | null;
   pages: number;
   reposListed: number;
   users: string[];
@@ -265,6 +267,7 @@ export async function syncInstallation(
     status: 'completed',
     message: null,
     retryable: false,
+    retryAfterMs: null,
     pages: 0,
     reposListed: 0,
     users: await store.listUsersLinkedTo(installationId),
@@ -310,6 +313,7 @@ export async function syncInstallation(
   } catch (error) {
     if (!(error instanceof GitHubError)) throw error;
     report.retryable = error.retryable;
+    report.retryAfterMs = error.retryAfterMs;
     report.message = error.message;
     if (error.kind === 'installation_suspended') {
       report.status = 'suspended';

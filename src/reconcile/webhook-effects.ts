@@ -3,7 +3,7 @@ import type { Delivery } from '../domain/delivery.js';
 import { decideBaseRow, decideRepoRefresh, type ListedRepo, type RowPlan } from '../domain/decide-sync.js';
 import { sparseInstallation, type Installation } from '../domain/entities.js';
 import type { GitHubPort } from '../github/github-port.js';
-import type { ApplyOutcome } from '../inbox/delivery-worker.js';
+import { RetryLater, type ApplyOutcome } from '../inbox/delivery-worker.js';
 import type { Store } from '../store/store.js';
 import {
   accountFrom,
@@ -86,8 +86,9 @@ export function webhookHandlers(deps: WebhookEffectDeps): Record<string, EventHa
   ): Promise<string> => {
     if (!deps.appCredentials) return `${await fallback()} (from the payload: no App credentials to resync)`;
     const report = await syncInstallation(store, deps.github, context, installationId);
-    if (report.status === 'failed' && report.retryable)
-      throw new Error(`resync of installation ${installationId} failed: ${report.message}`);
+    if (report.status === 'failed' && report.retryable) {
+      throw new RetryLater(`resync of installation ${installationId} failed: ${report.message}`, report.retryAfterMs);
+    }
     return report.status === 'completed'
       ? `installation ${installationId} resynced: ${describe(report.counts)}`
       : `installation ${installationId} ${report.status}: ${report.message}`;

@@ -6,7 +6,7 @@ import type { GitHubPort } from './github/github-port.js';
 import { createOctokitGitHub } from './github/octokit-github.js';
 import { createApp } from './http/create-app.js';
 import { IngressActivity } from './http/webhook-route.js';
-import { startDeliveryWorker, type ApplyDelivery } from './inbox/delivery-worker.js';
+import { startDeliveryWorker, type ApplyDelivery, type DeliveryWorker } from './inbox/delivery-worker.js';
 import { createDeliveryApplier } from './reconcile/apply-delivery.js';
 import { webhookHandlers } from './reconcile/webhook-effects.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -58,40 +58,50 @@ export async function startService(
   const github =
     overrides.github ?? createOctokitGitHub({ app: config.githubApp, baseUrl: config.githubApiUrl, logger });
   const appCredentials = config.githubApp !== null;
-  const worker = config.inboxPaused
-    ? null
-    : startDeliveryWorker({
-        store,
-        apply: overrides.apply ?? createDeliveryApplier(webhookHandlers({ store, github, appCredentials, now })),
-        logger,
-        now,
-        retryPolicy: overrides.retryPolicy ?? DEFAULT_RETRY_POLICY,
-        leaseMs: overrides.leaseMs ?? 60_000,
-        idlePollMs: overrides.idlePollMs ?? 1_000,
-        isIngressBusy: ingressActivity.isBusy,
-        maxDeferMs: 250,
-      });
-  if (worker === null) logger.warn('INBOX_PAUSED: deliveries are stored but not applied until a restart without it');
+  // The worker starts only once this process is listening: a copy that fails to start must not
+  // take deliveries from the one that runs.
+  let worker: DeliveryWorker | null = null;
   const app = createApp({
     store,
     logger,
     apiToken: config.apiToken,
     webhookSecrets: config.webhookSecrets,
     now,
-    workerStatus: () => (worker === null ? 'paused' : worker.isRunning() ? 'running' : 'stopped'),
+    workerStatus: () => (config.inboxPaused ? 'paused' : worker !== null && worker.isRunning() ? 'running' : 'stopped'),
     onDeliveryStored: () => worker?.notify(),
     ingressActivity,
     github,
     appCredentials,
   });
   const server = createServer(app);
+  // GitHub gives up after 10 s: a request still incomplete after 30 s is not GitHub's.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 20_000;
+  let shuttingDown = false;
+  server.prependListener('request', (_req, res) => {
+    if (shuttingDown) res.setHeader('Connection', 'close');
+  });
   let address: AddressInfo;
   try {
     address = await listen(server, config.port, config.host);
   } catch (error) {
-    await worker?.stop();
     await store.close();
     throw error;
+  }
+  if (config.inboxPaused) {
+    logger.warn('INBOX_PAUSED: deliveries are stored but not applied until a restart without it');
+  } else {
+    worker = startDeliveryWorker({
+      store,
+      apply: overrides.apply ?? createDeliveryApplier(webhookHandlers({ store, github, appCredentials, now })),
+      logger,
+      now,
+      retryPolicy: overrides.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      leaseMs: overrides.leaseMs ?? 60_000,
+      idlePollMs: overrides.idlePollMs ?? 1_000,
+      isIngressBusy: ingressActivity.isBusy,
+      maxDeferMs: 250,
+    });
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | null = null;
@@ -100,10 +110,14 @@ export async function startService(
     store,
     close() {
       closing ??= (async () => {
+        shuttingDown = true;
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        // Responses now close their connections; one that still has not finished is cut.
+        const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
         await worker?.stop();
         await serverClosed;
+        clearTimeout(deadline);
         await store.close();
       })();
       return closing;

@@ -30,6 +30,7 @@ import {
   type Row,
 } from './rows.js';
 import { startInboxWriter } from './inbox-writer.js';
+import { acquireOwnerLock } from './owner-lock.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface SqliteStoreOptions {
@@ -58,7 +59,14 @@ function applyMigrations(db: Database.Database): void {
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   mkdirSync(dirname(options.path), { recursive: true });
-  const db = new Database(options.path);
+  const releaseLock = acquireOwnerLock(options.path);
+  let db: Database.Database;
+  try {
+    db = new Database(options.path);
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
   // Only takes effect on a new file: a 7 KB webhook payload then fits in one page instead of
   // spilling into overflow pages, and each WAL frame carries more (measured: -25% CPU per delivery).
   db.pragma('page_size = 16384');
@@ -69,9 +77,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  applyMigrations(db);
-  // One process owns the file, so a delivery still marked processing at open was held by a
-  // process that died: its claim is void and the delivery is due now, not when the lease ends.
+  try {
+    applyMigrations(db);
+  } catch (error) {
+    db.close();
+    releaseLock();
+    throw error;
+  }
+  // This process owns the file (the lock above), so a delivery still marked processing at open
+  // was held by a process that died: its claim is void and the delivery is due now, not when the lease ends.
   db.prepare(`UPDATE deliveries SET lease_until = '' WHERE state = 'processing'`).run();
 
   const q = {
@@ -416,7 +430,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async close() {
       await inboxWriter.close();
-      if (db.open) db.close();
+      if (db.open) {
+        db.close();
+        releaseLock();
+      }
     },
   };
 }

@@ -1,16 +1,10 @@
 import test from 'ava';
 import { repoRowFixture } from './support/fixtures.js';
-import { startTestService, type TestService } from './support/test-service.js';
+import { startTestService, type TestService, json } from './support/test-service.js';
 
 interface ErrorBody {
   error: { code: string; message: string };
 }
-
-const json = (method: string, body: unknown): RequestInit => ({
-  method,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 
 async function withUser(service: TestService, userId = 'u1'): Promise<void> {
   const response = await service.api(`/api/users/${userId}`, json('PUT', { githubUserId: 1, githubLogin: 'octocat' }));

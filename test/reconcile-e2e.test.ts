@@ -1,17 +1,11 @@
 import test from 'ava';
 import { fakeRepos, startFakeGitHub, type FakeRepo } from './support/fake-github.js';
 import { deliver, installationPayload, repositoryPayload, rowsView, scopePayload } from './support/github-payloads.js';
-import { startTestService } from './support/test-service.js';
+import { startTestService, json } from './support/test-service.js';
 
 // The whole story through the public surface: real example payloads from
 // @octokit/webhooks-examples (ids changed to this world's), signed, sent to POST /webhooks/github,
 // with the fake GitHub holding the truth each resync reads.
-
-const json = (method: string, body: unknown): RequestInit => ({
-  method,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 
 const repoA: FakeRepo = { id: 1001, owner: 'octo-org', name: 'api' };
 const repoB: FakeRepo = { id: 1002, owner: 'octo-org', name: 'web' };

@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
 import { startFakeGitHub, type FakeRepo } from './support/fake-github.js';
 import { deliver, installationPayload, repositoryPayload, rowsView, scopePayload } from './support/github-payloads.js';
-import { startTestService } from './support/test-service.js';
+import { json, startTestService } from './support/test-service.js';
 
 // GitHub does not guarantee order and may deliver twice (GITHUB-FACTS.md, Deliveries). Whatever
 // order the same events arrive in, with duplicates, the routing model must end the same.
@@ -38,11 +38,7 @@ async function finalState(
   const service = await startTestService(t, {
     env: { GITHUB_API_URL: fake.url, GITHUB_APP_ID: String(fake.appId), GITHUB_APP_PRIVATE_KEY: fake.privateKey },
   });
-  await service.api('/api/users/u1', {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ githubUserId: 1, githubLogin: 'octocat' }),
-  });
+  await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'octocat' }));
   await service.api('/api/users/u1/installations/11', { method: 'PUT' });
   for (const index of order) {
     const [event, payload] = EVENTS[index] ?? [];

@@ -5,16 +5,10 @@ import { syncInstallation } from '../src/reconcile/sync.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import type { UserSyncResult } from '../src/reconcile/sync-user.js';
 import { fakeRepos, startFakeGitHub, type FakeGitHub } from './support/fake-github.js';
-import { startTestService, type TestService } from './support/test-service.js';
+import { startTestService, type TestService, json } from './support/test-service.js';
 
 // Serial: see test/support/fake-github.ts (auth-app shares in-flight tokens per installation id).
 const test = anyTest.serial;
-
-const json = (method: string, body: unknown): RequestInit => ({
-  method,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 
 async function world(
   t: ExecutionContext,

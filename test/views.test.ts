@@ -1,15 +1,9 @@
 import anyTest, { type ExecutionContext } from 'ava';
 import { fakeRepos, startFakeGitHub } from './support/fake-github.js';
-import { startTestService, type TestService } from './support/test-service.js';
+import { startTestService, type TestService, json } from './support/test-service.js';
 
 // Serial: see test/support/fake-github.ts (auth-app shares in-flight tokens per installation id).
 const test = anyTest.serial;
-
-const json = (method: string, body: unknown): RequestInit => ({
-  method,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 
 async function githubWorld(t: ExecutionContext, credentials = true) {
   const fake = await startFakeGitHub(t);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Delivery, DeliveryState } from '../domain/delivery.js';
 import type { DeliveryStore } from '../store/store.js';
 import { HttpError } from './http-error.js';
+import { queryLimit } from './validate.js';
 
 const STATES: readonly DeliveryState[] = ['received', 'processing', 'applied', 'ignored', 'failed'];
 
@@ -29,15 +30,6 @@ function queryString(value: unknown, name: string): string | undefined {
   return value;
 }
 
-function parseLimit(raw: string | undefined): number {
-  if (raw === undefined) return 50;
-  const limit = Number(raw);
-  if (!/^\d+$/.test(raw) || limit < 1 || limit > 200) {
-    throw new HttpError(400, 'invalid_query', 'limit must be an integer from 1 to 200');
-  }
-  return limit;
-}
-
 export function deliveryRoutes(store: DeliveryStore): Router {
   const router = Router();
   router.get('/deliveries', async (req, res) => {
@@ -45,7 +37,7 @@ export function deliveryRoutes(store: DeliveryStore): Router {
     if (state !== undefined && !STATES.includes(state as DeliveryState)) {
       throw new HttpError(400, 'invalid_query', `state must be one of ${STATES.join(', ')}`);
     }
-    const limit = parseLimit(queryString(req.query.limit, 'limit'));
+    const limit = queryLimit(queryString(req.query.limit, 'limit'), 50, 200);
     const cursor = queryString(req.query.cursor, 'cursor');
     if (cursor !== undefined && !/^[1-9]\d{0,15}$/.test(cursor)) {
       throw new HttpError(400, 'invalid_query', 'cursor must be a value returned as nextCursor');

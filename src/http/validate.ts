@@ -98,3 +98,13 @@ export function parseBody<S extends Spec>(body: unknown, spec: S): Parsed<S> {
   }
   return result as Parsed<S>;
 }
+
+/** `?limit=`: absent gives the fallback; otherwise an integer from 1 to max. */
+export function queryLimit(raw: unknown, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const limit = Number(raw);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || limit < 1 || limit > max) {
+    throw new HttpError(400, 'invalid_query', `limit must be an integer from 1 to ${max}`);
+  }
+  return limit;
+}

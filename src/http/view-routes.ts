@@ -7,7 +7,7 @@ import { refreshInstallations } from '../reconcile/refresh-installations.js';
 import type { Store } from '../store/store.js';
 import { HttpError } from './http-error.js';
 import { requireUser } from './user-routes.js';
-import { platformId } from './validate.js';
+import { platformId, queryLimit } from './validate.js';
 
 export interface ViewRouteDeps {
   store: Store;
@@ -27,15 +27,6 @@ function parseCursor(raw: unknown): ProjectCursor | null {
     // fall through to the error below
   }
   throw new HttpError(400, 'invalid_query', 'cursor must be a value returned as nextCursor');
-}
-
-function parseLimit(raw: unknown): number {
-  if (raw === undefined) return 100;
-  const limit = Number(raw);
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || limit < 1 || limit > 1000) {
-    throw new HttpError(400, 'invalid_query', 'limit must be an integer from 1 to 1000');
-  }
-  return limit;
 }
 
 async function allRows(store: Store, userId: string): Promise<RepoRow[]> {
@@ -90,7 +81,7 @@ export function viewRoutes(deps: ViewRouteDeps): Router {
     const include = req.query.include;
     if (include !== undefined && include !== 'all')
       throw new HttpError(400, 'invalid_query', 'include must be "all" when given');
-    const limit = parseLimit(req.query.limit);
+    const limit = queryLimit(req.query.limit, 100, 1000);
     const after = parseCursor(req.query.cursor);
     await requireUser(store, userId);
     const linked = await store.listInstallations(await store.listLinkedInstallationIds(userId));

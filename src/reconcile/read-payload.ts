@@ -60,16 +60,24 @@ export function listedRepoFrom(repository: Json | null): ListedRepo | null {
   };
 }
 
-/** The short repository entries of installation events: id, name, full_name, private only. */
-export function shortRepoFrom(
-  entry: Json,
-): { repoId: number; fullName: string; name: string; private: boolean } | null {
+/**
+ * The short repository entries of installation events (id, name, full_name, private only) as
+ * listed repos: what they do not carry (default branch, archived) is left for stored rows to keep.
+ */
+export function shortRepoFrom(entry: Json): ListedRepo | null {
   const repoId = idAt(entry, 'id');
   const fullName = stringAt(entry, 'full_name');
   const name = stringAt(entry, 'name');
-  return repoId === null || fullName === null || name === null
-    ? null
-    : { repoId, fullName, name, private: entry.private === true };
+  if (repoId === null || fullName === null || name === null) return null;
+  return {
+    repoId,
+    fullName,
+    owner: fullName.split('/')[0] ?? '',
+    name,
+    defaultBranch: null,
+    visibility: entry.private === true ? 'private' : 'public',
+    archived: false,
+  };
 }
 
 /** An installation's account: a User or Organization has a login, an Enterprise a slug. */

@@ -151,16 +151,7 @@ export function webhookHandlers(deps: WebhookEffectDeps): Record<string, EventHa
         // installation.created lists repositories, but not always all of them (GITHUB-FACTS.md): resync.
         const repos = arrayAt(payload, 'repositories')
           .map(shortRepoFrom)
-          .filter((r) => r !== null)
-          .map((r) => ({
-            repoId: r.repoId,
-            fullName: r.fullName,
-            owner: r.fullName.split('/')[0] ?? '',
-            name: r.name,
-            defaultBranch: null,
-            visibility: r.private ? ('private' as const) : ('public' as const),
-            archived: false,
-          }));
+          .filter((r) => r !== null);
         const reason = await resyncOr(context, id, () =>
           coverFromPayload(context, id, delivery.action === 'created' ? repos : []),
         );
@@ -210,19 +201,7 @@ export function webhookHandlers(deps: WebhookEffectDeps): Record<string, EventHa
       .filter((r) => r !== null);
     const reason = await resyncOr(context, id, async () => {
       if (delivery.action === 'added') {
-        return coverFromPayload(
-          context,
-          id,
-          entries.map((r) => ({
-            repoId: r.repoId,
-            fullName: r.fullName,
-            owner: r.fullName.split('/')[0] ?? '',
-            name: r.name,
-            defaultBranch: null,
-            visibility: r.private ? 'private' : 'public',
-            archived: false,
-          })),
-        );
+        return coverFromPayload(context, id, entries);
       }
       const removed = new Set(entries.map((r) => r.repoId));
       const rows = (await store.listRepoRowsByInstallation(id)).filter((row) => removed.has(row.repoId));

@@ -7,8 +7,7 @@ import { createOctokitGitHub } from './github/octokit-github.js';
 import { createApp } from './http/create-app.js';
 import { IngressActivity } from './http/webhook-route.js';
 import { startDeliveryWorker, type ApplyDelivery, type DeliveryWorker } from './inbox/delivery-worker.js';
-import { createDeliveryApplier } from './reconcile/apply-delivery.js';
-import { webhookHandlers } from './reconcile/webhook-effects.js';
+import { reconcileDeliveries } from './reconcile/apply-delivery.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import type { Logger } from './telemetry/logger.js';
@@ -93,7 +92,7 @@ export async function startService(
   } else {
     worker = startDeliveryWorker({
       store,
-      apply: overrides.apply ?? createDeliveryApplier(webhookHandlers({ store, github, appCredentials, now })),
+      apply: overrides.apply ?? reconcileDeliveries({ store, github, appCredentials, now }),
       logger,
       now,
       retryPolicy: overrides.retryPolicy ?? DEFAULT_RETRY_POLICY,

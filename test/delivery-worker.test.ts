@@ -7,7 +7,27 @@ import { eventually, startTestService, temporaryDir, TEST_SECRET } from './suppo
 
 const fastRetries = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 40 };
 
-test('an event without a handler is ignored and the delivery says why', async (t) => {
+test('an event without a handler or a repository is ignored and the delivery says why', async (t) => {
+  const service = await startTestService(t);
+  await postDelivery(
+    service.url,
+    await signedDelivery(TEST_SECRET, 'meta', 'guid-meta', { action: 'deleted', hook_id: 7 }),
+  );
+  const delivery = await eventually(async () => {
+    const d = await service.store.getDelivery('guid-meta');
+    return d?.state === 'ignored' ? d : null;
+  });
+  const reason = 'no handler for event "meta" and no repository to route';
+  t.is(delivery.reason, reason);
+  t.not(delivery.processedAt, null);
+  const audit = await service.store.listAudit({ limit: 10, deliveryId: 'guid-meta' });
+  t.deepEqual(
+    audit.map((r) => [r.kind, r.decision, r.reason]),
+    [['delivery.outcome', 'ignored', reason]],
+  );
+});
+
+test('a repository event no trigger listens to is ignored and says which repo was looked up', async (t) => {
   const service = await startTestService(t);
   await postDelivery(
     service.url,
@@ -17,13 +37,15 @@ test('an event without a handler is ignored and the delivery says why', async (t
     const d = await service.store.getDelivery('guid-star');
     return d?.state === 'ignored' ? d : null;
   });
-  t.is(delivery.reason, 'no handler for event "star"');
-  t.not(delivery.processedAt, null);
-  const audit = await service.store.listAudit({ limit: 10, deliveryId: 'guid-star' });
-  t.deepEqual(
-    audit.map((r) => [r.kind, r.decision, r.reason]),
-    [['delivery.outcome', 'ignored', 'no handler for event "star"']],
+  t.is(
+    delivery.reason,
+    'no trigger is registered for Codertocat/Hello-World (repo id 186853002), so nothing could wake',
   );
+  const [outcome] = await service.store.listAudit({ limit: 10, deliveryId: 'guid-star', kind: 'routing.outcome' });
+  t.like(outcome, {
+    decision: 'no_candidates',
+    subject: { repoId: 186853002, repoFullName: 'Codertocat/Hello-World' },
+  });
 });
 
 for (const event of ['constructor', '__proto__', 'tostring']) {
@@ -34,7 +56,11 @@ for (const event of ['constructor', '__proto__', 'tostring']) {
       const d = await service.store.getDelivery(`guid-${event}`);
       return d && d.state !== 'received' && d.state !== 'processing' ? d : null;
     });
-    t.like(delivery, { state: 'ignored', attempts: 1, reason: `no handler for event "${event}"` });
+    t.like(delivery, {
+      state: 'ignored',
+      attempts: 1,
+      reason: `no handler for event "${event}" and no repository to route`,
+    });
   });
 }
 

@@ -457,7 +457,7 @@ export function storeContract(label: string, open: OpenStore): void {
     t.deepEqual(await seqs({ limit: 10, deliveryId: 'd1' }), [1]);
     t.deepEqual(await seqs({ limit: 10, traceId: 'tr-b' }), [2, 3]);
     t.deepEqual(await seqs({ limit: 10, userId: 'u2' }), [3]);
-    t.deepEqual(await seqs({ limit: 10, repoId: 7 }), [2]);
+    t.deepEqual(await seqs({ limit: 10, repo: { ids: [7] } }), [2]);
     t.deepEqual(await seqs({ limit: 10, kind: 'rebind.skipped' }), [3]);
     t.deepEqual(await seqs({ limit: 10, since: at(10) }), [2, 3]);
     t.deepEqual(await seqs({ limit: 1, afterSeq: 1 }), [2]);

@@ -13,10 +13,13 @@ export interface IncomingDelivery {
   /** The raw body exactly as signed: replay and re-processing read this, never a re-serialisation. */
   payload: string;
   headers: Record<string, string>;
+  /** Set on a re-test: the delivery whose stored payload this one replays. */
+  replayOf?: string;
 }
 
-export interface Delivery extends Omit<IncomingDelivery, 'payload'> {
+export interface Delivery extends Omit<IncomingDelivery, 'payload' | 'replayOf'> {
   seq: number;
+  replayOf: string | null;
   state: DeliveryState;
   attempts: number;
   error: string | null;

@@ -95,3 +95,26 @@ export interface Trigger {
   enabled: boolean;
   updatedAt: string;
 }
+
+/**
+ * A trigger woken by a delivery: an outbox row for the platform's runner to consume. Running
+ * the automation is the runner's job, not the reconciler's (docs/routing.md, "Wakes").
+ */
+export interface Wake {
+  /** `<deliveryId>:<triggerId>`: one delivery wakes a trigger at most once. */
+  id: string;
+  deliveryId: string;
+  triggerId: string;
+  automationId: string | null;
+  userId: string;
+  repoId: number;
+  installationId: number;
+  event: string;
+  action: string | null;
+  createdAt: string;
+}
+
+export interface StoredWake extends Wake {
+  /** Position in the outbox: a runner keeps the last one it consumed as its cursor. */
+  seq: number;
+}

@@ -13,6 +13,7 @@ import {
   optional,
   parseBody,
   platformId,
+  repoFullName,
   required,
   rootDirectory,
 } from './validate.js';
@@ -20,7 +21,6 @@ import {
 // Automations and triggers: the installation-scoped bindings that routing and rebinding act on.
 
 const EVENT_FILTER = /^[a-z_]{1,64}(\.[a-z_]{1,64})?$/;
-const FULL_NAME = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 
 /** GET and DELETE `/<noun>s/:id` for a binding; a deletion is audited with what was deleted. */
 function readAndDelete<T extends Automation | Trigger>(
@@ -102,7 +102,7 @@ export function bindingRoutes({ store, now }: { store: Store; now: () => Date })
       automationId: optional(platformId),
       installationId: required(githubId),
       repoId: required(githubId),
-      repoFullName: optional(boundedString(201, FULL_NAME, 'must be owner/name')),
+      repoFullName: optional(repoFullName),
       rootDirectory: optional(rootDirectory),
       events: required(
         arrayOf(

@@ -3,12 +3,14 @@ import type { GitHubPort } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { requireApiToken } from './api-auth.js';
+import { auditRoutes } from './audit-routes.js';
 import { bindingRoutes } from './binding-routes.js';
 import { deliveryRoutes } from './delivery-routes.js';
 import { errorHandler, sendError, unknownRoute } from './http-error.js';
 import { syncRoutes } from './sync-routes.js';
 import { userRoutes } from './user-routes.js';
 import { viewRoutes } from './view-routes.js';
+import { wakeRoutes } from './wake-routes.js';
 import { webhookRoute, type IngressActivity } from './webhook-route.js';
 
 export interface AppDeps {
@@ -69,7 +71,9 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(requireApiToken(deps.apiToken));
   api.use(express.json({ limit: API_BODY_LIMIT }));
-  api.use(deliveryRoutes(deps.store));
+  api.use(deliveryRoutes({ store: deps.store, now: deps.now, onDeliveryStored: deps.onDeliveryStored }));
+  api.use(auditRoutes(deps.store));
+  api.use(wakeRoutes(deps.store));
   api.use(userRoutes({ store: deps.store, now: deps.now }));
   api.use(bindingRoutes({ store: deps.store, now: deps.now }));
   const githubDeps = { store: deps.store, github: deps.github, appCredentials: deps.appCredentials, now: deps.now };

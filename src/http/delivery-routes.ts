@@ -1,10 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Delivery, DeliveryState } from '../domain/delivery.js';
-import type { DeliveryStore } from '../store/store.js';
+import { tellDeliveryStory } from '../domain/delivery-story.js';
+import type { Store } from '../store/store.js';
+import { apiAudit } from './api-audit.js';
 import { HttpError } from './http-error.js';
-import { queryLimit } from './validate.js';
+import { queryLimit, queryString, seqCursor } from './validate.js';
 
 const STATES: readonly DeliveryState[] = ['received', 'processing', 'applied', 'ignored', 'failed'];
+
+// A delivery's own audit can be long (a resync of a large installation writes one record per
+// row): the story shows the first ones and says where the rest are.
+const STORY_AUDIT_LIMIT = 500;
+const STORY_CANDIDATE_LIMIT = 1000;
+
+export interface DeliveryRouteDeps {
+  store: Store;
+  now: () => Date;
+  onDeliveryStored: () => void;
+}
 
 /** The delivery as clients see it (REQUIREMENTS.md, "Shapes"); the raw payload stays in the store. */
 export function deliveryView(delivery: Delivery) {
@@ -21,16 +35,39 @@ export function deliveryView(delivery: Delivery) {
     receivedAt: delivery.receivedAt,
     processedAt: delivery.processedAt,
     nextAttemptAt: delivery.nextAttemptAt,
+    replayOf: delivery.replayOf,
   };
 }
 
-function queryString(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new HttpError(400, 'invalid_query', `${name} must be given once`);
-  return value;
+async function requireDelivery(store: Store, id: string): Promise<Delivery> {
+  const delivery = await store.getDelivery(id);
+  if (delivery === null) throw new HttpError(404, 'delivery_not_found', `no delivery with id ${id}`);
+  return delivery;
 }
 
-export function deliveryRoutes(store: DeliveryStore): Router {
+/** The story of one delivery (R10): what it was, what it caused, which triggers it woke and why not. */
+export async function deliveryStory(store: Store, id: string) {
+  const delivery = await requireDelivery(store, id);
+  const audit = await store.listAudit({ limit: STORY_AUDIT_LIMIT + 1, deliveryId: id });
+  const routing = [
+    ...(await store.listAudit({ limit: STORY_CANDIDATE_LIMIT, deliveryId: id, kind: 'routing.decision' })),
+    ...(await store.listAudit({ limit: 1, order: 'newest', deliveryId: id, kind: 'routing.outcome' })),
+  ];
+  // Routing records may lie past the first page of a long audit: read them on their own.
+  const records = new Map([...audit, ...routing].map((record) => [record.seq, record]));
+  const story = tellDeliveryStory(
+    delivery,
+    [...records.values()].sort((a, b) => a.seq - b.seq),
+  );
+  return {
+    delivery: deliveryView(delivery),
+    ...story,
+    audit: audit.slice(0, STORY_AUDIT_LIMIT),
+    auditTruncated: audit.length > STORY_AUDIT_LIMIT,
+  };
+}
+
+export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDeps): Router {
   const router = Router();
   router.get('/deliveries', async (req, res) => {
     const state = queryString(req.query.state, 'state');
@@ -38,14 +75,11 @@ export function deliveryRoutes(store: DeliveryStore): Router {
       throw new HttpError(400, 'invalid_query', `state must be one of ${STATES.join(', ')}`);
     }
     const limit = queryLimit(queryString(req.query.limit, 'limit'), 50, 200);
-    const cursor = queryString(req.query.cursor, 'cursor');
-    if (cursor !== undefined && !/^[1-9]\d{0,15}$/.test(cursor)) {
-      throw new HttpError(400, 'invalid_query', 'cursor must be a value returned as nextCursor');
-    }
+    const beforeSeq = seqCursor(req.query.cursor);
     const deliveries = await store.listDeliveries({
       limit,
       ...(state !== undefined ? { state: state as DeliveryState } : {}),
-      ...(cursor !== undefined ? { beforeSeq: Number(cursor) } : {}),
+      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
     });
     const last = deliveries.at(-1);
     res.json({
@@ -53,11 +87,51 @@ export function deliveryRoutes(store: DeliveryStore): Router {
       nextCursor: deliveries.length === limit && last !== undefined ? String(last.seq) : null,
     });
   });
+
   router.get('/deliveries/:deliveryId', async (req, res) => {
-    const delivery = await store.getDelivery(req.params.deliveryId);
-    if (delivery === null)
-      throw new HttpError(404, 'delivery_not_found', `no delivery with id ${req.params.deliveryId}`);
-    res.json({ delivery: deliveryView(delivery) });
+    res.json(await deliveryStory(store, req.params.deliveryId));
+  });
+
+  // Re-test (repo-sync-and-rebinding.md, "Good troubleshooting order", step 4): the exact stored
+  // event goes through the same pipeline again as a new delivery, so a fix can be proven with it.
+  router.post('/deliveries/:deliveryId/replay', async (req, res) => {
+    const original = await requireDelivery(store, req.params.deliveryId);
+    const payload = await store.getDeliveryPayload(original.id);
+    if (payload === null)
+      throw new HttpError(409, 'payload_missing', `the stored payload of delivery ${original.id} is missing`);
+    const at = now();
+    const id = randomUUID();
+    const recorded = await store.recordDelivery(
+      {
+        id,
+        event: original.event,
+        action: original.action,
+        installationId: original.installationId,
+        repoId: original.repoId,
+        receivedAt: at.toISOString(),
+        payload,
+        headers: original.headers,
+        replayOf: original.id,
+      },
+      at.toISOString(),
+    );
+    await store.appendAudit([
+      {
+        ...apiAudit(req, at, {
+          kind: 'delivery.replayed',
+          subject: {
+            ...(original.installationId !== null ? { installationId: original.installationId } : {}),
+            ...(original.repoId !== null ? { repoId: original.repoId } : {}),
+          },
+          decision: 'replayed',
+          before: { deliveryId: original.id },
+          after: { deliveryId: recorded.delivery.id },
+        }),
+        deliveryId: recorded.delivery.id,
+      },
+    ]);
+    onDeliveryStored();
+    res.status(202).json({ deliveryId: recorded.delivery.id, replayOf: original.id });
   });
   return router;
 }

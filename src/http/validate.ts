@@ -44,6 +44,12 @@ export const boundedString =
     return value;
   };
 
+const FULL_NAME = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+
+/** A repository's owner/name as GitHub spells it. */
+export const repoFullName: FieldParser<string> = (value, field) =>
+  boundedString(201, FULL_NAME, 'must be owner/name')(value, field);
+
 export const boolean: FieldParser<boolean> = (value, field) => {
   if (typeof value !== 'boolean') throw new InvalidInput(field, 'must be true or false');
   return value;
@@ -107,4 +113,20 @@ export function queryLimit(raw: unknown, fallback: number, max: number): number 
     throw new HttpError(400, 'invalid_query', `limit must be an integer from 1 to ${max}`);
   }
   return limit;
+}
+
+/** A query parameter given at most once; Express turns a repeated one into an array. */
+export function queryString(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new HttpError(400, 'invalid_query', `${name} must be given once`);
+  return value;
+}
+
+/** `?cursor=` of newest-first lists: the sequence number a previous page returned as nextCursor. */
+export function seqCursor(raw: unknown): number | undefined {
+  const cursor = queryString(raw, 'cursor');
+  if (cursor === undefined) return undefined;
+  if (!/^[1-9]\d{0,15}$/.test(cursor))
+    throw new HttpError(400, 'invalid_query', 'cursor must be a value returned as nextCursor');
+  return Number(cursor);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AuditDraft } from '../domain/audit.js';
 import type { Delivery } from '../domain/delivery.js';
+import type { Wake } from '../domain/entities.js';
 import { decideRetry, type RetryPolicy } from '../domain/retry-policy.js';
 import type { DeliveryStore } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -11,6 +12,8 @@ export interface ApplyOutcome {
   /** Why, in words an operator can act on (always set for ignored). */
   reason: string | null;
   audit: AuditDraft[];
+  /** Triggers woken: written with the outcome, in the same transaction. */
+  wakes?: Wake[];
 }
 
 /** Applies one stored delivery. Throwing means "failed, may be retried". */
@@ -142,6 +145,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       reason: outcome.reason,
       processedAt: at,
       audit: [...outcome.audit, outcomeAudit(delivery, outcome.state, outcome.reason, at)],
+      wakes: outcome.wakes ?? [],
     });
     if (kept)
       dlog.info({ outcome: outcome.state, reason: outcome.reason, attempts: delivery.attempts }, 'delivery processed');

@@ -1,4 +1,5 @@
 import type { AuditActor, AuditDraft, AuditSource, AuditSubject, AuditValue } from '../domain/audit.js';
+import type { Delivery } from '../domain/delivery.js';
 
 /** Who asked for a reconciliation, carried into every audit record it writes. */
 export interface ReconcileContext {
@@ -32,5 +33,16 @@ export function auditFor(
     traceId: context.traceId,
     deliveryId: context.deliveryId,
     occurredAt: context.now().toISOString(),
+  };
+}
+
+/** The context of everything one delivery causes: its audit records all carry its id. */
+export function deliveryContext(delivery: Pick<Delivery, 'id'>, now: () => Date): ReconcileContext {
+  return {
+    actor: 'webhook',
+    source: { type: 'delivery', id: delivery.id },
+    deliveryId: delivery.id,
+    traceId: null,
+    now,
   };
 }

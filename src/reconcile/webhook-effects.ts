@@ -16,7 +16,7 @@ import {
   stringAt,
   type Json,
 } from './read-payload.js';
-import { auditFor, type ReconcileContext } from './sync-context.js';
+import { auditFor, deliveryContext, type ReconcileContext } from './sync-context.js';
 import { applyRowPlans, detachRows, emptyCounts, syncInstallation, type DecisionCounts } from './sync.js';
 
 // What each webhook does to the routing model (R7; repo-sync-and-rebinding.md, "What happens
@@ -70,13 +70,7 @@ function installationFromPayload(
 
 export function webhookHandlers(deps: WebhookEffectDeps): Record<string, EventHandler> {
   const { store } = deps;
-  const contextFor = (delivery: Delivery): ReconcileContext => ({
-    actor: 'webhook',
-    source: { type: 'delivery', id: delivery.id },
-    deliveryId: delivery.id,
-    traceId: null,
-    now: deps.now,
-  });
+  const contextFor = (delivery: Delivery): ReconcileContext => deliveryContext(delivery, deps.now);
 
   /** Ground truth from GitHub when the App can ask; otherwise the payload's own diff. */
   const resyncOr = async (

@@ -1,6 +1,15 @@
 import type { AuditDraft, AuditRecord } from '../domain/audit.js';
 import type { Delivery, DeliveryState, IncomingDelivery } from '../domain/delivery.js';
-import type { Automation, Installation, RepoRow, RepoRowKey, Trigger, User } from '../domain/entities.js';
+import type {
+  Automation,
+  Installation,
+  RepoRow,
+  RepoRowKey,
+  StoredWake,
+  Trigger,
+  User,
+  Wake,
+} from '../domain/entities.js';
 
 // The store port: what the reconciler needs from persistence, and nothing about how.
 // Every adapter (sqlite/, later mongo/) passes the one contract suite in test/store-contract.ts.
@@ -26,6 +35,8 @@ export interface DeliveryFinish {
   reason: string | null;
   processedAt: string;
   audit: AuditDraft[];
+  /** Triggers the delivery woke, written with its outcome so that a wake is never lost or doubled. */
+  wakes?: Wake[];
 }
 
 export interface DeliveryFailure {
@@ -41,6 +52,13 @@ export interface DeliveryQuery {
   /** Deliveries received before this sequence number (newest first paging). */
   beforeSeq?: number;
   state?: DeliveryState;
+  repoId?: number;
+}
+
+export interface WakeQuery {
+  limit: number;
+  /** Wakes after this outbox position (oldest first). */
+  afterSeq?: number;
 }
 
 export interface InboxBacklog {
@@ -64,6 +82,7 @@ export interface DeliveryStore {
   getDeliveryPayload(id: string): Promise<string | null>;
   listDeliveries(query: DeliveryQuery): Promise<Delivery[]>;
   inboxBacklog(): Promise<InboxBacklog>;
+  listWakes(query: WakeQuery): Promise<StoredWake[]>;
 }
 
 export interface InstallationStore {
@@ -94,6 +113,8 @@ export interface RepoStore {
   getRepoRow(key: RepoRowKey): Promise<RepoRow | null>;
   listRepoRows(userId: string, page: RepoRowPage): Promise<RepoRow[]>;
   listRepoRowsByRepoId(repoId: number): Promise<RepoRow[]>;
+  /** Every row (any user) whose full name is this one, compared without case as GitHub does. */
+  listRepoRowsByFullName(fullName: string): Promise<RepoRow[]>;
   /** Every row (any user, base or sub-project) that carries this installation id. */
   listRepoRowsByInstallation(installationId: number): Promise<RepoRow[]>;
   deleteRepoRow(key: RepoRowKey): Promise<boolean>;
@@ -115,12 +136,17 @@ export interface BindingStore {
 
 export interface AuditQuery {
   limit: number;
-  /** Records with a sequence number above this one (oldest first). */
+  /** Oldest first (the default) or newest first. */
+  order?: 'oldest' | 'newest';
+  /** Records with a sequence number above this one. */
   afterSeq?: number;
+  /** Records with a sequence number below this one. */
+  beforeSeq?: number;
   deliveryId?: string;
   traceId?: string;
   userId?: string;
-  repoId?: number;
+  /** Records about any of these repo ids, or whose subject names this full name (without case). */
+  repo?: { ids: readonly number[]; fullName?: string };
   kind?: string;
   since?: string;
 }

@@ -16,8 +16,8 @@ export type InboxItemResult = { ok: true; result: RecordDeliveryResult } | { ok:
  */
 export function prepareDeliveryInbox(db: Database.Database): (batch: readonly InboxItem[]) => InboxItemResult[] {
   const insertDelivery = db.prepare(`
-    INSERT INTO deliveries (id, event, action, installation_id, repo_id, received_at, headers, state, attempts)
-    VALUES (@id, @event, @action, @installationId, @repoId, @receivedAt, @headers, 'received', 0)
+    INSERT INTO deliveries (id, event, action, installation_id, repo_id, received_at, headers, state, attempts, replay_of)
+    VALUES (@id, @event, @action, @installationId, @repoId, @receivedAt, @headers, 'received', 0, @replayOf)
     ON CONFLICT (id) DO NOTHING`);
   const insertPayload = db.prepare('INSERT INTO delivery_payloads (seq, payload) VALUES (?, ?)');
   const deliveryById = db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`);
@@ -27,8 +27,12 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
   const stored = (id: string): Delivery => toDelivery(deliveryById.get(id) as Row);
 
   const recordOne = ({ incoming, now }: InboxItem): RecordDeliveryResult => {
-    const { payload, ...fields } = incoming;
-    const inserted = insertDelivery.run({ ...fields, headers: JSON.stringify(incoming.headers) });
+    const { payload, replayOf, ...fields } = incoming;
+    const inserted = insertDelivery.run({
+      ...fields,
+      headers: JSON.stringify(incoming.headers),
+      replayOf: replayOf ?? null,
+    });
     if (inserted.changes > 0) {
       insertPayload.run(inserted.lastInsertRowid, payload);
       return {
@@ -42,6 +46,7 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
           reason: null,
           processedAt: null,
           nextAttemptAt: null,
+          replayOf: replayOf ?? null,
         },
       };
     }

@@ -135,4 +135,29 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_by_kind ON audit (kind, seq);
   CREATE INDEX audit_by_occurred ON audit (occurred_at);
   `,
+  // 2: routing (R9, R10): replays, the wake outbox, and lookups by repo for the delivery story
+  // and diagnosis.
+  `
+  ALTER TABLE deliveries ADD COLUMN replay_of TEXT;
+  CREATE INDEX deliveries_by_repo ON deliveries (repo_id, seq);
+  ALTER TABLE audit ADD COLUMN repo_full_name TEXT;
+  CREATE INDEX audit_by_repo_full_name ON audit (repo_full_name COLLATE NOCASE, seq);
+  -- GitHub compares owner/name without case.
+  CREATE INDEX repo_rows_by_full_name ON repo_rows (full_name COLLATE NOCASE);
+
+  -- The outbox a runner consumes, in seq order (docs/routing.md, "Wakes").
+  CREATE TABLE wakes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    delivery_id TEXT NOT NULL,
+    trigger_id TEXT NOT NULL,
+    automation_id TEXT,
+    user_id TEXT NOT NULL,
+    repo_id INTEGER NOT NULL,
+    installation_id INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    action TEXT,
+    created_at TEXT NOT NULL
+  );
+  `,
 ];

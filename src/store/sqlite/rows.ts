@@ -6,6 +6,7 @@ import type {
   DiscoveredBy,
   Installation,
   RepoRow,
+  StoredWake,
   Trigger,
   User,
   Visibility,
@@ -17,7 +18,7 @@ export type Row = Record<string, unknown>;
 
 // Every delivery column but the payload, which only the worker reads (and can be 25 MB).
 export const DELIVERY_COLUMNS = `seq, id, event, action, installation_id, repo_id, received_at, headers, state, attempts, error,
-  reason, processed_at, next_attempt_at`;
+  reason, processed_at, next_attempt_at, replay_of`;
 
 export const str = (v: unknown): string => v as string;
 export const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
@@ -39,6 +40,7 @@ export function toDelivery(row: Row): Delivery {
     reason: strOrNull(row.reason),
     processedAt: strOrNull(row.processed_at),
     nextAttemptAt: strOrNull(row.next_attempt_at),
+    replayOf: strOrNull(row.replay_of),
   };
 }
 
@@ -137,5 +139,21 @@ export function toAuditRecord(row: Row): AuditRecord {
     recordedAt: str(row.recorded_at),
     prevHash: strOrNull(row.prev_hash),
     hash: str(row.hash),
+  };
+}
+
+export function toWake(row: Row): StoredWake {
+  return {
+    seq: Number(row.seq),
+    id: str(row.id),
+    deliveryId: str(row.delivery_id),
+    triggerId: str(row.trigger_id),
+    automationId: strOrNull(row.automation_id),
+    userId: str(row.user_id),
+    repoId: Number(row.repo_id),
+    installationId: Number(row.installation_id),
+    event: str(row.event),
+    action: strOrNull(row.action),
+    createdAt: str(row.created_at),
   };
 }

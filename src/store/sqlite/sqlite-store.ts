@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { sealAuditRecord, type AuditDraft, type AuditRecord } from '../../domain/audit.js';
 import type { Delivery } from '../../domain/delivery.js';
-import type { Installation, RepoRowKey } from '../../domain/entities.js';
+import type { Installation, RepoRowKey, Wake } from '../../domain/entities.js';
 import type {
   AuditQuery,
   DeliveryClaim,
@@ -14,6 +14,7 @@ import type {
   InboxBacklog,
   RepoRowPage,
   Store,
+  WakeQuery,
 } from '../store.js';
 import {
   DELIVERY_COLUMNS,
@@ -27,6 +28,7 @@ import {
   toRepoRow,
   toTrigger,
   toUser,
+  toWake,
   type Row,
 } from './rows.js';
 import { startInboxWriter } from './inbox-writer.js';
@@ -190,10 +192,20 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     lastAudit: db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1'),
     insertAudit: db.prepare(`
-      INSERT INTO audit (seq, id, schema_version, kind, actor, source_type, source_id, subject, user_id, repo_id, decision,
-        reason, before, after, trace_id, delivery_id, occurred_at, recorded_at, prev_hash, hash)
-      VALUES (@seq, @id, @schemaVersion, @kind, @actor, @sourceType, @sourceId, @subject, @userId, @repoId, @decision,
-        @reason, @before, @after, @traceId, @deliveryId, @occurredAt, @recordedAt, @prevHash, @hash)`),
+      INSERT INTO audit (seq, id, schema_version, kind, actor, source_type, source_id, subject, user_id, repo_id,
+        repo_full_name, decision, reason, before, after, trace_id, delivery_id, occurred_at, recorded_at, prev_hash, hash)
+      VALUES (@seq, @id, @schemaVersion, @kind, @actor, @sourceType, @sourceId, @subject, @userId, @repoId,
+        @repoFullName, @decision, @reason, @before, @after, @traceId, @deliveryId, @occurredAt, @recordedAt, @prevHash, @hash)`),
+
+    insertWake: db.prepare(`
+      INSERT INTO wakes (id, delivery_id, trigger_id, automation_id, user_id, repo_id, installation_id, event, action, created_at)
+      VALUES (@id, @deliveryId, @triggerId, @automationId, @userId, @repoId, @installationId, @event, @action, @createdAt)
+      ON CONFLICT (id) DO NOTHING`),
+    wakesFirst: db.prepare('SELECT * FROM wakes ORDER BY seq LIMIT ?'),
+    wakesAfter: db.prepare('SELECT * FROM wakes WHERE seq > ? ORDER BY seq LIMIT ?'),
+    repoRowsByFullName: db.prepare(
+      'SELECT * FROM repo_rows WHERE full_name = ? COLLATE NOCASE ORDER BY user_id, repo_id, root_directory',
+    ),
   };
 
   const appendAuditNow = (drafts: AuditDraft[]): AuditRecord[] => {
@@ -211,6 +223,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         subject: JSON.stringify(record.subject),
         userId: record.subject.userId ?? null,
         repoId: record.subject.repoId ?? null,
+        repoFullName: record.subject.repoFullName ?? null,
         before: JSON.stringify(record.before),
         after: JSON.stringify(record.after),
       });
@@ -246,8 +259,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   });
 
   const endDeliveryNow = db.transaction(
-    (statement: Database.Statement, params: Record<string, unknown>, audit: AuditDraft[]): boolean => {
+    (statement: Database.Statement, params: Record<string, unknown>, audit: AuditDraft[], wakes: Wake[]): boolean => {
       if (statement.run(params).changes === 0) return false;
+      for (const wake of wakes) q.insertWake.run(wake);
       appendAuditNow(audit);
       return true;
     },
@@ -271,12 +285,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return strOrNull((q.nextRetryAt.get() as { at: string | null }).at);
     },
     async finishDelivery(id, workerId, finish: DeliveryFinish) {
-      const { audit, ...fields } = finish;
-      return endDeliveryNow.immediate(q.finish, { id, workerId, ...fields }, audit);
+      const { audit, wakes, ...fields } = finish;
+      return endDeliveryNow.immediate(q.finish, { id, workerId, ...fields }, audit, wakes ?? []);
     },
     async failDelivery(id, workerId, failure: DeliveryFailure) {
       const { audit, ...fields } = failure;
-      return endDeliveryNow.immediate(q.fail, { id, workerId, ...fields }, audit);
+      return endDeliveryNow.immediate(q.fail, { id, workerId, ...fields }, audit, []);
     },
     async getDelivery(id) {
       return getDeliveryNow(id);
@@ -296,12 +310,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         where.push('seq < ?');
         params.push(query.beforeSeq);
       }
+      if (query.repoId !== undefined) {
+        where.push('repo_id = ?');
+        params.push(query.repoId);
+      }
       const sql = `SELECT ${DELIVERY_COLUMNS} FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
       return (db.prepare(sql).all(...params, query.limit) as Row[]).map(toDelivery);
     },
     async inboxBacklog(): Promise<InboxBacklog> {
       const summary = q.pendingSummary.get() as { n: number; oldest: string | null };
       return { pending: Number(summary.n), oldestReceivedAt: strOrNull(summary.oldest) };
+    },
+    async listWakes(query: WakeQuery) {
+      const rows =
+        query.afterSeq === undefined ? q.wakesFirst.all(query.limit) : q.wakesAfter.all(query.afterSeq, query.limit);
+      return (rows as Row[]).map(toWake);
     },
 
     async upsertInstallation(installation) {
@@ -360,6 +383,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async listRepoRowsByRepoId(repoId) {
       return (q.repoRowsByRepo.all(repoId) as Row[]).map(toRepoRow);
     },
+    async listRepoRowsByFullName(fullName) {
+      return (q.repoRowsByFullName.all(fullName) as Row[]).map(toRepoRow);
+    },
     async listRepoRowsByInstallation(installationId) {
       return (q.repoRowsByInstallation.all(installationId) as Row[]).map(toRepoRow);
     },
@@ -408,10 +434,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const params: unknown[] = [];
       const filters: [string, unknown][] = [
         ['seq > ?', query.afterSeq],
+        ['seq < ?', query.beforeSeq],
         ['delivery_id = ?', query.deliveryId],
         ['trace_id = ?', query.traceId],
         ['user_id = ?', query.userId],
-        ['repo_id = ?', query.repoId],
         ['kind = ?', query.kind],
         ['occurred_at >= ?', query.since],
       ];
@@ -421,7 +447,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           params.push(value);
         }
       }
-      const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
+      if (query.repo !== undefined) {
+        const about = query.repo.ids.map(() => 'repo_id = ?');
+        params.push(...query.repo.ids);
+        if (query.repo.fullName !== undefined) {
+          about.push('repo_full_name = ? COLLATE NOCASE');
+          params.push(query.repo.fullName);
+        }
+        where.push(about.length === 0 ? '0' : `(${about.join(' OR ')})`);
+      }
+      const order = query.order === 'newest' ? 'DESC' : 'ASC';
+      const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${order} LIMIT ?`;
       return (db.prepare(sql).all(...params, query.limit) as Row[]).map(toAuditRecord);
     },
 

@@ -1,0 +1,74 @@
+import type { AuditRecord, AuditValue } from './audit.js';
+import type { Delivery } from './delivery.js';
+import type { RoutingOutcome } from './explain-routing.js';
+
+// The story of one delivery (R10), told from what was recorded when it was processed: its
+// routing decisions and outcome are audit records, so the story is history, not a re-run.
+
+export interface StoryCandidate {
+  triggerId: string;
+  automationId: string | null;
+  userId: string | null;
+  outcome: 'woken' | 'not_woken';
+  reason: string | null;
+  detail: string | null;
+  fix: string | null;
+  boundInstallationId: number | null;
+}
+
+export interface DeliveryStory {
+  traceId: string | null;
+  summary: string;
+  outcome: RoutingOutcome;
+  candidates: StoryCandidate[];
+}
+
+const fieldOf = (value: AuditValue, key: string): AuditValue | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? value[key] : undefined;
+const stringOf = (value: AuditValue | undefined): string | null => (typeof value === 'string' ? value : null);
+const numberOf = (value: AuditValue | undefined): number | null => (typeof value === 'number' ? value : null);
+
+function candidateOf(record: AuditRecord): StoryCandidate {
+  return {
+    triggerId: record.subject.triggerId ?? '',
+    automationId: record.subject.automationId ?? null,
+    userId: record.subject.userId ?? null,
+    outcome: record.decision === 'woken' ? 'woken' : 'not_woken',
+    reason: record.reason,
+    detail: stringOf(fieldOf(record.after, 'detail')),
+    fix: stringOf(fieldOf(record.after, 'fix')),
+    boundInstallationId: numberOf(fieldOf(record.before, 'boundInstallationId')),
+  };
+}
+
+function unroutedSummary(delivery: Delivery): string {
+  switch (delivery.state) {
+    case 'received':
+      return `stored at ${delivery.receivedAt}, waiting to be processed`;
+    case 'processing':
+      return `being processed (attempt ${delivery.attempts})`;
+    case 'failed':
+      return delivery.nextAttemptAt !== null
+        ? `attempt ${delivery.attempts} failed (${delivery.error ?? 'no error recorded'}); next attempt at ${delivery.nextAttemptAt}`
+        : `failed after ${delivery.attempts} attempts (${delivery.error ?? 'no error recorded'}); redeliver it from GitHub or replay it`;
+    case 'applied':
+    case 'ignored':
+      return `${delivery.state}: ${delivery.reason ?? 'no reason recorded'}; not routed (the event names no repository)`;
+  }
+}
+
+const ROUTED_OUTCOMES: readonly string[] = ['woke', 'woke_none', 'no_candidates'];
+
+/** @param audit every audit record the delivery caused, oldest first */
+export function tellDeliveryStory(delivery: Delivery, audit: readonly AuditRecord[]): DeliveryStory {
+  const routed = audit.findLast((r) => r.kind === 'routing.outcome' && ROUTED_OUTCOMES.includes(r.decision));
+  const candidates = audit.filter((r) => r.kind === 'routing.decision').map(candidateOf);
+  const outcome = (routed?.decision ?? 'not_routed') as RoutingOutcome;
+  const told = routed?.reason ?? unroutedSummary(delivery);
+  return {
+    traceId: audit.find((r) => r.traceId !== null)?.traceId ?? null,
+    summary: delivery.replayOf === null ? told : `replay of ${delivery.replayOf}: ${told}`,
+    outcome,
+    candidates,
+  };
+}

@@ -1,0 +1,149 @@
+import type { RebindSkipReason } from './decide-rebind.js';
+import type { NotWokenReason, RoutedEvent, RoutingDecision } from './route-event.js';
+
+// Routing decisions in words a person acts on (R10): what happened, and the fix where one is
+// known. Written when the delivery is routed, so the story tells what was true at that moment.
+
+export type RoutingOutcome = 'woke' | 'woke_none' | 'no_candidates' | 'not_routed';
+
+/** What the store knew about a trigger's owner when the delivery was routed. */
+export interface OwnerContext {
+  userId: string;
+  /** Linked installations that were not deleted. */
+  currentInstallationIds: readonly number[];
+  /** The newest skipped rebind of this user, if any. */
+  lastRebindSkip: {
+    reason: RebindSkipReason;
+    installationIds: readonly number[];
+    syncedInstallationId: number | null;
+  } | null;
+}
+
+export type ExplainedDecision = RoutingDecision & { fix: string | null };
+
+const list = (ids: readonly number[]): string => ids.join(', ');
+
+function rebindSkipClause(skip: NonNullable<OwnerContext['lastRebindSkip']>): string {
+  switch (skip.reason) {
+    case 'several_installations':
+      return `rebind was skipped because the user has ${skip.installationIds.length} installations (${list(skip.installationIds)})`;
+    case 'no_installations':
+      return 'rebind was skipped because the user has no current installation';
+    case 'installation_mismatch':
+      return `rebind was skipped because the user's installation ${list(skip.installationIds)} is not the synced ${skip.syncedInstallationId ?? 'one'}`;
+  }
+}
+
+/** How to move a stale binding to the delivering installation, given what the owner holds. */
+function rebindFix(owner: OwnerContext | undefined, userId: string, from: number, what: string): string {
+  const sync = `POST /api/users/${userId}/sync`;
+  const current = owner?.currentInstallationIds ?? [];
+  const others = current.filter((id) => id !== from);
+  const link = current.includes(from)
+    ? ''
+    : `link installation ${from} to user ${userId} (PUT /api/users/${userId}/installations/${from}), `;
+  const unlink =
+    others.length === 0
+      ? ''
+      : `unlink the installation${others.length > 1 ? 's' : ''} no longer used (${others
+          .map((id) => `DELETE /api/users/${userId}/installations/${id}`)
+          .join(', ')}), `;
+  return `${link}${unlink}then sync (${sync}): rebind moves ${what} to installation ${from} once it is the user's only installation`;
+}
+
+function fixFor(event: RoutedEvent, decision: RoutingDecision, owner: OwnerContext | undefined): string | null {
+  if (decision.outcome === 'woken') return null;
+  const { triggerId, userId } = decision;
+  const from = event.installationId;
+  const reason: NotWokenReason = decision.reason;
+  switch (reason) {
+    case 'trigger_disabled':
+      return `enable it if it should run (PUT /api/triggers/${triggerId} or the automation with "enabled": true)`;
+    case 'event_not_subscribed':
+    case 'action_not_subscribed':
+      return `add "${event.action === null ? event.event : `${event.event}.${event.action}`}" to the events of trigger ${triggerId} if it should wake on it`;
+    case 'installation_mismatch':
+      return from === null
+        ? 'only deliveries of the GitHub App carry an installation: send this event through the App webhook'
+        : rebindFix(owner, userId, from, `trigger ${triggerId}`);
+    case 'installation_unknown':
+      return from === null
+        ? null
+        : `link installation ${from} to user ${userId} (PUT /api/users/${userId}/installations/${from}) and sync (POST /api/users/${userId}/sync)`;
+    case 'installation_deleted':
+      return `install the App again for the repo owner, link the new installation to user ${userId}, then sync (POST /api/users/${userId}/sync)`;
+    case 'installation_suspended':
+      return `unsuspend installation ${from ?? ''} in the owner's GitHub settings (Installed GitHub Apps)`;
+    case 'repo_unknown':
+      return `sync user ${userId} (POST /api/users/${userId}/sync) so that the repo gets a project row`;
+    case 'repo_not_covered':
+      return `add the repo to installation ${from ?? ''} on GitHub if it is missing there, then sync user ${userId} (POST /api/users/${userId}/sync)`;
+    case 'automation_binding_mismatch':
+      return decision.automationId === null || from === null
+        ? null
+        : rebindFix(owner, userId, from, `automation ${decision.automationId}`);
+    case 'outside_root_directory':
+      return null;
+  }
+}
+
+/** Adds the fix to each decision, and to a stale binding the reason its rebind was skipped. */
+export function explainDecisions(
+  event: RoutedEvent,
+  decisions: readonly RoutingDecision[],
+  owners: ReadonlyMap<string, OwnerContext>,
+): ExplainedDecision[] {
+  return decisions.map((decision) => {
+    const owner = owners.get(decision.userId);
+    const stale =
+      decision.outcome === 'not_woken' &&
+      (decision.reason === 'installation_mismatch' || decision.reason === 'automation_binding_mismatch');
+    const skip = stale ? owner?.lastRebindSkip : null;
+    return {
+      ...decision,
+      detail: skip ? `${decision.detail} — ${rebindSkipClause(skip)}` : decision.detail,
+      fix: fixFor(event, decision, owner),
+    };
+  });
+}
+
+// The reasons that point at drift in the routing model come first in a summary: they are what
+// "the repo looks fine but the automation does not wake up" is about.
+const SUMMARY_RANK: Record<NotWokenReason, number> = {
+  installation_mismatch: 0,
+  automation_binding_mismatch: 0,
+  repo_not_covered: 1,
+  repo_unknown: 1,
+  installation_unknown: 1,
+  installation_deleted: 1,
+  installation_suspended: 1,
+  trigger_disabled: 2,
+  outside_root_directory: 3,
+  action_not_subscribed: 3,
+  event_not_subscribed: 3,
+};
+
+const SUMMARY_DETAILS = 3;
+
+export function routingOutcomeOf(decisions: readonly RoutingDecision[]): Exclude<RoutingOutcome, 'not_routed'> {
+  if (decisions.length === 0) return 'no_candidates';
+  return decisions.some((d) => d.outcome === 'woken') ? 'woke' : 'woke_none';
+}
+
+/** One sentence for the whole delivery. */
+export function summarizeRouting(
+  decisions: readonly ExplainedDecision[],
+  repo: { repoId: number; fullName: string | null },
+): string {
+  if (decisions.length === 0)
+    return `no trigger is registered for ${repo.fullName ?? 'the repo'} (repo id ${repo.repoId}), so nothing could wake`;
+  const woken = decisions.filter((d) => d.outcome === 'woken').length;
+  const head = `woke ${woken} of ${decisions.length} trigger${decisions.length === 1 ? '' : 's'}`;
+  const notWoken = decisions
+    .flatMap((d) => (d.outcome === 'not_woken' ? [d] : []))
+    .sort((a, b) => SUMMARY_RANK[a.reason] - SUMMARY_RANK[b.reason]);
+  if (notWoken.length === 0) return head;
+  const shown = notWoken.slice(0, SUMMARY_DETAILS).map((d) => d.detail);
+  const more = notWoken.length > SUMMARY_DETAILS ? `; ${notWoken.length - SUMMARY_DETAILS} more not woken` : '';
+  return `${head}: ${shown.join('; ')}${more}`;
+}

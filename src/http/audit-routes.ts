@@ -1,0 +1,63 @@
+import { Router } from 'express';
+import type { AuditQuery, Store } from '../store/store.js';
+import { HttpError } from './http-error.js';
+import { boundedString, githubId, platformId, queryLimit, queryString, repoFullName, seqCursor } from './validate.js';
+
+// Audit search (REQUIREMENTS.md, "HTTP contract"): newest first, filters combine with AND.
+
+const KIND = /^[a-z_]+(?:\.[a-z_]+)*$/;
+const OPAQUE_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+
+/** `repo=` is a repo id or owner/name; a name also finds records about the ids it is known by. */
+async function repoFilter(store: Store, raw: string): Promise<NonNullable<AuditQuery['repo']>> {
+  if (/^\d+$/.test(raw)) return { ids: [githubId(raw, 'repo')] };
+  const fullName = repoFullName(raw, 'repo');
+  const ids = [...new Set((await store.listRepoRowsByFullName(fullName)).map((row) => row.repoId))];
+  return { ids, fullName };
+}
+
+function sinceFilter(raw: string): string {
+  const time = Date.parse(raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(time))
+    throw new HttpError(400, 'invalid_query', 'since must be an ISO 8601 time such as 2026-11-25T08:00:00Z');
+  return new Date(time).toISOString();
+}
+
+export function auditRoutes(store: Store): Router {
+  const router = Router();
+  router.get('/audit', async (req, res) => {
+    const query = req.query;
+    const text = (name: string) => queryString(query[name], name);
+    const known = ['deliveryId', 'traceId', 'userId', 'repo', 'kind', 'since', 'limit', 'cursor'];
+    for (const name of Object.keys(query))
+      if (!known.includes(name))
+        throw new HttpError(400, 'invalid_query', `unknown filter ${name}; use ${known.join(', ')}`);
+    const limit = queryLimit(text('limit'), 100, 1000);
+    const beforeSeq = seqCursor(query.cursor);
+    const deliveryId = text('deliveryId');
+    const traceId = text('traceId');
+    const userId = text('userId');
+    const repo = text('repo');
+    const kind = text('kind');
+    const since = text('since');
+    const filter: AuditQuery = {
+      limit,
+      order: 'newest',
+      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+      ...(deliveryId !== undefined ? { deliveryId: boundedString(200, OPAQUE_ID)(deliveryId, 'deliveryId') } : {}),
+      ...(traceId !== undefined
+        ? { traceId: boundedString(64, /^[0-9a-f]+$/, 'must be hex')(traceId, 'traceId') }
+        : {}),
+      ...(userId !== undefined ? { userId: platformId(userId, 'userId') } : {}),
+      ...(repo !== undefined ? { repo: await repoFilter(store, repo) } : {}),
+      ...(kind !== undefined
+        ? { kind: boundedString(100, KIND, 'must be a record kind such as rebind.skipped')(kind, 'kind') }
+        : {}),
+      ...(since !== undefined ? { since: sinceFilter(since) } : {}),
+    };
+    const records = await store.listAudit(filter);
+    const last = records.at(-1);
+    res.json({ records, nextCursor: records.length === limit && last !== undefined ? String(last.seq) : null });
+  });
+  return router;
+}

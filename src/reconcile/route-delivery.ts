@@ -1,0 +1,170 @@
+import type { AuditDraft } from '../domain/audit.js';
+import type { Delivery } from '../domain/delivery.js';
+import { installationState, type Automation, type Wake } from '../domain/entities.js';
+import {
+  explainDecisions,
+  routingOutcomeOf,
+  summarizeRouting,
+  type OwnerContext,
+  type RoutingOutcome,
+} from '../domain/explain-routing.js';
+import type { RebindSkipReason } from '../domain/decide-rebind.js';
+import { routeEvent, type RoutedEvent, type RoutingCandidate } from '../domain/route-event.js';
+import type { Store } from '../store/store.js';
+import { arrayAt, objectAt, stringAt, type Json } from './read-payload.js';
+import { auditFor, type ReconcileContext } from './sync-context.js';
+
+// Routing a stored delivery (R9): gather the candidate triggers of its repo and what the store
+// knows around them, decide with routeEvent, and return the audit records and wakes to write
+// with the delivery's outcome, in the same transaction.
+
+export interface RoutingResult {
+  outcome: Exclude<RoutingOutcome, 'not_routed'>;
+  summary: string;
+  audit: AuditDraft[];
+  wakes: Wake[];
+}
+
+// GitHub lists at most 2048 commits in a push payload; past that the changed paths are unknown.
+const PUSH_COMMIT_LIMIT = 2048;
+
+/** Paths a push changed, from its commits; null when the payload cannot say. */
+export function changedPathsOf(event: string, payload: Json): string[] | null {
+  if (event !== 'push' || !Array.isArray(payload.commits)) return null;
+  const commits = arrayAt(payload, 'commits');
+  if (commits.length >= PUSH_COMMIT_LIMIT) return null;
+  const paths = new Set<string>();
+  for (const commit of commits) {
+    for (const key of ['added', 'removed', 'modified']) {
+      const list = commit[key];
+      if (Array.isArray(list)) for (const path of list) if (typeof path === 'string') paths.add(path);
+    }
+  }
+  return [...paths];
+}
+
+const REBIND_SKIP_REASONS: readonly string[] = ['no_installations', 'several_installations', 'installation_mismatch'];
+
+async function ownerContext(store: Store, userId: string): Promise<OwnerContext> {
+  const linked = await store.listInstallations(await store.listLinkedInstallationIds(userId));
+  const [skipped] = await store.listAudit({ limit: 1, order: 'newest', userId, kind: 'rebind.skipped' });
+  const [applied] = await store.listAudit({ limit: 1, order: 'newest', userId, kind: 'rebind.applied' });
+  // A rebind applied after the last skip settled it: the skip no longer explains anything.
+  const skip = skipped !== undefined && (applied === undefined || applied.seq < skipped.seq) ? skipped : undefined;
+  const after = skip?.after;
+  const { installationIds: ids, syncedInstallationId: synced } =
+    typeof after === 'object' && after !== null && !Array.isArray(after) ? after : {};
+  return {
+    userId,
+    currentInstallationIds: linked.filter((i) => installationState(i) !== 'deleted').map((i) => i.id),
+    lastRebindSkip:
+      skip !== undefined && REBIND_SKIP_REASONS.includes(skip.reason ?? '')
+        ? {
+            reason: skip.reason as RebindSkipReason,
+            installationIds: Array.isArray(ids) ? ids.filter((id): id is number => typeof id === 'number') : [],
+            syncedInstallationId: typeof synced === 'number' ? synced : null,
+          }
+        : null,
+  };
+}
+
+/** Routes a repository-scoped delivery; null when the delivery names no repository. */
+export async function routeDelivery(
+  store: Store,
+  context: ReconcileContext,
+  delivery: Delivery,
+  payload: Json,
+): Promise<RoutingResult | null> {
+  if (delivery.repoId === null) return null;
+  const repoId = delivery.repoId;
+  const fullName = stringAt(objectAt(payload, 'repository'), 'full_name');
+  const event: RoutedEvent = {
+    event: delivery.event,
+    action: delivery.action,
+    installationId: delivery.installationId,
+    repoId,
+    changedPaths: changedPathsOf(delivery.event, payload),
+  };
+  const triggers = await store.listTriggersByRepoId(repoId);
+  const installation = event.installationId === null ? null : await store.getInstallation(event.installationId);
+  const automations = new Map<string, Automation | null>();
+  const candidates: RoutingCandidate[] = [];
+  for (const trigger of triggers) {
+    if (trigger.automationId !== null && !automations.has(trigger.automationId))
+      automations.set(trigger.automationId, await store.getAutomation(trigger.automationId));
+    const own = await store.getRepoRow({ userId: trigger.userId, repoId, rootDirectory: trigger.rootDirectory });
+    const repoRow =
+      own ??
+      (trigger.rootDirectory === null
+        ? null
+        : await store.getRepoRow({ userId: trigger.userId, repoId, rootDirectory: null }));
+    candidates.push({
+      trigger,
+      automation: trigger.automationId === null ? null : (automations.get(trigger.automationId) ?? null),
+      repoRow,
+      installation,
+    });
+  }
+  const decisions = routeEvent(event, candidates);
+  const owners = new Map<string, OwnerContext>();
+  for (const decision of decisions)
+    if (decision.outcome === 'not_woken' && !owners.has(decision.userId))
+      owners.set(decision.userId, await ownerContext(store, decision.userId));
+  const explained = explainDecisions(event, decisions, owners);
+  const outcome = routingOutcomeOf(explained);
+  const summary = summarizeRouting(explained, { repoId, fullName });
+  const repoSubject = { repoId, ...(fullName !== null ? { repoFullName: fullName } : {}) };
+  const from = event.installationId === null ? {} : { installationId: event.installationId };
+  const createdAt = context.now().toISOString();
+
+  const audit: AuditDraft[] = explained.map((decision) =>
+    auditFor(context, {
+      kind: 'routing.decision',
+      subject: {
+        userId: decision.userId,
+        ...repoSubject,
+        ...from,
+        triggerId: decision.triggerId,
+        ...(decision.automationId !== null ? { automationId: decision.automationId } : {}),
+      },
+      decision: decision.outcome,
+      reason: decision.reason,
+      before: { boundInstallationId: decision.boundInstallationId },
+      after: { detail: decision.detail, fix: decision.fix },
+    }),
+  );
+  audit.push(
+    auditFor(context, {
+      kind: 'routing.outcome',
+      subject: { ...repoSubject, ...from },
+      decision: outcome,
+      reason: summary,
+      after: {
+        event: delivery.event,
+        action: delivery.action,
+        candidates: explained.length,
+        woken: explained.filter((d) => d.outcome === 'woken').length,
+        lookedUp: { repoId, fullName },
+      },
+    }),
+  );
+  const wakes: Wake[] = explained.flatMap((decision) =>
+    decision.outcome === 'woken' && event.installationId !== null
+      ? [
+          {
+            id: `${delivery.id}:${decision.triggerId}`,
+            deliveryId: delivery.id,
+            triggerId: decision.triggerId,
+            automationId: decision.automationId,
+            userId: decision.userId,
+            repoId,
+            installationId: event.installationId,
+            event: delivery.event,
+            action: delivery.action,
+            createdAt,
+          },
+        ]
+      : [],
+  );
+  return { outcome, summary, audit, wakes };
+}

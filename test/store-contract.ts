@@ -450,7 +450,7 @@ export function storeContract(label: string, open: OpenStore): void {
     const store = await open(t);
     await store.appendAudit([
       auditDraft({ deliveryId: 'd1', traceId: 'tr-a', kind: 'delivery.outcome', subject: {}, occurredAt: at(0) }),
-      auditDraft({ subject: { userId: 'u1', repoId: 7 }, traceId: 'tr-b', occurredAt: at(10) }),
+      auditDraft({ subject: { userId: 'u1', repoId: 7, installationId: 5 }, traceId: 'tr-b', occurredAt: at(10) }),
       auditDraft({ subject: { userId: 'u2', repoId: 8 }, traceId: 'tr-b', kind: 'rebind.skipped', occurredAt: at(20) }),
     ]);
     const seqs = async (query: Parameters<Store['listAudit']>[0]) => (await store.listAudit(query)).map((r) => r.seq);
@@ -458,6 +458,7 @@ export function storeContract(label: string, open: OpenStore): void {
     t.deepEqual(await seqs({ limit: 10, traceId: 'tr-b' }), [2, 3]);
     t.deepEqual(await seqs({ limit: 10, userId: 'u2' }), [3]);
     t.deepEqual(await seqs({ limit: 10, repo: { ids: [7] } }), [2]);
+    t.deepEqual(await seqs({ limit: 10, installationId: 5 }), [2]);
     t.deepEqual(await seqs({ limit: 10, kind: 'rebind.skipped' }), [3]);
     t.deepEqual(await seqs({ limit: 10, since: at(10) }), [2, 3]);
     t.deepEqual(await seqs({ limit: 1, afterSeq: 1 }), [2]);

@@ -6,6 +6,7 @@ import { requireApiToken } from './api-auth.js';
 import { auditRoutes } from './audit-routes.js';
 import { bindingRoutes } from './binding-routes.js';
 import { deliveryRoutes } from './delivery-routes.js';
+import { diagnoseRoutes } from './diagnose-routes.js';
 import { errorHandler, sendError, unknownRoute } from './http-error.js';
 import { syncRoutes } from './sync-routes.js';
 import { userRoutes } from './user-routes.js';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): Express {
   const githubDeps = { store: deps.store, github: deps.github, appCredentials: deps.appCredentials, now: deps.now };
   api.use(syncRoutes(githubDeps));
   api.use(viewRoutes(githubDeps));
+  api.use(diagnoseRoutes(githubDeps));
   api.use(unknownRoute);
   app.use('/api', api);
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Delivery, DeliveryState } from '../domain/delivery.js';
 import { tellDeliveryStory } from '../domain/delivery-story.js';
+import { routingRecordsOf } from '../reconcile/route-delivery.js';
 import type { Store } from '../store/store.js';
 import { apiAudit } from './api-audit.js';
 import { HttpError } from './http-error.js';
@@ -12,7 +13,6 @@ const STATES: readonly DeliveryState[] = ['received', 'processing', 'applied', '
 // A delivery's own audit can be long (a resync of a large installation writes one record per
 // row): the story shows the first ones and says where the rest are.
 const STORY_AUDIT_LIMIT = 500;
-const STORY_CANDIDATE_LIMIT = 1000;
 
 export interface DeliveryRouteDeps {
   store: Store;
@@ -49,10 +49,7 @@ async function requireDelivery(store: Store, id: string): Promise<Delivery> {
 export async function deliveryStory(store: Store, id: string) {
   const delivery = await requireDelivery(store, id);
   const audit = await store.listAudit({ limit: STORY_AUDIT_LIMIT + 1, deliveryId: id });
-  const routing = [
-    ...(await store.listAudit({ limit: STORY_CANDIDATE_LIMIT, deliveryId: id, kind: 'routing.decision' })),
-    ...(await store.listAudit({ limit: 1, order: 'newest', deliveryId: id, kind: 'routing.outcome' })),
-  ];
+  const routing = await routingRecordsOf(store, id);
   // Routing records may lie past the first page of a long audit: read them on their own.
   const records = new Map([...audit, ...routing].map((record) => [record.seq, record]));
   const story = tellDeliveryStory(

@@ -145,6 +145,7 @@ export interface AuditQuery {
   deliveryId?: string;
   traceId?: string;
   userId?: string;
+  installationId?: number;
   /** Records about any of these repo ids, or whose subject names this full name (without case). */
   repo?: { ids: readonly number[]; fullName?: string };
   kind?: string;

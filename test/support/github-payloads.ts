@@ -8,17 +8,17 @@ import { examplePayload, postDelivery, signedDelivery } from './webhook-samples.
 // Real example payloads from @octokit/webhooks-examples with this world's ids, and a helper
 // that sends one signed and waits for the worker to finish it.
 
-export function repositoryPayload(action: string, repo: FakeRepo, installationId: number): Record<string, unknown> {
-  // repository.deleted and .archived have no example: the renamed one is the closest real shape.
-  const example = examplePayload(
-    'repository',
-    ['renamed', 'transferred', 'edited', 'created'].includes(action) ? action : 'renamed',
-  );
+/** A real example with its repository and installation replaced by this world's. */
+function withRepository(
+  example: Record<string, unknown>,
+  repo: FakeRepo,
+  installationId: number | null,
+): Record<string, unknown> {
   const repository = example.repository as Record<string, unknown>;
   const owner = repository.owner as Record<string, unknown>;
+  const { installation: _dropped, ...rest } = example;
   return {
-    ...example,
-    action,
+    ...rest,
     repository: {
       ...repository,
       id: repo.id,
@@ -30,8 +30,33 @@ export function repositoryPayload(action: string, repo: FakeRepo, installationId
       private: true,
       visibility: 'private',
     },
-    installation: { id: installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
+    ...(installationId === null
+      ? {}
+      : { installation: { id: installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' } }),
   };
+}
+
+export function repositoryPayload(action: string, repo: FakeRepo, installationId: number): Record<string, unknown> {
+  // repository.deleted and .archived have no example: the renamed one is the closest real shape.
+  const example = examplePayload(
+    'repository',
+    ['renamed', 'transferred', 'edited', 'created'].includes(action) ? action : 'renamed',
+  );
+  return { ...withRepository(example, repo, installationId), action };
+}
+
+/** A real push (the example with a commit) to `repo`, whose one commit changes `paths`. */
+export function pushPayload(repo: FakeRepo, installationId: number | null, paths: string[]): Record<string, unknown> {
+  const example = examplePayload('push', undefined, (e) => Array.isArray(e.commits) && e.commits.length > 0);
+  const [commit] = example.commits as Record<string, unknown>[];
+  return {
+    ...withRepository(example, repo, installationId),
+    commits: [{ ...commit, added: [], removed: [], modified: paths }],
+  };
+}
+
+export function pullRequestPayload(action: string, repo: FakeRepo, installationId: number): Record<string, unknown> {
+  return { ...withRepository(examplePayload('pull_request', action), repo, installationId), action };
 }
 
 export function installationPayload(

@@ -10,10 +10,14 @@ interface ExampleGroup {
 
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as ExampleGroup[];
 
-/** The first real example of `event` (and `action`, when given). */
-export function examplePayload(event: string, action?: string): Record<string, unknown> {
+/** The first real example of `event` (and `action`, when given) that passes `where`. */
+export function examplePayload(
+  event: string,
+  action?: string,
+  where: (example: Record<string, unknown>) => boolean = () => true,
+): Record<string, unknown> {
   const group = examples.find((g) => g.name === event);
-  const example = group?.examples.find((e) => action === undefined || e.action === action);
+  const example = group?.examples.find((e) => (action === undefined || e.action === action) && where(e));
   if (example === undefined) throw new Error(`@octokit/webhooks-examples has no ${event}${action ? `.${action}` : ''}`);
   return structuredClone(example);
 }

@@ -142,6 +142,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_by_repo ON deliveries (repo_id, seq);
   ALTER TABLE audit ADD COLUMN repo_full_name TEXT;
   CREATE INDEX audit_by_repo_full_name ON audit (repo_full_name COLLATE NOCASE, seq);
+  ALTER TABLE audit ADD COLUMN installation_id INTEGER;
+  CREATE INDEX audit_by_installation ON audit (installation_id, seq);
   -- GitHub compares owner/name without case.
   CREATE INDEX repo_rows_by_full_name ON repo_rows (full_name COLLATE NOCASE);
 

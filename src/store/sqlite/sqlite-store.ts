@@ -193,9 +193,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     lastAudit: db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1'),
     insertAudit: db.prepare(`
       INSERT INTO audit (seq, id, schema_version, kind, actor, source_type, source_id, subject, user_id, repo_id,
-        repo_full_name, decision, reason, before, after, trace_id, delivery_id, occurred_at, recorded_at, prev_hash, hash)
+        repo_full_name, installation_id, decision, reason, before, after, trace_id, delivery_id, occurred_at, recorded_at,
+        prev_hash, hash)
       VALUES (@seq, @id, @schemaVersion, @kind, @actor, @sourceType, @sourceId, @subject, @userId, @repoId,
-        @repoFullName, @decision, @reason, @before, @after, @traceId, @deliveryId, @occurredAt, @recordedAt, @prevHash, @hash)`),
+        @repoFullName, @installationId, @decision, @reason, @before, @after, @traceId, @deliveryId, @occurredAt, @recordedAt, @prevHash, @hash)`),
 
     insertWake: db.prepare(`
       INSERT INTO wakes (id, delivery_id, trigger_id, automation_id, user_id, repo_id, installation_id, event, action, created_at)
@@ -224,6 +225,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         userId: record.subject.userId ?? null,
         repoId: record.subject.repoId ?? null,
         repoFullName: record.subject.repoFullName ?? null,
+        installationId: record.subject.installationId ?? null,
         before: JSON.stringify(record.before),
         after: JSON.stringify(record.after),
       });
@@ -438,6 +440,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         ['delivery_id = ?', query.deliveryId],
         ['trace_id = ?', query.traceId],
         ['user_id = ?', query.userId],
+        ['installation_id = ?', query.installationId],
         ['kind = ?', query.kind],
         ['occurred_at >= ?', query.since],
       ];

@@ -1,0 +1,294 @@
+import { installationState, type Installation, type RepoRow } from './entities.js';
+import type { RoutingOutcome } from './explain-routing.js';
+
+// The troubleshooting order of repo-sync-and-rebinding.md ("Good troubleshooting order" and
+// "The operational takeaway"), answered from facts: each step says ok, problem or unknown,
+// what it saw, and what to do next.
+
+export type StepStatus = 'ok' | 'problem' | 'unknown';
+
+export interface DiagnosisStep {
+  step: 1 | 2 | 3 | 4 | 5;
+  name: string;
+  status: StepStatus;
+  evidence: string;
+  next: string | null;
+}
+
+export interface SyncRecord {
+  installationId: number;
+  decision: string;
+  reason: string | null;
+  occurredAt: string;
+}
+
+export interface DeliverySeen {
+  id: string;
+  event: string;
+  action: string | null;
+  receivedAt: string;
+  state: string;
+  outcome: RoutingOutcome;
+  summary: string | null;
+  /** This user's triggers among the candidates. */
+  userDecisions: { triggerId: string; outcome: 'woken' | 'not_woken'; reason: string | null }[];
+}
+
+export interface DiagnosisFacts {
+  userId: string;
+  repoFullName: string;
+  appCredentials: boolean;
+  /** Every installation linked to the user, whatever its state. */
+  linked: readonly Installation[];
+  /** The user's base row for the repo, when there is one. */
+  row: RepoRow | null;
+  /** The installation the row is bound to, when it is known. */
+  rowInstallation: Installation | null;
+  /** The newest installation-backed sync run of the installation that covers (or should cover) the repo. */
+  lastInstallationSync: SyncRecord | null;
+  /** The newest sync decision about this user's row of the repo. */
+  lastRowDecision: { decision: string; occurredAt: string } | null;
+  /** The newest rebind of the user, skipped or applied. */
+  lastRebind: { decision: 'skipped' | 'rebound'; reason: string | null; occurredAt: string } | null;
+  /** The user's triggers on this repo. */
+  triggers: readonly { id: string; installationId: number }[];
+  /** The newest deliveries for the repo, newest first. */
+  deliveries: readonly DeliverySeen[];
+}
+
+const sameLogin = (a: string | null, b: string): boolean => a !== null && a.toLowerCase() === b.toLowerCase();
+const ids = (list: readonly { id: number }[]): string => list.map((i) => i.id).join(', ');
+
+function ownerInstallationStep(f: DiagnosisFacts, owner: string): DiagnosisStep {
+  const step = (status: StepStatus, evidence: string, next: string | null): DiagnosisStep => ({
+    step: 1,
+    name: 'an installation exists for the repo owner and is live',
+    status,
+    evidence,
+    next,
+  });
+  const forOwner = f.linked.filter((i) => sameLogin(i.accountLogin, owner));
+  const active = forOwner.find((i) => installationState(i) === 'active');
+  if (active !== undefined)
+    return step(
+      'ok',
+      `installation ${active.id} (${active.accountType ?? 'account'} ${owner}) is active and linked to user ${f.userId}`,
+      null,
+    );
+  const suspended = forOwner.find((i) => installationState(i) === 'suspended');
+  if (suspended !== undefined)
+    return step(
+      'problem',
+      `installation ${suspended.id} for ${owner} is suspended since ${suspended.suspendedAt ?? 'an unknown time'}${suspended.suspendedBy ? ` (by ${suspended.suspendedBy})` : ''}: no event of it wakes a trigger`,
+      `unsuspend installation ${suspended.id} in ${owner}'s GitHub settings (Installed GitHub Apps)`,
+    );
+  if (forOwner.length > 0)
+    return step(
+      'problem',
+      `the installation for ${owner} (${ids(forOwner)}) was deleted`,
+      `install the App on ${owner} again, then link the new installation: PUT /api/users/${f.userId}/installations/<id>`,
+    );
+  const unnamed = f.linked.filter((i) => i.accountLogin === null);
+  if (unnamed.length > 0)
+    return step(
+      'unknown',
+      `no linked installation is known to belong to ${owner}, and installation(s) ${ids(unnamed)} have no account metadata yet`,
+      f.appCredentials
+        ? `GitHub did not say whose installation(s) ${ids(unnamed)} are: check GET /api/users/${f.userId}/installations for the refresh error`
+        : 'configure GitHub App credentials (GITHUB_APP_ID and a private key) so the metadata can be fetched',
+    );
+  return step(
+    'problem',
+    f.linked.length === 0
+      ? `user ${f.userId} has no linked installation`
+      : `none of user ${f.userId}'s installations (${ids(f.linked)}) belongs to ${owner}`,
+    `install the App on ${owner} (or find its installation), then link it: PUT /api/users/${f.userId}/installations/<id>`,
+  );
+}
+
+function coverageStep(f: DiagnosisFacts): DiagnosisStep {
+  const step = (status: StepStatus, evidence: string, next: string | null): DiagnosisStep => ({
+    step: 2,
+    name: 'the repo is App-covered, not just visible',
+    status,
+    evidence,
+    next,
+  });
+  const sync = `POST /api/users/${f.userId}/sync`;
+  if (f.row === null)
+    return step(
+      'problem',
+      `user ${f.userId} has no project row for ${f.repoFullName}`,
+      `sync the user (${sync}); if the row still does not appear, add the repo to the installation on GitHub`,
+    );
+  const row = f.row;
+  if (row.installationId === null)
+    return step(
+      'problem',
+      `${row.fullName} is visible only (found by ${row.discoveredBy} sync), not covered by any installation`,
+      `add ${row.fullName} to the owner's installation on GitHub (or give it access to all repositories), then sync (${sync})`,
+    );
+  const installation = f.rowInstallation;
+  if (installation === null || installationState(installation) === 'deleted')
+    return step(
+      'problem',
+      `${row.fullName} is bound to installation ${row.installationId}, which is ${installation === null ? 'unknown' : 'deleted'}`,
+      `sync the user (${sync}) to move the repo to its current installation`,
+    );
+  if (installationState(installation) === 'suspended')
+    return step(
+      'problem',
+      `${row.fullName} is covered by installation ${installation.id}, which is suspended`,
+      `unsuspend installation ${installation.id} on GitHub`,
+    );
+  return step(
+    'ok',
+    `${row.fullName} (repo ${row.repoId}) is covered by installation ${installation.id}, last seen ${row.lastSeenAt}`,
+    null,
+  );
+}
+
+function syncStep(f: DiagnosisFacts, expectedInstallationId: number | null): DiagnosisStep {
+  const step = (status: StepStatus, evidence: string, next: string | null): DiagnosisStep => ({
+    step: 3,
+    name: 'installation-backed sync has run recently',
+    status,
+    evidence,
+    next,
+  });
+  const sync = `POST /api/users/${f.userId}/sync`;
+  if (!f.appCredentials)
+    return step(
+      'unknown',
+      'no GitHub App credentials: installation-backed sync is unavailable, coverage comes from webhooks only',
+      'configure GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_PATH',
+    );
+  if (expectedInstallationId === null)
+    return step('unknown', 'there is no installation to sync for this repo yet (see steps 1 and 2)', null);
+  const last = f.lastInstallationSync;
+  if (last === null)
+    return step(
+      'problem',
+      `installation-backed sync of installation ${expectedInstallationId} never ran`,
+      `run it: ${sync}`,
+    );
+  const rowChange =
+    f.lastRowDecision === null
+      ? 'no sync has changed this repo row'
+      : `the last change to this repo row was "${f.lastRowDecision.decision}" at ${f.lastRowDecision.occurredAt}`;
+  if (last.decision !== 'completed')
+    return step(
+      'problem',
+      `the last sync of installation ${last.installationId} at ${last.occurredAt} ended ${last.decision}: ${last.reason ?? 'no reason recorded'}`,
+      `fix the cause, then re-run it: ${sync}`,
+    );
+  return step(
+    'ok',
+    `installation ${last.installationId} was last synced at ${last.occurredAt} (completed); ${rowChange}`,
+    `re-run it if coverage changed since: ${sync}`,
+  );
+}
+
+function inventoryStep(f: DiagnosisFacts, coveringInstallationId: number | null): DiagnosisStep {
+  const step = (status: StepStatus, evidence: string, next: string | null): DiagnosisStep => ({
+    step: 4,
+    name: "the user's installation inventory is unambiguous",
+    status,
+    evidence,
+    next,
+  });
+  const current = f.linked.filter((i) => installationState(i) !== 'deleted');
+  const stale =
+    coveringInstallationId === null ? [] : f.triggers.filter((tr) => tr.installationId !== coveringInstallationId);
+  const staleText = stale.map((tr) => `trigger ${tr.id} is bound to installation ${tr.installationId}`).join('; ');
+  const rebind =
+    f.lastRebind === null
+      ? 'no rebind has run for this user'
+      : f.lastRebind.decision === 'skipped'
+        ? `the last rebind was skipped (${f.lastRebind.reason ?? 'no reason'}) at ${f.lastRebind.occurredAt}`
+        : `the last rebind moved bindings at ${f.lastRebind.occurredAt}`;
+  if (current.length > 1) {
+    const evidence = `user ${f.userId} holds ${current.length} installations (${ids(current)}), so automatic rebind is skipped (several_installations); ${rebind}`;
+    if (stale.length === 0)
+      return step('ok', `${evidence}; every trigger on this repo is already bound to the covering installation`, null);
+    return step(
+      'problem',
+      `${evidence}; ${staleText}, but the repo is covered by ${coveringInstallationId}`,
+      `unlink the installation(s) no longer used (DELETE /api/users/${f.userId}/installations/<id>), then sync (POST /api/users/${f.userId}/sync) so rebind can run`,
+    );
+  }
+  if (current.length === 0)
+    return step(
+      'problem',
+      `user ${f.userId} has no current installation, so rebind cannot run (no_installations); ${rebind}`,
+      `link the owner's installation: PUT /api/users/${f.userId}/installations/<id>`,
+    );
+  if (stale.length > 0)
+    return step(
+      'problem',
+      `${staleText}, but the repo is covered by ${coveringInstallationId}; ${rebind}`,
+      `sync the user (POST /api/users/${f.userId}/sync): with one installation, rebind moves the stale bindings`,
+    );
+  return step('ok', `user ${f.userId} holds one current installation (${ids(current)}); ${rebind}`, null);
+}
+
+function deliveriesStep(f: DiagnosisFacts): DiagnosisStep {
+  const step = (status: StepStatus, evidence: string, next: string | null): DiagnosisStep => ({
+    step: 5,
+    name: 'the latest events reached the expected trigger',
+    status,
+    evidence,
+    next,
+  });
+  const latest = f.deliveries[0];
+  if (latest === undefined)
+    return step(
+      'unknown',
+      `no delivery for ${f.repoFullName} has been received`,
+      'cause the event on GitHub (or redeliver it from the App settings) and ask again',
+    );
+  const seen = f.deliveries
+    .map((d) => {
+      const mine = d.userDecisions.map(
+        (u) => `${u.triggerId} ${u.outcome === 'woken' ? 'woken' : `not woken (${u.reason ?? 'no reason'})`}`,
+      );
+      return `${d.id} (${d.action === null ? d.event : `${d.event}.${d.action}`}, ${d.receivedAt}): ${mine.length > 0 ? mine.join(', ') : d.outcome}`;
+    })
+    .join('; ');
+  const replay = `replay it after the fix: POST /api/deliveries/${latest.id}/replay`;
+  if (latest.outcome === 'not_routed')
+    return step(
+      'unknown',
+      `the latest delivery ${latest.id} is ${latest.state} and not routed yet; ${seen}`,
+      `look again shortly, or read its story: GET /api/deliveries/${latest.id}`,
+    );
+  if (f.triggers.length === 0)
+    return step(
+      'problem',
+      `user ${f.userId} has no trigger on ${f.repoFullName}; ${seen}`,
+      'create one: PUT /api/triggers/<id>',
+    );
+  if (latest.userDecisions.some((u) => u.outcome === 'woken'))
+    return step('ok', `the latest delivery woke this user's trigger; ${seen}`, null);
+  return step(
+    'problem',
+    `the latest delivery woke none of this user's triggers; ${seen}`,
+    `read why: GET /api/deliveries/${latest.id}; ${replay}`,
+  );
+}
+
+/** The five answers, in the order a person should read them. */
+export function diagnoseRepo(f: DiagnosisFacts): DiagnosisStep[] {
+  const owner = f.repoFullName.split('/')[0] ?? '';
+  const ownerInstallation = f.linked.find(
+    (i) => sameLogin(i.accountLogin, owner) && installationState(i) !== 'deleted',
+  );
+  const covering = f.row?.installationId ?? ownerInstallation?.id ?? null;
+  return [
+    ownerInstallationStep(f, owner),
+    coverageStep(f),
+    syncStep(f, covering),
+    inventoryStep(f, f.row?.installationId ?? null),
+    deliveriesStep(f),
+  ];
+}

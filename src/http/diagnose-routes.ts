@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import { diagnose, type DiagnoseDeps } from '../reconcile/diagnose-repo.js';
+import { HttpError } from './http-error.js';
+import { requireUser } from './user-routes.js';
+import { platformId, queryString, repoFullName } from './validate.js';
+
+export function diagnoseRoutes(deps: DiagnoseDeps): Router {
+  const router = Router();
+  // The troubleshooting order (R10), answered: GET /api/diagnose?userId=&repo=owner/name.
+  router.get('/diagnose', async (req, res) => {
+    const rawUser = queryString(req.query.userId, 'userId');
+    const rawRepo = queryString(req.query.repo, 'repo');
+    if (rawUser === undefined || rawRepo === undefined)
+      throw new HttpError(400, 'invalid_query', 'userId and repo (owner/name) are both required');
+    const userId = platformId(rawUser, 'userId');
+    const repo = repoFullName(rawRepo, 'repo');
+    await requireUser(deps.store, userId);
+    res.json({ userId, repo, steps: await diagnose(deps, userId, repo) });
+  });
+  return router;
+}

@@ -72,7 +72,7 @@ function ownerInstallationStep(f: DiagnosisFacts, owner: string): DiagnosisStep 
   if (active !== undefined)
     return step(
       'ok',
-      `installation ${active.id} (${active.accountType ?? 'account'} ${owner}) is active and linked to user ${f.userId}`,
+      `installation ${active.id} (${active.accountType ?? 'account'} ${active.accountLogin ?? owner}) is active and linked to user ${f.userId}`,
       null,
     );
   const suspended = forOwner.find((i) => installationState(i) === 'suspended');

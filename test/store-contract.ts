@@ -262,6 +262,53 @@ export function storeContract(label: string, open: OpenStore): void {
     );
   });
 
+  test(title('deliveries filter by repo, and a replay keeps the delivery it replays'), async (t) => {
+    const store = await open(t);
+    await store.recordDelivery(incoming('a', { repoId: 7 }), T0);
+    await store.recordDelivery(incoming('b', { repoId: 8 }), T0);
+    const replay = await store.recordDelivery(incoming('c', { repoId: 7, replayOf: 'a' }), T0);
+    t.is(replay.delivery.replayOf, 'a');
+    t.is((await store.getDelivery('c'))?.replayOf, 'a');
+    t.is((await store.getDelivery('a'))?.replayOf, null);
+    t.deepEqual(
+      (await store.listDeliveries({ limit: 10, repoId: 7 })).map((d) => d.id),
+      ['c', 'a'],
+    );
+  });
+
+  test(title('wakes are written with the outcome, once each, and read in outbox order'), async (t) => {
+    const store = await open(t);
+    const wake = (deliveryId: string, triggerId: string) => ({
+      id: `${deliveryId}:${triggerId}`,
+      deliveryId,
+      triggerId,
+      automationId: null,
+      userId: 'u1',
+      repoId: 7,
+      installationId: 42,
+      event: 'push',
+      action: null,
+      createdAt: at(1),
+    });
+    for (const id of ['d1', 'd2']) await store.recordDelivery(incoming(id), T0);
+    await store.claimNextDelivery(claimAt('w1', 0));
+    t.false(await store.finishDelivery('d1', 'w2', { ...finished(), wakes: [wake('d1', 't1')] }), 'claim lost');
+    t.deepEqual(await store.listWakes({ limit: 10 }), [], 'no wake without the outcome');
+    t.true(await store.finishDelivery('d1', 'w1', { ...finished(), wakes: [wake('d1', 't1'), wake('d1', 't2')] }));
+    await store.claimNextDelivery(claimAt('w1', 2));
+    t.true(await store.finishDelivery('d2', 'w1', { ...finished(), wakes: [wake('d1', 't1'), wake('d2', 't1')] }));
+    const all = await store.listWakes({ limit: 10 });
+    t.deepEqual(
+      all.map((w) => w.id),
+      ['d1:t1', 'd1:t2', 'd2:t1'],
+    );
+    t.deepEqual(all[0], { ...wake('d1', 't1'), seq: all[0]?.seq ?? 0 });
+    t.deepEqual(
+      (await store.listWakes({ limit: 1, afterSeq: all[0]?.seq ?? 0 })).map((w) => w.id),
+      ['d1:t2'],
+    );
+  });
+
   test(title('the backlog counts what is waiting or retrying, not what was given up'), async (t) => {
     const store = await open(t);
     t.deepEqual(await store.inboxBacklog(), { pending: 0, oldestReceivedAt: null });
@@ -376,6 +423,21 @@ export function storeContract(label: string, open: OpenStore): void {
     t.deepEqual(await store.listRepoRowsByInstallation(99), []);
   });
 
+  test(title('rows are found by full name without case, across users'), async (t) => {
+    const store = await open(t);
+    await store.upsertRepoRow(repoRow('u1', 7, null, { fullName: 'Octo-Org/API' }));
+    await store.upsertRepoRow(repoRow('u2', 7, null, { fullName: 'Octo-Org/API' }));
+    await store.upsertRepoRow(repoRow('u1', 8, null, { fullName: 'octo-org/api-docs' }));
+    t.deepEqual(
+      (await store.listRepoRowsByFullName('octo-org/api')).map((r) => [r.userId, r.repoId]),
+      [
+        ['u1', 7],
+        ['u2', 7],
+      ],
+    );
+    t.deepEqual(await store.listRepoRowsByFullName('octo-org/%'), []);
+  });
+
   test(title('deleting a repo removes its base and sub-project rows for every user'), async (t) => {
     const store = await open(t);
     for (const row of [
@@ -462,6 +524,24 @@ export function storeContract(label: string, open: OpenStore): void {
     t.deepEqual(await seqs({ limit: 10, kind: 'rebind.skipped' }), [3]);
     t.deepEqual(await seqs({ limit: 10, since: at(10) }), [2, 3]);
     t.deepEqual(await seqs({ limit: 1, afterSeq: 1 }), [2]);
+    t.deepEqual(await seqs({ limit: 2, order: 'newest' }), [3, 2]);
+    t.deepEqual(await seqs({ limit: 2, order: 'newest', beforeSeq: 2 }), [1]);
+  });
+
+  test(title('audit search by repo matches its ids or the full name it was recorded under'), async (t) => {
+    const store = await open(t);
+    await store.appendAudit([
+      auditDraft({ subject: { repoId: 7, repoFullName: 'Octo-Org/Old-Name' } }),
+      auditDraft({ subject: { repoId: 7, repoFullName: 'octo-org/new-name' } }),
+      auditDraft({ subject: { repoId: 9, repoFullName: 'octo-org/other' } }),
+      auditDraft({ subject: { repoFullName: 'octo-org/old-name' } }),
+    ]);
+    const seqs = async (repo: { ids: number[]; fullName?: string }) =>
+      (await store.listAudit({ limit: 10, repo })).map((r) => r.seq);
+    t.deepEqual(await seqs({ ids: [7] }), [1, 2]);
+    t.deepEqual(await seqs({ ids: [], fullName: 'octo-org/old-name' }), [1, 4]);
+    t.deepEqual(await seqs({ ids: [9], fullName: 'octo-org/old-name' }), [1, 3, 4]);
+    t.deepEqual(await seqs({ ids: [] }), []);
   });
 
   test(title('operator-shaped strings are stored and matched as plain values'), async (t) => {

@@ -15,7 +15,7 @@ export function devCredentialsPath(dataDir: string): string {
   return join(dataDir, 'dev-credentials.json');
 }
 
-function readDevCredentials(path: string): DevCredentials | null {
+export function readDevCredentials(path: string): DevCredentials | null {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -242,7 +242,10 @@ test('a fix for a binding to an installation the user does not hold says to link
     decisions,
     new Map([['u1', owner({ currentInstallationIds: [11], lastRebindSkip: null })]]),
   );
-  t.regex(explained?.fix ?? '', /^link installation 22 to user u1 \(PUT \/api\/users\/u1\/installations\/22\), unlink/);
+  t.regex(
+    explained?.fix ?? '',
+    /^link installation 22 to user u1 \(PUT \/api\/users\/u1\/installations\/22\), then unlink .*, then sync/,
+  );
   t.false(explained?.detail.includes('rebind was skipped'));
 });
 

@@ -36,19 +36,22 @@ function rebindSkipClause(skip: NonNullable<OwnerContext['lastRebindSkip']>): st
 
 /** How to move a stale binding to the delivering installation, given what the owner holds. */
 function rebindFix(owner: OwnerContext | undefined, userId: string, from: number, what: string): string {
-  const sync = `POST /api/users/${userId}/sync`;
   const current = owner?.currentInstallationIds ?? [];
   const others = current.filter((id) => id !== from);
-  const link = current.includes(from)
-    ? ''
-    : `link installation ${from} to user ${userId} (PUT /api/users/${userId}/installations/${from}), `;
-  const unlink =
-    others.length === 0
-      ? ''
-      : `unlink the installation${others.length > 1 ? 's' : ''} no longer used (${others
-          .map((id) => `DELETE /api/users/${userId}/installations/${id}`)
-          .join(', ')}), `;
-  return `${link}${unlink}then sync (${sync}): rebind moves ${what} to installation ${from} once it is the user's only installation`;
+  const steps = [
+    ...(current.includes(from)
+      ? []
+      : [`link installation ${from} to user ${userId} (PUT /api/users/${userId}/installations/${from})`]),
+    ...(others.length === 0
+      ? []
+      : [
+          `unlink the installation${others.length > 1 ? 's' : ''} no longer used (${others
+            .map((id) => `DELETE /api/users/${userId}/installations/${id}`)
+            .join(', ')})`,
+        ]),
+    `sync (POST /api/users/${userId}/sync)`,
+  ];
+  return `${steps.join(', then ')}: rebind moves ${what} to installation ${from} once it is the user's only installation`;
 }
 
 function fixFor(event: RoutedEvent, decision: RoutingDecision, owner: OwnerContext | undefined): string | null {

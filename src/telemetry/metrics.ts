@@ -1,0 +1,227 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
+import { NOT_WOKEN_REASONS } from '../domain/route-event.js';
+
+// Prometheus metrics (R11), named in the controller-runtime style. Labels are bounded: never an
+// id, and an event name only from KNOWN_EVENTS (the X-GitHub-Event header is anyone's to set
+// before the signature is checked). Every known label value starts at zero, so a dashboard
+// shows 0 rather than "no data" before the first event.
+
+export const KNOWN_EVENTS = [
+  'push',
+  'pull_request',
+  'issues',
+  'issue_comment',
+  'release',
+  'workflow_run',
+  'check_suite',
+  'installation',
+  'installation_repositories',
+  'installation_target',
+  'repository',
+  'ping',
+  'other',
+] as const;
+
+export type EventLabel = (typeof KNOWN_EVENTS)[number];
+
+export const eventLabel = (event: string | null | undefined): EventLabel =>
+  (KNOWN_EVENTS as readonly string[]).includes(event ?? '') ? (event as EventLabel) : 'other';
+
+export const WEBHOOK_RESULTS = ['accepted', 'duplicate', 'bad_signature', 'malformed', 'too_large'] as const;
+export const DELIVERY_OUTCOMES = ['applied', 'ignored', 'failed', 'retried'] as const;
+export const SYNC_KINDS = ['installation', 'oauth'] as const;
+export const SYNC_RESULTS = ['completed', 'failed', 'suspended', 'deleted'] as const;
+export const DECISION_KINDS = ['installation', 'oauth', 'webhook'] as const;
+export const ROW_DECISIONS = [
+  'created',
+  'updated',
+  'covered',
+  'detached',
+  'preserved',
+  'unchanged',
+  'propagated',
+  'deleted',
+] as const;
+export const REBIND_OUTCOMES: readonly (readonly [string, string])[] = [
+  ['rebound', 'none'],
+  ['skipped', 'no_installations'],
+  ['skipped', 'several_installations'],
+  ['skipped', 'installation_mismatch'],
+];
+export const REBOUND_ENTITIES = ['automation', 'trigger'] as const;
+export const WOKE_NOTHING_REASONS = ['no_candidates', ...NOT_WOKEN_REASONS] as const;
+export const COVERAGES = ['covered', 'visible_only', 'bound_to_gone'] as const;
+export const INSTALLATION_STATES = ['active', 'suspended', 'deleted'] as const;
+export const GITHUB_OPERATIONS = [
+  'GET /app/installations/{installation_id}',
+  'POST /app/installations/{installation_id}/access_tokens',
+  'GET /installation/repositories',
+  'GET /user/repos',
+  'other',
+] as const;
+
+const ROUTED_EVENTS: readonly EventLabel[] = KNOWN_EVENTS.filter(
+  (e) => !['installation', 'installation_repositories', 'installation_target', 'ping'].includes(e),
+);
+
+/** Values read from the store when Prometheus scrapes, not kept in memory. */
+export interface ScrapedState {
+  inbox(): Promise<{ pending: number; oldestReceivedAt: string | null }>;
+  repoCoverage(): Promise<Record<(typeof COVERAGES)[number], number>>;
+  installationStates(): Promise<Record<(typeof INSTALLATION_STATES)[number], number>>;
+}
+
+function product<A extends string, B extends string>(as: readonly A[], bs: readonly B[]): [A, B][] {
+  return as.flatMap((a) => bs.map((b): [A, B] => [a, b]));
+}
+
+export function createMetrics(now: () => Date = () => new Date()) {
+  // Two registries over the same metrics: Prometheus' text format for anyone, and OpenMetrics
+  // (which alone can carry exemplars) for scrapers that ask for it.
+  const text = new Registry();
+  const openMetrics = new Registry<RegistryContentType>();
+  openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  const registers = [text, openMetrics];
+  collectDefaultMetrics({ register: text });
+  collectDefaultMetrics({ register: openMetrics });
+  let scraped: ScrapedState | null = null;
+
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name, help, labelNames, registers });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+    new Histogram<L>({ name, help, labelNames, buckets, registers, enableExemplars: true });
+
+  const metrics = {
+    webhookRequests: counter('reconciler_webhook_requests_total', 'Webhook requests by event and result.', [
+      'event',
+      'result',
+    ]),
+    webhookAckDuration: histogram(
+      'reconciler_webhook_ack_duration_seconds',
+      'Time from receiving a webhook request to answering it.',
+      [],
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    ),
+    deliveryOutcomes: counter('reconciler_delivery_outcomes_total', 'Delivery processing outcomes by event.', [
+      'event',
+      'outcome',
+    ]),
+    deliveryProcessingDuration: histogram(
+      'reconciler_delivery_processing_duration_seconds',
+      'Time to apply and route one delivery attempt.',
+      ['event'],
+      [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    ),
+    syncRuns: counter('reconciler_sync_runs_total', 'Sync runs by kind and result.', ['kind', 'result']),
+    syncDuration: histogram(
+      'reconciler_sync_duration_seconds',
+      'Duration of one sync run.',
+      ['kind'],
+      [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    ),
+    syncDecisions: counter('reconciler_sync_decisions_total', 'Repo row decisions by sync kind and decision.', [
+      'kind',
+      'decision',
+    ]),
+    preservedFields: counter(
+      'reconciler_preserved_fields_total',
+      'Stored values kept against what an OAuth-only sync offered (R2).',
+      ['field'],
+    ),
+    rebindAttempts: counter(
+      'reconciler_rebind_attempts_total',
+      'Rebind attempts: rebound, or skipped with the reason.',
+      ['outcome', 'reason'],
+    ),
+    reboundEntities: counter('reconciler_rebound_entities_total', 'Automations and triggers rebound.', ['entity']),
+    routingDecisions: counter(
+      'reconciler_routing_decisions_total',
+      'Routing decisions per candidate trigger by event, outcome and reason.',
+      ['event', 'outcome', 'reason'],
+    ),
+    deliveriesWokeNothing: counter(
+      'reconciler_deliveries_woke_nothing_total',
+      'Routed deliveries that woke no trigger, by event and the leading reason.',
+      ['event', 'reason'],
+    ),
+    githubRequests: counter('reconciler_github_requests_total', 'GitHub API requests by operation and status.', [
+      'operation',
+      'status',
+    ]),
+  };
+
+  new Gauge({
+    name: 'reconciler_inbox_pending',
+    help: 'Deliveries stored and not finished (waiting, in hand, or waiting for a retry).',
+    registers,
+    async collect() {
+      if (scraped) this.set((await scraped.inbox()).pending);
+    },
+  });
+  new Gauge({
+    name: 'reconciler_inbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest unfinished delivery; 0 when there is none.',
+    registers,
+    async collect() {
+      if (!scraped) return;
+      const oldest = (await scraped.inbox()).oldestReceivedAt;
+      this.set(oldest === null ? 0 : Math.max(0, (now().getTime() - Date.parse(oldest)) / 1000));
+    },
+  });
+  new Gauge({
+    name: 'reconciler_repos',
+    help: 'Base repo rows by coverage.',
+    labelNames: ['coverage'],
+    registers,
+    async collect() {
+      if (!scraped) return;
+      const counts = await scraped.repoCoverage();
+      for (const coverage of COVERAGES) this.set({ coverage }, counts[coverage]);
+    },
+  });
+  new Gauge({
+    name: 'reconciler_installations',
+    help: 'Installations by state.',
+    labelNames: ['state'],
+    registers,
+    async collect() {
+      if (!scraped) return;
+      const counts = await scraped.installationStates();
+      for (const state of INSTALLATION_STATES) this.set({ state }, counts[state]);
+    },
+  });
+
+  for (const [event, result] of product(KNOWN_EVENTS, WEBHOOK_RESULTS))
+    metrics.webhookRequests.inc({ event, result }, 0);
+  for (const [event, outcome] of product(KNOWN_EVENTS, DELIVERY_OUTCOMES))
+    metrics.deliveryOutcomes.inc({ event, outcome }, 0);
+  for (const event of KNOWN_EVENTS) metrics.deliveryProcessingDuration.zero({ event });
+  for (const [kind, result] of product(SYNC_KINDS, SYNC_RESULTS)) metrics.syncRuns.inc({ kind, result }, 0);
+  for (const kind of SYNC_KINDS) metrics.syncDuration.zero({ kind });
+  metrics.webhookAckDuration.zero({});
+  for (const [kind, decision] of product(DECISION_KINDS, ROW_DECISIONS))
+    metrics.syncDecisions.inc({ kind, decision }, 0);
+  metrics.preservedFields.inc({ field: 'installationId' }, 0);
+  for (const [outcome, reason] of REBIND_OUTCOMES) metrics.rebindAttempts.inc({ outcome, reason }, 0);
+  for (const entity of REBOUND_ENTITIES) metrics.reboundEntities.inc({ entity }, 0);
+  for (const event of ROUTED_EVENTS) {
+    metrics.routingDecisions.inc({ event, outcome: 'woken', reason: 'none' }, 0);
+    for (const reason of NOT_WOKEN_REASONS) metrics.routingDecisions.inc({ event, outcome: 'not_woken', reason }, 0);
+    for (const reason of WOKE_NOTHING_REASONS) metrics.deliveriesWokeNothing.inc({ event, reason }, 0);
+  }
+
+  return {
+    ...metrics,
+    /** Connects the gauges that are read from the store at scrape time. */
+    observeState(state: ScrapedState): void {
+      scraped = state;
+    },
+    /** The exposition for a scraper: OpenMetrics (with exemplars) when it asks for it. */
+    async expose(accept: string | undefined): Promise<{ contentType: string; body: string }> {
+      const registry = accept?.includes('application/openmetrics-text') ? openMetrics : text;
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

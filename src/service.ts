@@ -11,6 +11,13 @@ import { reconcileDeliveries } from './reconcile/apply-delivery.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import type { Logger } from './telemetry/logger.js';
+import { createMetrics } from './telemetry/metrics.js';
+import {
+  observeDeliveryProcessed,
+  observeGitHubRequest,
+  observeWebhookAnswer,
+  withDecisionMetrics,
+} from './telemetry/observers.js';
 
 export interface RunningService {
   url: string;
@@ -51,11 +58,23 @@ export async function startService(
   logger: Logger,
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
-  const store = overrides.store ?? openStore(config);
   const now = overrides.now ?? (() => new Date());
+  const metrics = createMetrics(now);
+  const store = withDecisionMetrics(overrides.store ?? openStore(config), metrics);
+  metrics.observeState({
+    inbox: () => store.inboxBacklog(),
+    repoCoverage: () => store.countReposByCoverage(),
+    installationStates: () => store.countInstallationsByState(),
+  });
   const ingressActivity = new IngressActivity();
   const github =
-    overrides.github ?? createOctokitGitHub({ app: config.githubApp, baseUrl: config.githubApiUrl, logger });
+    overrides.github ??
+    createOctokitGitHub({
+      app: config.githubApp,
+      baseUrl: config.githubApiUrl,
+      logger,
+      onRequest: observeGitHubRequest(metrics),
+    });
   const appCredentials = config.githubApp !== null;
   // The worker starts only once this process is listening: a copy that fails to start must not
   // take deliveries from the one that runs.
@@ -68,6 +87,8 @@ export async function startService(
     now,
     workerStatus: () => (config.inboxPaused ? 'paused' : worker !== null && worker.isRunning() ? 'running' : 'stopped'),
     onDeliveryStored: () => worker?.notify(),
+    onWebhookAnswered: observeWebhookAnswer(metrics),
+    metrics,
     ingressActivity,
     github,
     appCredentials,
@@ -100,6 +121,7 @@ export async function startService(
       idlePollMs: overrides.idlePollMs ?? 1_000,
       isIngressBusy: ingressActivity.isBusy,
       maxDeferMs: 250,
+      onProcessed: observeDeliveryProcessed(metrics),
     });
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

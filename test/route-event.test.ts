@@ -286,6 +286,7 @@ const delivery = (overrides: Partial<Delivery> = {}): Delivery => ({
   processedAt: T0,
   nextAttemptAt: null,
   replayOf: null,
+  traceparent: null,
   ...overrides,
 });
 

@@ -1,5 +1,5 @@
 import type { AuditRecord, AuditValue } from './audit.js';
-import type { Delivery } from './delivery.js';
+import { traceIdOf, type Delivery } from './delivery.js';
 import type { RoutingOutcome } from './explain-routing.js';
 
 // The story of one delivery (R10), told from what was recorded when it was processed: its
@@ -66,7 +66,7 @@ export function tellDeliveryStory(delivery: Delivery, audit: readonly AuditRecor
   const outcome = (routed?.decision ?? 'not_routed') as RoutingOutcome;
   const told = routed?.reason ?? unroutedSummary(delivery);
   return {
-    traceId: audit.find((r) => r.traceId !== null)?.traceId ?? null,
+    traceId: traceIdOf(delivery.traceparent) ?? audit.find((r) => r.traceId !== null)?.traceId ?? null,
     summary: delivery.replayOf === null ? told : `replay of ${delivery.replayOf}: ${told}`,
     outcome,
     candidates,

@@ -15,11 +15,14 @@ export interface IncomingDelivery {
   headers: Record<string, string>;
   /** Set on a re-test: the delivery whose stored payload this one replays. */
   replayOf?: string;
+  /** W3C traceparent of the request that stored it: its processing joins that trace (R11). */
+  traceparent?: string;
 }
 
-export interface Delivery extends Omit<IncomingDelivery, 'payload' | 'replayOf'> {
+export interface Delivery extends Omit<IncomingDelivery, 'payload' | 'replayOf' | 'traceparent'> {
   seq: number;
   replayOf: string | null;
+  traceparent: string | null;
   state: DeliveryState;
   attempts: number;
   error: string | null;
@@ -29,6 +32,9 @@ export interface Delivery extends Omit<IncomingDelivery, 'payload' | 'replayOf'>
   /** Set while a failed delivery waits for its next attempt; null once it is given up. */
   nextAttemptAt: string | null;
 }
+
+/** The trace id inside a W3C traceparent (`00-<trace id>-<span id>-<flags>`). */
+export const traceIdOf = (traceparent: string | null): string | null => traceparent?.split('-')[1] ?? null;
 
 export type PayloadReading =
   | { ok: true; action: string | null; installationId: number | null; repoId: number | null }

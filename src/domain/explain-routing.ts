@@ -133,6 +133,18 @@ export function routingOutcomeOf(decisions: readonly RoutingDecision[]): Exclude
   return decisions.some((d) => d.outcome === 'woken') ? 'woke' : 'woke_none';
 }
 
+/** What a delivery that woke nothing is counted under: no_candidates, or its leading reason. */
+export function leadingReason(decisions: readonly RoutingDecision[]): NotWokenReason | 'no_candidates' | null {
+  if (decisions.length === 0) return 'no_candidates';
+  if (decisions.some((d) => d.outcome === 'woken')) return null;
+  return notWokenByRank(decisions)[0]?.reason ?? null;
+}
+
+const notWokenByRank = (decisions: readonly RoutingDecision[]) =>
+  decisions
+    .flatMap((d) => (d.outcome === 'not_woken' ? [d] : []))
+    .sort((a, b) => SUMMARY_RANK[a.reason] - SUMMARY_RANK[b.reason]);
+
 /** One sentence for the whole delivery. */
 export function summarizeRouting(
   decisions: readonly ExplainedDecision[],
@@ -142,9 +154,7 @@ export function summarizeRouting(
     return `no trigger is registered for ${repo.fullName ?? 'the repo'} (repo id ${repo.repoId}), so nothing could wake`;
   const woken = decisions.filter((d) => d.outcome === 'woken').length;
   const head = `woke ${woken} of ${decisions.length} trigger${decisions.length === 1 ? '' : 's'}`;
-  const notWoken = decisions
-    .flatMap((d) => (d.outcome === 'not_woken' ? [d] : []))
-    .sort((a, b) => SUMMARY_RANK[a.reason] - SUMMARY_RANK[b.reason]);
+  const notWoken = notWokenByRank(decisions);
   if (notWoken.length === 0) return head;
   const shown = notWoken.slice(0, SUMMARY_DETAILS).map((d) => d.detail);
   const more = notWoken.length > SUMMARY_DETAILS ? `; ${notWoken.length - SUMMARY_DETAILS} more not woken` : '';

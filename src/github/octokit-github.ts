@@ -15,6 +15,23 @@ export interface OctokitGitHubOptions {
   requestTimeoutMs?: number;
   /** Octokit's own messages (request log, deprecations) go here instead of the console. */
   logger: Logger;
+  /** Called for every request GitHub answered (status) or did not (status 0), e.g. for metrics. */
+  onRequest?: (request: { operation: string; status: number }) => void;
+}
+
+// Paths as GitHub documents them, so that a metric label names an operation, never an id. The
+// base URL may carry a prefix (GitHub Enterprise Server serves the API under /api/v3).
+const OPERATIONS: readonly [RegExp, string][] = [
+  [/\/app\/installations\/\d+$/, '/app/installations/{installation_id}'],
+  [/\/app\/installations\/\d+\/access_tokens$/, '/app/installations/{installation_id}/access_tokens'],
+  [/\/installation\/repositories$/, '/installation/repositories'],
+  [/\/user\/repos$/, '/user/repos'],
+];
+
+export function operationOf(method: string, url: string): string {
+  const path = new URL(url).pathname;
+  const known = OPERATIONS.find(([pattern]) => pattern.test(path));
+  return known === undefined ? 'other' : `${method.toUpperCase()} ${known[1]}`;
 }
 
 interface RestRepository {
@@ -110,9 +127,23 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
   const baseFetch = options.fetch ?? fetch;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   // Octokit sets no timeout of its own: without one, a GitHub that never answers stalls a sync for good.
-  const fetchWithTimeout: typeof fetch = (input, init) => {
+  const fetchWithTimeout: typeof fetch = async (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
-    return baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+    const operation = operationOf(
+      init?.method ?? (input instanceof Request ? input.method : 'GET'),
+      input instanceof Request ? input.url : String(input),
+    );
+    try {
+      const response = await baseFetch(input, {
+        ...init,
+        signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+      });
+      options.onRequest?.({ operation, status: response.status });
+      return response;
+    } catch (error) {
+      options.onRequest?.({ operation, status: 0 });
+      throw error;
+    }
   };
   const common = {
     baseUrl: options.baseUrl,

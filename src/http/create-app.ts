@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { GitHubPort } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import { requireApiToken } from './api-auth.js';
 import { auditRoutes } from './audit-routes.js';
 import { bindingRoutes } from './binding-routes.js';
@@ -12,7 +13,7 @@ import { syncRoutes } from './sync-routes.js';
 import { userRoutes } from './user-routes.js';
 import { viewRoutes } from './view-routes.js';
 import { wakeRoutes } from './wake-routes.js';
-import { webhookRoute, type IngressActivity } from './webhook-route.js';
+import { webhookRoute, type IngressActivity, type WebhookRouteDeps } from './webhook-route.js';
 
 export interface AppDeps {
   store: Store;
@@ -22,6 +23,8 @@ export interface AppDeps {
   now: () => Date;
   workerStatus: () => 'running' | 'paused' | 'stopped';
   onDeliveryStored: () => void;
+  onWebhookAnswered: WebhookRouteDeps['onAnswered'];
+  metrics: Metrics;
   ingressActivity: IngressActivity;
   github: GitHubPort;
   appCredentials: boolean;
@@ -45,10 +48,17 @@ export function createApp(deps: AppDeps): Express {
         now: deps.now,
         logger: deps.logger,
         onStored: deps.onDeliveryStored,
+        onAnswered: deps.onWebhookAnswered,
       },
       deps.ingressActivity,
     ),
   );
+
+  // Unauthenticated like /healthz: Prometheus scrapes it, and it carries no ids (bounded labels).
+  app.get('/metrics', async (req, res) => {
+    const { contentType, body } = await deps.metrics.expose(req.get('accept'));
+    res.type(contentType).send(body);
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

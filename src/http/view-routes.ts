@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { installationState, type Installation, type RepoRow } from '../domain/entities.js';
 import { pageProjects, projectView, type ProjectCursor } from '../domain/projects.js';
 import type { GitHubPort } from '../github/github-port.js';
 import { refreshInstallations } from '../reconcile/refresh-installations.js';
+import { apiContext } from '../reconcile/sync-context.js';
 import type { Store } from '../store/store.js';
 import { HttpError } from './http-error.js';
 import { requireUser } from './user-routes.js';
@@ -51,14 +51,7 @@ export function viewRoutes(deps: ViewRouteDeps): Router {
     const userId = platformId(req.params.userId, 'userId');
     await requireUser(store, userId);
     const installations = await store.listInstallations(await store.listLinkedInstallationIds(userId));
-    const context = {
-      actor: 'api' as const,
-      source: { type: 'api' as const, id: randomUUID() },
-      deliveryId: null,
-      traceId: null,
-      now: deps.now,
-    };
-    const refreshed = await refreshInstallations(deps, context, installations);
+    const refreshed = await refreshInstallations(deps, apiContext(deps.now), installations);
     res.json({
       installations: refreshed.map(({ installation, refresh }) => ({
         id: installation.id,

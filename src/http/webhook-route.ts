@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import type { RequestHandler } from 'express';
+import { SpanKind, trace, type Span } from '@opentelemetry/api';
+import type { Request, RequestHandler, Response } from 'express';
 import { acceptDelivery, type DeliveryAcceptorDeps } from '../inbox/accept-delivery.js';
 import type { Logger } from '../telemetry/logger.js';
+import { inSpan } from '../telemetry/tracing.js';
 import { sendError } from './http-error.js';
 
 /** GitHub does not deliver payloads above 25 MB (GITHUB-FACTS.md, Deliveries). */
@@ -30,10 +32,14 @@ function readCappedBody(req: IncomingMessage, capBytes: number): Promise<Buffer 
   });
 }
 
+export type WebhookResult = 'accepted' | 'duplicate' | 'bad_signature' | 'malformed' | 'too_large';
+
 export interface WebhookRouteDeps extends DeliveryAcceptorDeps {
   logger: Logger;
   /** Called once a delivery is stored and waiting, so the worker takes it at once. */
   onStored: () => void;
+  /** Called for every answer (metrics); `event` is the unverified header, to be bounded by the observer. */
+  onAnswered: (answer: { event: string | null; result: WebhookResult; seconds: number }) => void;
 }
 
 /** Counts webhook requests in progress, so that the worker can let acknowledgements go first. */
@@ -53,43 +59,63 @@ export class IngressActivity {
 /** `POST /webhooks/github`: mounted before any body parser, because the signature covers the raw bytes. */
 export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity): RequestHandler {
   const log = deps.logger.child({ component: 'webhook' });
+  const receive = async (req: Request, res: Response, span: Span): Promise<WebhookResult> => {
+    const headerFields = { deliveryId: req.get('x-github-delivery'), event: req.get('x-github-event') };
+    const body = await readCappedBody(req, GITHUB_PAYLOAD_CAP_BYTES);
+    if (body === null) {
+      log.warn({ ...headerFields, result: 'too_large' }, 'webhook refused: body over the 25 MB cap');
+      // Close the connection rather than read the rest of an oversized upload.
+      res.set('Connection', 'close');
+      sendError(res, 413, 'payload_too_large', `webhook bodies are capped at ${GITHUB_PAYLOAD_CAP_BYTES} bytes`);
+      return 'too_large';
+    }
+    const outcome = await acceptDelivery(deps, req.headers, body);
+    switch (outcome.kind) {
+      case 'rejected':
+        // Never log the body of an unverified request: it is attacker-controlled.
+        log.warn({ ...headerFields, bytes: body.length, result: outcome.code }, 'webhook refused: bad signature');
+        sendError(res, 401, outcome.code, outcome.message);
+        return 'bad_signature';
+      case 'malformed':
+        log.warn({ ...headerFields, bytes: body.length, result: outcome.code }, `webhook refused: ${outcome.message}`);
+        sendError(res, 400, outcome.code, outcome.message);
+        return 'malformed';
+      case 'stored': {
+        const { delivery, status } = outcome;
+        span.setAttributes({
+          'messaging.system': 'github',
+          'messaging.message.id': delivery.id,
+          'github.event': delivery.event,
+          ...(delivery.action !== null ? { 'github.action': delivery.action } : {}),
+          ...(delivery.installationId !== null ? { 'github.installation.id': delivery.installationId } : {}),
+          ...(delivery.repoId !== null ? { 'github.repository.id': delivery.repoId } : {}),
+          'reconciler.inbox.status': status,
+        });
+        // debug: the worker logs each delivery's outcome at info, one line per delivery is enough.
+        log.debug(
+          { deliveryId: delivery.id, event: delivery.event, action: delivery.action, result: status },
+          'webhook acknowledged',
+        );
+        if (status !== 'duplicate') deps.onStored();
+        res.status(status === 'duplicate' ? 200 : 202).json({ status, deliveryId: delivery.id, state: delivery.state });
+        // A redelivery of an unfinished delivery is stored already: for the metric it is a duplicate.
+        return status === 'duplicate' || status === 'pending' ? 'duplicate' : 'accepted';
+      }
+    }
+  };
   return (req, res) =>
-    activity.track(async () => {
-      const headerFields = { deliveryId: req.get('x-github-delivery'), event: req.get('x-github-event') };
-      const body = await readCappedBody(req, GITHUB_PAYLOAD_CAP_BYTES);
-      if (body === null) {
-        log.warn({ ...headerFields, result: 'too_large' }, 'webhook refused: body over the 25 MB cap');
-        // Close the connection rather than read the rest of an oversized upload.
-        res.set('Connection', 'close');
-        sendError(res, 413, 'payload_too_large', `webhook bodies are capped at ${GITHUB_PAYLOAD_CAP_BYTES} bytes`);
-        return;
-      }
-      const outcome = await acceptDelivery(deps, req.headers, body);
-      switch (outcome.kind) {
-        case 'rejected':
-          // Never log the body of an unverified request: it is attacker-controlled.
-          log.warn({ ...headerFields, bytes: body.length, result: outcome.code }, 'webhook refused: bad signature');
-          sendError(res, 401, outcome.code, outcome.message);
-          return;
-        case 'malformed':
-          log.warn(
-            { ...headerFields, bytes: body.length, result: outcome.code },
-            `webhook refused: ${outcome.message}`,
-          );
-          sendError(res, 400, outcome.code, outcome.message);
-          return;
-        case 'stored': {
-          const { delivery, status } = outcome;
-          // debug: the worker logs each delivery's outcome at info, one line per delivery is enough.
-          log.debug(
-            { deliveryId: delivery.id, event: delivery.event, action: delivery.action, result: status },
-            'webhook acknowledged',
-          );
-          if (status !== 'duplicate') deps.onStored();
-          res
-            .status(status === 'duplicate' ? 200 : 202)
-            .json({ status, deliveryId: delivery.id, state: delivery.state });
-        }
-      }
+    activity.track(() => {
+      const started = performance.now();
+      // A child of the HTTP server span when the http instrumentation runs, the request's own span otherwise.
+      const kind = trace.getActiveSpan() === undefined ? SpanKind.SERVER : SpanKind.INTERNAL;
+      return inSpan('webhook receive', { kind }, async (span) => {
+        const result = await receive(req, res, span);
+        span.setAttribute('reconciler.webhook.result', result);
+        deps.onAnswered({
+          event: req.get('x-github-event') ?? null,
+          result,
+          seconds: (performance.now() - started) / 1000,
+        });
+      });
     });
 }

@@ -1,5 +1,6 @@
 import { KEPT_DELIVERY_HEADERS, readDeliveryPayload, type Delivery } from '../domain/delivery.js';
 import type { DeliveryStore, RecordDeliveryResult } from '../store/store.js';
+import { currentTraceparent } from '../telemetry/tracing.js';
 import { verifySignature } from './verify-signature.js';
 
 export type IncomingHeaders = Readonly<Record<string, string | string[] | undefined>>;
@@ -59,6 +60,7 @@ export async function acceptDelivery(
     if (value !== undefined) kept[name] = value;
   }
   const now = deps.now().toISOString();
+  const traceparent = currentTraceparent();
   const result = await deps.store.recordDelivery(
     {
       id: deliveryId,
@@ -69,6 +71,7 @@ export async function acceptDelivery(
       receivedAt: now,
       payload: rawBody,
       headers: kept,
+      ...(traceparent !== null ? { traceparent } : {}),
     },
     now,
   );

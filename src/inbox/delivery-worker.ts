@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AuditDraft } from '../domain/audit.js';
 import type { Delivery } from '../domain/delivery.js';
@@ -6,6 +7,7 @@ import type { Wake } from '../domain/entities.js';
 import { decideRetry, type RetryPolicy } from '../domain/retry-policy.js';
 import type { DeliveryStore } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
+import { currentTraceId, inSpan, remoteContextOf } from '../telemetry/tracing.js';
 
 export interface ApplyOutcome {
   state: 'applied' | 'ignored';
@@ -46,6 +48,12 @@ export interface DeliveryWorkerDeps {
   isIngressBusy: () => boolean;
   /** Longest the worker waits for the ingress to go quiet before it takes a delivery anyway. */
   maxDeferMs: number;
+  /** Called once per attempt whose outcome was recorded (metrics). */
+  onProcessed: (processed: {
+    event: string;
+    outcome: 'applied' | 'ignored' | 'failed' | 'retried';
+    seconds: number;
+  }) => void;
 }
 
 export interface DeliveryWorker {
@@ -69,7 +77,7 @@ function outcomeAudit(delivery: Delivery, decision: string, reason: string | nul
     reason,
     before: null,
     after: { event: delivery.event, action: delivery.action, attempts: delivery.attempts },
-    traceId: null,
+    traceId: currentTraceId(),
     deliveryId: delivery.id,
     occurredAt: at,
   };
@@ -109,8 +117,10 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     return Math.max(0, Math.min(deps.idlePollMs, Date.parse(nextRetry) - deps.now().getTime()));
   };
 
-  const processDelivery = async (delivery: Delivery): Promise<void> => {
+  const applyAndRecord = async (delivery: Delivery, span: Span): Promise<void> => {
     const dlog = log.child({ deliveryId: delivery.id, event: delivery.event, action: delivery.action });
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     const payload = await deps.store.getDeliveryPayload(delivery.id);
     let outcome: ApplyOutcome;
     try {
@@ -118,10 +128,11 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       outcome = await deps.apply(delivery, payload);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message });
       const now = deps.now();
       const retry = decideRetry(delivery.attempts, now, deps.retryPolicy, retryAfterMsOf(error));
       const nextAttemptAt = retry.kind === 'retry' ? retry.at.toISOString() : null;
-      await deps.store.failDelivery(delivery.id, workerId, {
+      const kept = await deps.store.failDelivery(delivery.id, workerId, {
         error: message,
         processedAt: now.toISOString(),
         nextAttemptAt,
@@ -134,6 +145,13 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
           ),
         ],
       });
+      span.setAttribute('reconciler.delivery.outcome', retry.kind === 'retry' ? 'retried' : 'failed');
+      if (kept)
+        deps.onProcessed({
+          event: delivery.event,
+          outcome: retry.kind === 'retry' ? 'retried' : 'failed',
+          seconds: seconds(),
+        });
       dlog.error({ err: message, attempts: delivery.attempts, nextAttemptAt }, 'delivery failed');
       return;
     }
@@ -147,9 +165,40 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       audit: [...outcome.audit, outcomeAudit(delivery, outcome.state, outcome.reason, at)],
       wakes: outcome.wakes ?? [],
     });
-    if (kept)
+    span.setAttribute('reconciler.delivery.outcome', outcome.state);
+    if (kept) {
+      deps.onProcessed({ event: delivery.event, outcome: outcome.state, seconds: seconds() });
       dlog.info({ outcome: outcome.state, reason: outcome.reason, attempts: delivery.attempts }, 'delivery processed');
-    else dlog.warn('the claim on this delivery expired while it was processed; another worker owns it now');
+    } else dlog.warn('the claim on this delivery expired while it was processed; another worker owns it now');
+  };
+
+  /**
+   * Each attempt is a CONSUMER span in the trace of the request that stored the delivery, and
+   * linked to it (OpenTelemetry messaging conventions), so one trace tells a delivery's story.
+   */
+  const processDelivery = (delivery: Delivery): Promise<void> => {
+    const stored = remoteContextOf(delivery.traceparent);
+    return inSpan(
+      `process ${delivery.event}`,
+      {
+        kind: SpanKind.CONSUMER,
+        root: stored === null,
+        links: stored === null ? [] : [stored.link],
+        attributes: {
+          'messaging.system': 'github',
+          'messaging.operation.type': 'process',
+          'messaging.message.id': delivery.id,
+          'github.event': delivery.event,
+          ...(delivery.action !== null ? { 'github.action': delivery.action } : {}),
+          ...(delivery.installationId !== null ? { 'github.installation.id': delivery.installationId } : {}),
+          ...(delivery.repoId !== null ? { 'github.repository.id': delivery.repoId } : {}),
+          ...(delivery.replayOf !== null ? { 'reconciler.replay_of': delivery.replayOf } : {}),
+          'reconciler.delivery.attempt': delivery.attempts,
+        },
+      },
+      (span) => applyAndRecord(delivery, span),
+      stored?.parent ?? ROOT_CONTEXT,
+    );
   };
 
   // Acknowledgements come first: GitHub fails a delivery that is not answered within 10 s

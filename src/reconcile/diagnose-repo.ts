@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Delivery } from '../domain/delivery.js';
 import { tellDeliveryStory } from '../domain/delivery-story.js';
 import { diagnoseRepo, type DeliverySeen, type DiagnosisFacts, type DiagnosisStep } from '../domain/diagnose.js';
@@ -7,6 +6,7 @@ import type { GitHubPort } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
 import { refreshInstallations } from './refresh-installations.js';
 import { newestRebind, routingRecordsOf } from './route-delivery.js';
+import { apiContext } from './sync-context.js';
 
 // Gathers what the troubleshooting order needs (R10) and answers it with diagnoseRepo.
 
@@ -45,18 +45,11 @@ async function deliveriesOf(store: Store, repoIds: readonly number[], userId: st
 
 async function gatherFacts(deps: DiagnoseDeps, userId: string, repoFullName: string): Promise<DiagnosisFacts> {
   const { store } = deps;
-  const context = {
-    actor: 'api' as const,
-    source: { type: 'api' as const, id: randomUUID() },
-    deliveryId: null,
-    traceId: null,
-    now: deps.now,
-  };
   // Whose installation is whose needs the account login: fill missing metadata first (R6).
   const linked: Installation[] = (
     await refreshInstallations(
       deps,
-      context,
+      apiContext(deps.now),
       await store.listInstallations(await store.listLinkedInstallationIds(userId)),
     )
   ).map((refreshed) => refreshed.installation);

@@ -3,6 +3,7 @@ import type { Delivery } from '../domain/delivery.js';
 import { installationState, type Automation, type Wake } from '../domain/entities.js';
 import {
   explainDecisions,
+  leadingReason,
   routingOutcomeOf,
   summarizeRouting,
   type OwnerContext,
@@ -11,6 +12,7 @@ import {
 import type { RebindSkipReason } from '../domain/decide-rebind.js';
 import { routeEvent, type RoutedEvent, type RoutingCandidate } from '../domain/route-event.js';
 import type { Store } from '../store/store.js';
+import { setSpanAttributes } from '../telemetry/tracing.js';
 import { arrayAt, objectAt, stringAt, type Json } from './read-payload.js';
 import { auditFor, type ReconcileContext } from './sync-context.js';
 
@@ -133,6 +135,13 @@ export async function routeDelivery(
   const repoSubject = { repoId, ...(fullName !== null ? { repoFullName: fullName } : {}) };
   const from = event.installationId === null ? {} : { installationId: event.installationId };
   const createdAt = context.now().toISOString();
+  const woken = explained.filter((d) => d.outcome === 'woken').length;
+  // Searchable in a trace backend: the deliveries that woke nothing are `reconciler.routing.woken = 0`.
+  setSpanAttributes({
+    'reconciler.routing.outcome': outcome,
+    'reconciler.routing.candidates': explained.length,
+    'reconciler.routing.woken': woken,
+  });
 
   const audit: AuditDraft[] = explained.map((decision) =>
     auditFor(context, {
@@ -147,7 +156,7 @@ export async function routeDelivery(
       decision: decision.outcome,
       reason: decision.reason,
       before: { boundInstallationId: decision.boundInstallationId },
-      after: { detail: decision.detail, fix: decision.fix },
+      after: { event: delivery.event, action: delivery.action, detail: decision.detail, fix: decision.fix },
     }),
   );
   audit.push(
@@ -160,7 +169,8 @@ export async function routeDelivery(
         event: delivery.event,
         action: delivery.action,
         candidates: explained.length,
-        woken: explained.filter((d) => d.outcome === 'woken').length,
+        woken,
+        leadingReason: leadingReason(explained),
         lookedUp: { repoId, fullName },
       },
     }),

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { AuditActor, AuditDraft, AuditSource, AuditSubject, AuditValue } from '../domain/audit.js';
 import type { Delivery } from '../domain/delivery.js';
+import { addSpanEvent, currentTraceId } from '../telemetry/tracing.js';
 
 /** Who asked for a reconciliation, carried into every audit record it writes. */
 export interface ReconcileContext {
@@ -21,6 +23,14 @@ export function auditFor(
     after?: AuditValue;
   },
 ): AuditDraft {
+  // Every decision is also an event on the span that made it (R11).
+  addSpanEvent(record.kind, {
+    'reconciler.decision': record.decision,
+    ...(record.reason ? { 'reconciler.reason': record.reason } : {}),
+    ...Object.fromEntries(
+      Object.entries(record.subject).map(([key, value]) => [`reconciler.subject.${key}`, value as string | number]),
+    ),
+  });
   return {
     kind: record.kind,
     actor: context.actor,
@@ -30,7 +40,7 @@ export function auditFor(
     reason: record.reason ?? null,
     before: record.before ?? null,
     after: record.after ?? null,
-    traceId: context.traceId,
+    traceId: currentTraceId() ?? context.traceId,
     deliveryId: context.deliveryId,
     occurredAt: context.now().toISOString(),
   };
@@ -42,7 +52,12 @@ export function deliveryContext(delivery: Pick<Delivery, 'id'>, now: () => Date)
     actor: 'webhook',
     source: { type: 'delivery', id: delivery.id },
     deliveryId: delivery.id,
-    traceId: null,
+    traceId: currentTraceId(),
     now,
   };
+}
+
+/** The context of a read through the API that may write (metadata refresh, R6). */
+export function apiContext(now: () => Date): ReconcileContext {
+  return { actor: 'api', source: { type: 'api', id: randomUUID() }, deliveryId: null, traceId: currentTraceId(), now };
 }

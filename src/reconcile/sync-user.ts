@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { installationState } from '../domain/entities.js';
 import type { GitHubPort } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
+import { currentTraceId, inSpan } from '../telemetry/tracing.js';
 import {
   addCounts,
   emptyCounts,
@@ -37,40 +38,47 @@ export async function syncUser(
   oauthToken: string | null,
 ): Promise<UserSyncResult> {
   const syncId = randomUUID();
-  const context = {
-    actor: 'sync' as const,
-    source: { type: 'sync' as const, id: syncId },
-    deliveryId: null,
-    traceId: null,
-    now: deps.now,
-  };
-  const result: UserSyncResult = {
-    syncId,
-    userId,
-    traceId: null,
-    installationSync: {
-      available: deps.appCredentials,
-      reason: deps.appCredentials ? null : NO_APP_CREDENTIALS,
-      runs: [],
+  // A root span when no request started it, so that every run of one sync shares one trace.
+  return inSpan(
+    'sync user',
+    { attributes: { 'reconciler.user.id': userId, 'reconciler.sync.id': syncId } },
+    async () => {
+      const context = {
+        actor: 'sync' as const,
+        source: { type: 'sync' as const, id: syncId },
+        deliveryId: null,
+        traceId: currentTraceId(),
+        now: deps.now,
+      };
+      const result: UserSyncResult = {
+        syncId,
+        userId,
+        traceId: context.traceId,
+        installationSync: {
+          available: deps.appCredentials,
+          reason: deps.appCredentials ? null : NO_APP_CREDENTIALS,
+          runs: [],
+        },
+        oauthSync: null,
+        counts: emptyCounts(),
+        rebind: [],
+      };
+      if (deps.appCredentials) {
+        const linked = await deps.store.listInstallations(await deps.store.listLinkedInstallationIds(userId));
+        for (const installation of linked) {
+          if (installationState(installation) === 'deleted') continue;
+          const run = await syncInstallation(deps.store, deps.github, context, installation.id);
+          result.installationSync.runs.push(run);
+          addCounts(result.counts, run.counts);
+          result.rebind.push(...run.rebind.filter((outcome) => outcome.userId === userId));
+        }
+        if (linked.length === 0) result.installationSync.reason = `user ${userId} has no linked installation`;
+      }
+      if (oauthToken !== null) {
+        result.oauthSync = await syncOAuth(deps.store, deps.github, context, userId, oauthToken);
+        addCounts(result.counts, result.oauthSync.counts);
+      }
+      return result;
     },
-    oauthSync: null,
-    counts: emptyCounts(),
-    rebind: [],
-  };
-  if (deps.appCredentials) {
-    const linked = await deps.store.listInstallations(await deps.store.listLinkedInstallationIds(userId));
-    for (const installation of linked) {
-      if (installationState(installation) === 'deleted') continue;
-      const run = await syncInstallation(deps.store, deps.github, context, installation.id);
-      result.installationSync.runs.push(run);
-      addCounts(result.counts, run.counts);
-      result.rebind.push(...run.rebind.filter((outcome) => outcome.userId === userId));
-    }
-    if (linked.length === 0) result.installationSync.reason = `user ${userId} has no linked installation`;
-  }
-  if (oauthToken !== null) {
-    result.oauthSync = await syncOAuth(deps.store, deps.github, context, userId, oauthToken);
-    addCounts(result.counts, result.oauthSync.counts);
-  }
-  return result;
+  );
 }

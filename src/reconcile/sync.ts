@@ -12,6 +12,7 @@ import { installationState, sparseInstallation, type Installation, type RepoRow 
 import type { AuditDraft, AuditValue } from '../domain/audit.js';
 import { GitHubError, type GitHubPort, type InstallationFacts, type RepoPage } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
+import { inSpan } from '../telemetry/tracing.js';
 import { auditFor, type ReconcileContext } from './sync-context.js';
 
 // The one apply path for repo sync: webhooks, the sync API and periodic resync all end here
@@ -224,6 +225,16 @@ async function applyRebind(
   }
   const audit: AuditDraft[] = [];
   const at = context.now().toISOString();
+  if (plan.entities.length === 0)
+    // Recorded all the same: it settles any earlier skip for this user (the story and diagnosis read it).
+    audit.push(
+      auditFor(context, {
+        kind: 'rebind.applied',
+        subject: { userId, installationId: plan.to },
+        decision: 'nothing_to_rebind',
+        reason: 'every automation and trigger is already bound to the only installation',
+      }),
+    );
   for (const entity of plan.entities) {
     if (entity.type === 'automation') {
       const automation = automations.find((a) => a.id === entity.id);
@@ -255,12 +266,35 @@ async function applyRebind(
  * installation is reported and detaches nothing; a failure part-way writes nothing, because
  * every page is read before anything is decided.
  */
-export async function syncInstallation(
+export function syncInstallation(
   store: Store,
   github: GitHubPort,
   context: ReconcileContext,
   installationId: number,
 ): Promise<InstallationSyncReport> {
+  return inSpan('sync installation', { attributes: { 'github.installation.id': installationId } }, async (span) => {
+    const report = await runInstallationSync(store, github, context, installationId);
+    span.setAttributes({ 'reconciler.sync.status': report.status, 'reconciler.sync.repos_listed': report.reposListed });
+    return report;
+  });
+}
+
+async function runInstallationSync(
+  store: Store,
+  github: GitHubPort,
+  context: ReconcileContext,
+  installationId: number,
+): Promise<InstallationSyncReport> {
+  const started = performance.now();
+  // The run's own record: its outcome, counts and duration (the sync metrics are read from it).
+  const runAudit = (decision: string, reason: string | null, after: Record<string, AuditValue> = {}): AuditDraft =>
+    auditFor(context, {
+      kind: 'sync.installation',
+      subject: { installationId },
+      decision,
+      reason,
+      after: { ...after, durationMs: Math.round(performance.now() - started) },
+    });
   const report: InstallationSyncReport = {
     kind: 'installation',
     installationId,
@@ -283,27 +317,13 @@ export async function syncInstallation(
     if (facts.suspendedAt !== null) {
       report.status = 'suspended';
       report.message = `installation ${installationId} is suspended (since ${facts.suspendedAt}); its coverage is kept and nothing is detached`;
-      await store.appendAudit([
-        auditFor(context, {
-          kind: 'sync.installation',
-          subject: { installationId },
-          decision: 'suspended',
-          reason: report.message,
-        }),
-      ]);
+      await store.appendAudit([runAudit('suspended', report.message)]);
       return report;
     }
     if (report.users.length === 0) {
       // Nobody's rows carry this installation yet: listing its repositories would change nothing.
       report.message = `no user is linked to installation ${installationId}; its metadata was refreshed`;
-      await store.appendAudit([
-        auditFor(context, {
-          kind: 'sync.installation',
-          subject: { installationId },
-          decision: 'completed',
-          reason: report.message,
-        }),
-      ]);
+      await store.appendAudit([runAudit('completed', report.message)]);
       return report;
     }
     const read = await readAllPages(github.listInstallationRepos(installationId));
@@ -329,14 +349,7 @@ export async function syncInstallation(
     } else {
       report.status = 'failed';
     }
-    await store.appendAudit([
-      auditFor(context, {
-        kind: 'sync.installation',
-        subject: { installationId },
-        decision: report.status,
-        reason: error.message,
-      }),
-    ]);
+    await store.appendAudit([runAudit(report.status, error.message)]);
     return report;
   }
 
@@ -359,16 +372,12 @@ export async function syncInstallation(
     audit.push(...rebind.audit);
   }
   audit.push(
-    auditFor(context, {
-      kind: 'sync.installation',
-      subject: { installationId },
-      decision: 'completed',
-      after: {
-        pages: report.pages,
-        reposListed: report.reposListed,
-        users: report.users,
-        counts: { ...report.counts },
-      },
+    runAudit('completed', null, {
+      pages: report.pages,
+      reposListed: report.reposListed,
+      users: report.users,
+      counts: { ...report.counts },
+      rebind: report.rebind.map((r) => ({ outcome: r.outcome, reason: r.outcome === 'skipped' ? r.reason : null })),
     }),
   );
   await store.appendAudit(audit);
@@ -376,13 +385,28 @@ export async function syncInstallation(
 }
 
 /** OAuth-only sync (R2): visibility for the user; it never sets, changes or clears an installation id. */
-export async function syncOAuth(
+export function syncOAuth(
   store: Store,
   github: GitHubPort,
   context: ReconcileContext,
   userId: string,
   oauthToken: string,
 ): Promise<OAuthSyncReport> {
+  return inSpan('sync oauth', { attributes: { 'reconciler.user.id': userId } }, async (span) => {
+    const report = await runOAuthSync(store, github, context, userId, oauthToken);
+    span.setAttributes({ 'reconciler.sync.status': report.status, 'reconciler.sync.repos_listed': report.reposListed });
+    return report;
+  });
+}
+
+async function runOAuthSync(
+  store: Store,
+  github: GitHubPort,
+  context: ReconcileContext,
+  userId: string,
+  oauthToken: string,
+): Promise<OAuthSyncReport> {
+  const started = performance.now();
   const report: OAuthSyncReport = {
     kind: 'oauth',
     userId,
@@ -402,6 +426,15 @@ export async function syncOAuth(
     if (!(error instanceof GitHubError)) throw error;
     report.status = 'failed';
     report.message = error.message;
+    await store.appendAudit([
+      auditFor(context, {
+        kind: 'sync.oauth',
+        subject: { userId },
+        decision: 'failed',
+        reason: error.message,
+        after: { durationMs: Math.round(performance.now() - started) },
+      }),
+    ]);
     return report;
   }
   const plans = await planUserRows(store, userId, listed, { kind: 'oauth' }, context.now().toISOString());
@@ -411,7 +444,12 @@ export async function syncOAuth(
       kind: 'sync.oauth',
       subject: { userId },
       decision: 'completed',
-      after: { pages: report.pages, reposListed: report.reposListed, counts: { ...report.counts } },
+      after: {
+        pages: report.pages,
+        reposListed: report.reposListed,
+        counts: { ...report.counts },
+        durationMs: Math.round(performance.now() - started),
+      },
     }),
   );
   await store.appendAudit(audit);

@@ -1,8 +1,10 @@
 import type { AuditDraft, AuditRecord } from '../domain/audit.js';
+import type { Coverage } from '../domain/projects.js';
 import type { Delivery, DeliveryState, IncomingDelivery } from '../domain/delivery.js';
 import type {
   Automation,
   Installation,
+  InstallationState,
   RepoRow,
   RepoRowKey,
   StoredWake,
@@ -87,6 +89,7 @@ export interface DeliveryStore {
 
 export interface InstallationStore {
   upsertInstallation(installation: Installation): Promise<void>;
+  countInstallationsByState(): Promise<Record<InstallationState, number>>;
   getInstallation(id: number): Promise<Installation | null>;
   listInstallations(ids: number[]): Promise<Installation[]>;
 }
@@ -118,6 +121,8 @@ export interface RepoStore {
   /** Every row (any user, base or sub-project) that carries this installation id. */
   listRepoRowsByInstallation(installationId: number): Promise<RepoRow[]>;
   deleteRepoRow(key: RepoRowKey): Promise<boolean>;
+  /** Base rows of every user by coverage (R5): covered, visible only, bound to a gone installation. */
+  countReposByCoverage(): Promise<Record<Coverage, number>>;
   /** Removes the base and every sub-project row of a repo, for every user; returns how many. */
   deleteRepoRowsByRepoId(repoId: number): Promise<number>;
 }

@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -16,6 +17,13 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: 'reconciler' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Every line written inside a span carries its trace, so logs and traces join (R11).
+      mixin: () => {
+        const spanContext = trace.getActiveSpan()?.spanContext();
+        return spanContext !== undefined && isSpanContextValid(spanContext)
+          ? { trace_id: spanContext.traceId, span_id: spanContext.spanId }
+          : {};
+      },
     },
     options.destination ?? pino.destination({ sync: false }),
   );

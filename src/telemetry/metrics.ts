@@ -88,8 +88,20 @@ export function createMetrics(now: () => Date = () => new Date()) {
 
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Counter<L>({ name, help, labelNames, registers });
-  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
-    new Histogram<L>({ name, help, labelNames, buckets, registers, enableExemplars: true });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) => {
+    // prom-client refuses exemplars on a text-format registry at construction; registered
+    // afterwards, the text registry prints the histogram without them.
+    const metric = new Histogram<L>({
+      name,
+      help,
+      labelNames,
+      buckets,
+      registers: [openMetrics],
+      enableExemplars: true,
+    });
+    text.registerMetric(metric);
+    return metric;
+  };
 
   const metrics = {
     webhookRequests: counter('reconciler_webhook_requests_total', 'Webhook requests by event and result.', [
@@ -202,6 +214,7 @@ export function createMetrics(now: () => Date = () => new Date()) {
   for (const [kind, decision] of product(DECISION_KINDS, ROW_DECISIONS))
     metrics.syncDecisions.inc({ kind, decision }, 0);
   metrics.preservedFields.inc({ field: 'installationId' }, 0);
+  for (const operation of GITHUB_OPERATIONS) metrics.githubRequests.inc({ operation, status: '200' }, 0);
   for (const [outcome, reason] of REBIND_OUTCOMES) metrics.rebindAttempts.inc({ outcome, reason }, 0);
   for (const entity of REBOUND_ENTITIES) metrics.reboundEntities.inc({ entity }, 0);
   for (const event of ROUTED_EVENTS) {

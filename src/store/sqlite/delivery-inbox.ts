@@ -16,8 +16,9 @@ export type InboxItemResult = { ok: true; result: RecordDeliveryResult } | { ok:
  */
 export function prepareDeliveryInbox(db: Database.Database): (batch: readonly InboxItem[]) => InboxItemResult[] {
   const insertDelivery = db.prepare(`
-    INSERT INTO deliveries (id, event, action, installation_id, repo_id, received_at, headers, state, attempts, replay_of)
-    VALUES (@id, @event, @action, @installationId, @repoId, @receivedAt, @headers, 'received', 0, @replayOf)
+    INSERT INTO deliveries (id, event, action, installation_id, repo_id, received_at, headers, state, attempts, replay_of,
+      traceparent)
+    VALUES (@id, @event, @action, @installationId, @repoId, @receivedAt, @headers, 'received', 0, @replayOf, @traceparent)
     ON CONFLICT (id) DO NOTHING`);
   const insertPayload = db.prepare('INSERT INTO delivery_payloads (seq, payload) VALUES (?, ?)');
   const deliveryById = db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`);
@@ -27,11 +28,12 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
   const stored = (id: string): Delivery => toDelivery(deliveryById.get(id) as Row);
 
   const recordOne = ({ incoming, now }: InboxItem): RecordDeliveryResult => {
-    const { payload, replayOf, ...fields } = incoming;
+    const { payload, replayOf, traceparent, ...fields } = incoming;
     const inserted = insertDelivery.run({
       ...fields,
       headers: JSON.stringify(incoming.headers),
       replayOf: replayOf ?? null,
+      traceparent: traceparent ?? null,
     });
     if (inserted.changes > 0) {
       insertPayload.run(inserted.lastInsertRowid, payload);
@@ -47,6 +49,7 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
           processedAt: null,
           nextAttemptAt: null,
           replayOf: replayOf ?? null,
+          traceparent: traceparent ?? null,
         },
       };
     }

@@ -139,6 +139,7 @@ export const MIGRATIONS: readonly string[] = [
   // and diagnosis.
   `
   ALTER TABLE deliveries ADD COLUMN replay_of TEXT;
+  ALTER TABLE deliveries ADD COLUMN traceparent TEXT;
   CREATE INDEX deliveries_by_repo ON deliveries (repo_id, seq);
   ALTER TABLE audit ADD COLUMN repo_full_name TEXT;
   CREATE INDEX audit_by_repo_full_name ON audit (repo_full_name COLLATE NOCASE, seq);

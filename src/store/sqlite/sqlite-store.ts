@@ -204,6 +204,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       ON CONFLICT (id) DO NOTHING`),
     wakesFirst: db.prepare('SELECT * FROM wakes ORDER BY seq LIMIT ?'),
     wakesAfter: db.prepare('SELECT * FROM wakes WHERE seq > ? ORDER BY seq LIMIT ?'),
+    // The same rule as coverageOf (domain/projects.ts), counted where the rows are.
+    reposByCoverage: db.prepare(`
+      SELECT CASE WHEN r.installation_id IS NULL THEN 'visible_only'
+                  WHEN i.id IS NULL OR i.deleted_at IS NOT NULL THEN 'bound_to_gone'
+                  ELSE 'covered' END AS coverage, count(*) AS n
+      FROM repo_rows r LEFT JOIN installations i ON i.id = r.installation_id
+      WHERE r.root_directory = '' GROUP BY 1`),
+    installationsByState: db.prepare(`
+      SELECT CASE WHEN deleted_at IS NOT NULL THEN 'deleted' WHEN suspended_at IS NOT NULL THEN 'suspended'
+                  ELSE 'active' END AS state, count(*) AS n
+      FROM installations GROUP BY 1`),
     repoRowsByFullName: db.prepare(
       'SELECT * FROM repo_rows WHERE full_name = ? COLLATE NOCASE ORDER BY user_id, repo_id, root_directory',
     ),
@@ -332,6 +343,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async upsertInstallation(installation) {
       q.upsertInstallation.run(installationRow(installation));
     },
+    async countInstallationsByState() {
+      const counts = { active: 0, suspended: 0, deleted: 0 };
+      for (const row of q.installationsByState.all() as { state: keyof typeof counts; n: number }[])
+        counts[row.state] = Number(row.n);
+      return counts;
+    },
     async getInstallation(id) {
       const row = q.installationById.get(id) as Row | undefined;
       return row ? toInstallation(row) : null;
@@ -390,6 +407,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async listRepoRowsByInstallation(installationId) {
       return (q.repoRowsByInstallation.all(installationId) as Row[]).map(toRepoRow);
+    },
+    async countReposByCoverage() {
+      const counts = { covered: 0, visible_only: 0, bound_to_gone: 0 };
+      for (const row of q.reposByCoverage.all() as { coverage: keyof typeof counts; n: number }[])
+        counts[row.coverage] = Number(row.n);
+      return counts;
     },
     async deleteRepoRow(key) {
       return q.deleteRepoRow.run(key.userId, key.repoId, rootToColumn(key.rootDirectory)).changes > 0;

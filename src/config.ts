@@ -36,6 +36,8 @@ export interface Config {
   logLevel: string;
   /** Maintenance: webhooks are verified and stored, but the worker applies nothing until restart without it. */
   inboxPaused: boolean;
+  /** Where the Observability view links a trace id: a URL with `{traceId}` in it (Grafana Explore, Tempo, Jaeger). */
+  traceUrlTemplate: string | null;
 }
 
 /** Before development defaults are filled in: secrets may still be missing. */
@@ -181,5 +183,24 @@ export function parseConfig(env: Environment, readFile: (path: string) => string
     githubApiUrl: parseGitHubApiUrl(env),
     logLevel,
     inboxPaused: parseBoolean(env, 'INBOX_PAUSED'),
+    traceUrlTemplate: parseTraceUrlTemplate(env),
   };
+}
+
+function parseTraceUrlTemplate(env: Environment): string | null {
+  const template = nonEmpty(env, 'TRACE_URL_TEMPLATE');
+  if (template === null) return null;
+  let protocol: string | null = null;
+  try {
+    protocol = new URL(template.replaceAll('{traceId}', '0')).protocol;
+  } catch {
+    // reported below
+  }
+  if ((protocol !== 'http:' && protocol !== 'https:') || !template.includes('{traceId}')) {
+    throw new ConfigError(
+      'TRACE_URL_TEMPLATE',
+      'must be an http(s) URL containing {traceId}, e.g. http://localhost:3001/explore?left={"queries":[{"query":"{traceId}"}]}',
+    );
+  }
+  return template;
 }

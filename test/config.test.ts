@@ -24,9 +24,15 @@ test('no variables at all means development mode with documented defaults', (t) 
     githubApiUrl: 'https://api.github.com',
     logLevel: 'info',
     inboxPaused: false,
+    traceUrlTemplate: null,
   });
   t.is(config.store.kind, 'sqlite');
   t.true(config.dataDir.endsWith('/data'));
+});
+
+test('TRACE_URL_TEMPLATE is kept as given when it is an http URL with {traceId}', (t) => {
+  const template = 'http://localhost:3001/explore?traceId={traceId}';
+  t.is(parseConfig({ TRACE_URL_TEMPLATE: template }, readFixture).traceUrlTemplate, template);
 });
 
 test('a comma-separated GITHUB_WEBHOOK_SECRET yields every secret, trimmed', (t) => {
@@ -82,6 +88,18 @@ const badValues: [string, Environment, string, RegExp][] = [
   ['a GITHUB_API_URL with another scheme', { GITHUB_API_URL: 'ftp://x' }, 'GITHUB_API_URL', /http/],
   ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /not one of/],
   ['a non-boolean INBOX_PAUSED', { INBOX_PAUSED: 'maybe' }, 'INBOX_PAUSED', /not a boolean/],
+  [
+    'a TRACE_URL_TEMPLATE without {traceId}',
+    { TRACE_URL_TEMPLATE: 'http://tempo/x' },
+    'TRACE_URL_TEMPLATE',
+    /\{traceId\}/,
+  ],
+  [
+    'a TRACE_URL_TEMPLATE that is not http',
+    { TRACE_URL_TEMPLATE: 'javascript:{traceId}' },
+    'TRACE_URL_TEMPLATE',
+    /http/,
+  ],
   ['production without API_TOKEN', { NODE_ENV: 'production', GITHUB_WEBHOOK_SECRET: 's' }, 'API_TOKEN', /openssl rand/],
   [
     'production without GITHUB_WEBHOOK_SECRET',

@@ -287,6 +287,7 @@ const delivery = (overrides: Partial<Delivery> = {}): Delivery => ({
   nextAttemptAt: null,
   replayOf: null,
   traceparent: null,
+  routingOutcome: null,
   ...overrides,
 });
 

@@ -59,6 +59,17 @@ function unroutedSummary(delivery: Delivery): string {
 
 const ROUTED_OUTCOMES: readonly string[] = ['woke', 'woke_none', 'no_candidates'];
 
+const asReplay = (delivery: Delivery, told: string): string =>
+  delivery.replayOf === null ? told : `replay of ${delivery.replayOf}: ${told}`;
+
+/** The one-line summary of a list entry, from the delivery alone: its reason once routed. */
+export function deliverySummary(delivery: Delivery): string {
+  return asReplay(
+    delivery,
+    delivery.routingOutcome !== null && delivery.reason !== null ? delivery.reason : unroutedSummary(delivery),
+  );
+}
+
 /** @param audit every audit record the delivery caused, oldest first */
 export function tellDeliveryStory(delivery: Delivery, audit: readonly AuditRecord[]): DeliveryStory {
   const routed = audit.findLast((r) => r.kind === 'routing.outcome' && ROUTED_OUTCOMES.includes(r.decision));
@@ -67,7 +78,7 @@ export function tellDeliveryStory(delivery: Delivery, audit: readonly AuditRecor
   const told = routed?.reason ?? unroutedSummary(delivery);
   return {
     traceId: traceIdOf(delivery.traceparent) ?? audit.find((r) => r.traceId !== null)?.traceId ?? null,
-    summary: delivery.replayOf === null ? told : `replay of ${delivery.replayOf}: ${told}`,
+    summary: asReplay(delivery, told),
     outcome,
     candidates,
   };

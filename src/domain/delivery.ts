@@ -19,8 +19,12 @@ export interface IncomingDelivery {
   traceparent?: string;
 }
 
+export type RoutedOutcome = 'woke' | 'woke_none' | 'no_candidates';
+
 export interface Delivery extends Omit<IncomingDelivery, 'payload' | 'replayOf' | 'traceparent'> {
   seq: number;
+  /** How routing ended; null while not routed (waiting, failed, or an event that names no repository). */
+  routingOutcome: RoutedOutcome | null;
   replayOf: string | null;
   traceparent: string | null;
   state: DeliveryState;

@@ -9,6 +9,7 @@ import { bindingRoutes } from './binding-routes.js';
 import { deliveryRoutes } from './delivery-routes.js';
 import { diagnoseRoutes } from './diagnose-routes.js';
 import { errorHandler, sendError, unknownRoute } from './http-error.js';
+import { summaryRoutes } from './summary-routes.js';
 import { syncRoutes } from './sync-routes.js';
 import { userRoutes } from './user-routes.js';
 import { viewRoutes } from './view-routes.js';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(deliveryRoutes({ store: deps.store, now: deps.now, onDeliveryStored: deps.onDeliveryStored }));
   api.use(auditRoutes(deps.store));
   api.use(wakeRoutes(deps.store));
+  api.use(summaryRoutes(deps.store));
   api.use(userRoutes({ store: deps.store, now: deps.now }));
   api.use(bindingRoutes({ store: deps.store, now: deps.now }));
   const githubDeps = { store: deps.store, github: deps.github, appCredentials: deps.appCredentials, now: deps.now };

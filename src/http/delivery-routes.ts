@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import type { Delivery, DeliveryState } from '../domain/delivery.js';
-import { tellDeliveryStory } from '../domain/delivery-story.js';
+import { traceIdOf, type Delivery, type DeliveryState, type RoutedOutcome } from '../domain/delivery.js';
+import { deliverySummary, tellDeliveryStory } from '../domain/delivery-story.js';
 import { routingRecordsOf } from '../reconcile/route-delivery.js';
 import type { Store } from '../store/store.js';
 import { apiAudit } from './api-audit.js';
@@ -39,6 +39,15 @@ export function deliveryView(delivery: Delivery) {
   };
 }
 
+const OUTCOME_FILTERS: Readonly<Record<string, readonly (RoutedOutcome | null)[]>> = {
+  woke: ['woke'],
+  woke_none: ['woke_none'],
+  no_candidates: ['no_candidates'],
+  not_routed: [null],
+  // What "the automation does not wake up" means: candidates that all said no, or none at all.
+  woke_nothing: ['woke_none', 'no_candidates'],
+};
+
 async function requireDelivery(store: Store, id: string): Promise<Delivery> {
   const delivery = await store.getDelivery(id);
   if (delivery === null) throw new HttpError(404, 'delivery_not_found', `no delivery with id ${id}`);
@@ -71,16 +80,25 @@ export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDe
     if (state !== undefined && !STATES.includes(state as DeliveryState)) {
       throw new HttpError(400, 'invalid_query', `state must be one of ${STATES.join(', ')}`);
     }
+    const outcome = queryString(req.query.outcome, 'outcome');
+    if (outcome !== undefined && !Object.hasOwn(OUTCOME_FILTERS, outcome))
+      throw new HttpError(400, 'invalid_query', `outcome must be one of ${Object.keys(OUTCOME_FILTERS).join(', ')}`);
     const limit = queryLimit(queryString(req.query.limit, 'limit'), 50, 200);
     const beforeSeq = seqCursor(req.query.cursor);
     const deliveries = await store.listDeliveries({
       limit,
       ...(state !== undefined ? { state: state as DeliveryState } : {}),
       ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+      ...(outcome !== undefined ? { routingOutcomes: OUTCOME_FILTERS[outcome] ?? [] } : {}),
     });
     const last = deliveries.at(-1);
     res.json({
-      deliveries: deliveries.map(deliveryView),
+      deliveries: deliveries.map((delivery) => ({
+        ...deliveryView(delivery),
+        outcome: delivery.routingOutcome ?? 'not_routed',
+        summary: deliverySummary(delivery),
+        traceId: traceIdOf(delivery.traceparent),
+      })),
       nextCursor: deliveries.length === limit && last !== undefined ? String(last.seq) : null,
     });
   });

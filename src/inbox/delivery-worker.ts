@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AuditDraft } from '../domain/audit.js';
-import type { Delivery } from '../domain/delivery.js';
+import type { Delivery, RoutedOutcome } from '../domain/delivery.js';
 import type { Wake } from '../domain/entities.js';
 import { decideRetry, type RetryPolicy } from '../domain/retry-policy.js';
 import type { DeliveryStore } from '../store/store.js';
@@ -16,6 +16,7 @@ export interface ApplyOutcome {
   audit: AuditDraft[];
   /** Triggers woken: written with the outcome, in the same transaction. */
   wakes?: Wake[];
+  routingOutcome?: RoutedOutcome;
 }
 
 /** Applies one stored delivery. Throwing means "failed, may be retried". */
@@ -164,6 +165,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       processedAt: at,
       audit: [...outcome.audit, outcomeAudit(delivery, outcome.state, outcome.reason, at)],
       wakes: outcome.wakes ?? [],
+      ...(outcome.routingOutcome !== undefined ? { routingOutcome: outcome.routingOutcome } : {}),
     });
     span.setAttribute('reconciler.delivery.outcome', outcome.state);
     if (kept) {

@@ -47,6 +47,7 @@ export function createDeliveryApplier(
       reason: handled === null ? routed.summary : `${handled.reason ?? handled.state}; ${routed.summary}`,
       audit: [...(handled?.audit ?? []), ...routed.audit],
       wakes: routed.wakes,
+      routingOutcome: routed.outcome,
     };
     return outcome;
   };

@@ -1,6 +1,6 @@
 import type { AuditDraft, AuditRecord } from '../domain/audit.js';
 import type { Coverage } from '../domain/projects.js';
-import type { Delivery, DeliveryState, IncomingDelivery } from '../domain/delivery.js';
+import type { Delivery, DeliveryState, IncomingDelivery, RoutedOutcome } from '../domain/delivery.js';
 import type {
   Automation,
   Installation,
@@ -39,6 +39,7 @@ export interface DeliveryFinish {
   audit: AuditDraft[];
   /** Triggers the delivery woke, written with its outcome so that a wake is never lost or doubled. */
   wakes?: Wake[];
+  routingOutcome?: RoutedOutcome;
 }
 
 export interface DeliveryFailure {
@@ -55,6 +56,8 @@ export interface DeliveryQuery {
   beforeSeq?: number;
   state?: DeliveryState;
   repoId?: number;
+  /** Deliveries whose routing ended in one of these; `null` in the list matches those not routed. */
+  routingOutcomes?: readonly (RoutedOutcome | null)[];
 }
 
 export interface WakeQuery {
@@ -161,6 +164,8 @@ export interface AuditStore {
   /** Appends in order, chaining each record to the one before it. */
   appendAudit(drafts: AuditDraft[]): Promise<AuditRecord[]>;
   listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+  /** How many records of a kind were written, by reason (a record without one counts under ''). */
+  countAuditByReason(kind: string): Promise<Record<string, number>>;
 }
 
 export interface Store extends DeliveryStore, InstallationStore, UserStore, RepoStore, BindingStore, AuditStore {

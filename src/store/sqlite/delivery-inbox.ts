@@ -50,6 +50,7 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
           nextAttemptAt: null,
           replayOf: replayOf ?? null,
           traceparent: traceparent ?? null,
+          routingOutcome: null,
         },
       };
     }

@@ -140,7 +140,9 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE deliveries ADD COLUMN replay_of TEXT;
   ALTER TABLE deliveries ADD COLUMN traceparent TEXT;
+  ALTER TABLE deliveries ADD COLUMN routing_outcome TEXT;
   CREATE INDEX deliveries_by_repo ON deliveries (repo_id, seq);
+  CREATE INDEX deliveries_by_routing_outcome ON deliveries (routing_outcome, seq);
   ALTER TABLE audit ADD COLUMN repo_full_name TEXT;
   CREATE INDEX audit_by_repo_full_name ON audit (repo_full_name COLLATE NOCASE, seq);
   ALTER TABLE audit ADD COLUMN installation_id INTEGER;

@@ -18,7 +18,7 @@ export type Row = Record<string, unknown>;
 
 // Every delivery column but the payload, which only the worker reads (and can be 25 MB).
 export const DELIVERY_COLUMNS = `seq, id, event, action, installation_id, repo_id, received_at, headers, state, attempts, error,
-  reason, processed_at, next_attempt_at, replay_of, traceparent`;
+  reason, processed_at, next_attempt_at, replay_of, traceparent, routing_outcome`;
 
 export const str = (v: unknown): string => v as string;
 export const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
@@ -42,6 +42,7 @@ export function toDelivery(row: Row): Delivery {
     nextAttemptAt: strOrNull(row.next_attempt_at),
     replayOf: strOrNull(row.replay_of),
     traceparent: strOrNull(row.traceparent),
+    routingOutcome: strOrNull(row.routing_outcome) as Delivery['routingOutcome'],
   };
 }
 

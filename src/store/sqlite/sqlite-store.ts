@@ -110,7 +110,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ),
     finish: db.prepare(`
       UPDATE deliveries SET state = @state, reason = @reason, processed_at = @processedAt, next_attempt_at = NULL,
-        lease_owner = NULL, lease_until = NULL
+        routing_outcome = @routingOutcome, lease_owner = NULL, lease_until = NULL
       WHERE id = @id AND state = 'processing' AND lease_owner = @workerId`),
     fail: db.prepare(`
       UPDATE deliveries SET state = 'failed', error = @error, processed_at = @processedAt, next_attempt_at = @nextAttemptAt,
@@ -190,6 +190,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     triggersByUser: db.prepare('SELECT * FROM triggers WHERE user_id = ? ORDER BY id'),
     triggersByRepo: db.prepare('SELECT * FROM triggers WHERE repo_id = ? ORDER BY id'),
 
+    auditByReason: db.prepare(
+      `SELECT coalesce(reason, '') AS reason, count(*) AS n FROM audit WHERE kind = ? GROUP BY 1`,
+    ),
     lastAudit: db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1'),
     insertAudit: db.prepare(`
       INSERT INTO audit (seq, id, schema_version, kind, actor, source_type, source_id, subject, user_id, repo_id,
@@ -298,8 +301,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return strOrNull((q.nextRetryAt.get() as { at: string | null }).at);
     },
     async finishDelivery(id, workerId, finish: DeliveryFinish) {
-      const { audit, wakes, ...fields } = finish;
-      return endDeliveryNow.immediate(q.finish, { id, workerId, ...fields }, audit, wakes ?? []);
+      const { audit, wakes, routingOutcome, ...fields } = finish;
+      return endDeliveryNow.immediate(
+        q.finish,
+        { id, workerId, ...fields, routingOutcome: routingOutcome ?? null },
+        audit,
+        wakes ?? [],
+      );
     },
     async failDelivery(id, workerId, failure: DeliveryFailure) {
       const { audit, ...fields } = failure;
@@ -326,6 +334,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (query.repoId !== undefined) {
         where.push('repo_id = ?');
         params.push(query.repoId);
+      }
+      if (query.routingOutcomes !== undefined) {
+        const outcomes = query.routingOutcomes.filter((o) => o !== null);
+        const either = outcomes.map(() => 'routing_outcome = ?');
+        if (query.routingOutcomes.includes(null)) either.push('routing_outcome IS NULL');
+        where.push(either.length === 0 ? '0' : `(${either.join(' OR ')})`);
+        params.push(...outcomes);
       }
       const sql = `SELECT ${DELIVERY_COLUMNS} FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
       return (db.prepare(sql).all(...params, query.limit) as Row[]).map(toDelivery);
@@ -485,6 +500,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const order = query.order === 'newest' ? 'DESC' : 'ASC';
       const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${order} LIMIT ?`;
       return (db.prepare(sql).all(...params, query.limit) as Row[]).map(toAuditRecord);
+    },
+
+    async countAuditByReason(kind) {
+      const rows = q.auditByReason.all(kind) as { reason: string; n: number }[];
+      return Object.fromEntries(rows.map((row) => [row.reason, Number(row.n)]));
     },
 
     async ping() {

@@ -83,6 +83,8 @@ for (const [query, problem] of [
   ['?limit=0', /limit/],
   ['?limit=1001', /limit/],
   ['?cursor=abc', /cursor/],
+  ['?cursor=9999999999999999', /cursor/],
+  ['?since=2026-02-30T00:00:00Z', /since/],
   ['?since=yesterday', /since/],
   ['?repo=not a repo', /repo/],
   ['?kind=DROP TABLE', /kind/],

@@ -62,7 +62,13 @@ test('stale binding: rebind skipped while the user holds two installations, expl
   );
 
   const first = await sync(service);
-  t.true(first.rebind.every((r) => r.outcome === 'skipped' && r.reason === 'several_installations'));
+  t.deepEqual(
+    first.rebind.map((r) => [r.outcome, r.reason]),
+    [
+      ['skipped', 'several_installations'],
+      ['skipped', 'several_installations'],
+    ],
+  );
 
   const push = await deliver(service, 'push', pushPayload(API, 22, ['src/main.go']));
   const told = await story(service, push.id);
@@ -213,6 +219,9 @@ test('diagnose refuses a bad repo name and an unknown user with JSON errors', as
   t.like(await bad.json(), { error: { code: 'invalid_input' } });
   const missing = await service.api('/api/diagnose?userId=u1');
   t.is(missing.status, 400);
+  const extra = await service.api('/api/diagnose?userId=u1&repo=o/r&verbose=1');
+  t.is(extra.status, 400);
+  t.regex(((await extra.json()) as { error: { message: string } }).error.message, /unknown parameter verbose/);
   const unknown = await service.api('/api/diagnose?userId=nobody&repo=o/r');
   t.is(unknown.status, 404);
 });

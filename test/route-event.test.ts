@@ -18,6 +18,7 @@ import {
   type RoutedEvent,
   type RoutingCandidate,
 } from '../src/domain/route-event.js';
+import { changedPathsOf } from '../src/reconcile/route-delivery.js';
 import { repoRowFixture } from './support/fixtures.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
@@ -361,4 +362,14 @@ test('the story of a delivery not routed says where it stands', (t) => {
     tellDeliveryStory(delivery({ event: 'installation', reason: 'installation created', repoId: null }), []).summary,
     /^applied: installation created; not routed/,
   );
+});
+
+test('a push lists its changed paths, unless GitHub cannot say (new branch, force push, too many commits)', (t) => {
+  const commit = (paths: string[]) => ({ added: paths.slice(0, 1), removed: [], modified: paths.slice(1) });
+  t.deepEqual(changedPathsOf('push', { commits: [commit(['a', 'b']), commit(['b', 'c'])] }), ['a', 'b', 'c']);
+  t.deepEqual(changedPathsOf('push', { commits: [], deleted: true }), []);
+  t.is(changedPathsOf('push', { commits: [], created: true }), null);
+  t.is(changedPathsOf('push', { commits: [], forced: true }), null);
+  t.is(changedPathsOf('push', { commits: Array.from({ length: 2048 }, () => commit(['x'])) }), null);
+  t.is(changedPathsOf('pull_request', { commits: [commit(['a'])] }), null);
 });

@@ -1,9 +1,15 @@
 import test, { type ExecutionContext } from 'ava';
 import type { Delivery } from '../src/domain/delivery.js';
-import type { NotWokenReason } from '../src/domain/route-event.js';
+import { NOT_WOKEN_REASONS, type NotWokenReason } from '../src/domain/route-event.js';
 import type { FakeRepo } from './support/fake-github.js';
-import { deliver, installationPayload, pullRequestPayload, pushPayload } from './support/github-payloads.js';
-import { json, startTestService, type TestService } from './support/test-service.js';
+import {
+  deliver,
+  installationPayload,
+  pullRequestPayload,
+  pushPayload,
+  repositoryPayload,
+} from './support/github-payloads.js';
+import { eventually, json, startTestService, type TestService } from './support/test-service.js';
 
 // Routing end to end (R9, R10), built only through the public API and signed webhooks with real
 // payloads. No App credentials: coverage comes from the installation webhook itself.
@@ -177,7 +183,7 @@ for (const scenario of scenarios) {
 }
 
 test('every reason code has an end-to-end scenario', (t) => {
-  t.is(new Set(scenarios.map((s) => s.reason)).size, 11);
+  t.deepEqual(new Set(scenarios.map((s) => s.reason)), new Set(NOT_WOKEN_REASONS));
 });
 
 test('a push under the root directory wakes the trigger once, writes a wake and says so', async (t) => {
@@ -245,6 +251,52 @@ test('a renamed repo still matches its triggers by id', async (t) => {
   await putTrigger(service, 't1', { repoFullName: 'octo-org/api' });
   const renamed = await deliver(service, 'push', pushPayload({ ...API, name: 'api-v2' }, 22, ['a']));
   t.is((await storyOf(service, renamed.id)).outcome, 'woke');
+});
+
+test('a replay re-tests routing only, and is refused while the delivery is pending or names no repo', async (t) => {
+  const service = await world(t);
+  await putTrigger(service, 't1', {});
+  const renamed = await deliver(service, 'repository', repositoryPayload('renamed', { ...API, name: 'api-v2' }, 22));
+  await deliver(service, 'repository', repositoryPayload('renamed', { ...API, name: 'api-v3' }, 22));
+  const replay = await ok(service.api(`/api/deliveries/${renamed.id}/replay`, { method: 'POST' }));
+  const { deliveryId } = (await replay.json()) as { deliveryId: string };
+  const replayed = await eventually(async () => {
+    const story = await storyOf(service, deliveryId);
+    return story.outcome === 'not_routed' ? null : story;
+  });
+  t.is(replayed.outcome, 'woke_none', 'routed again (t1 listens to push only)');
+  t.is(
+    (await service.store.getRepoRow({ userId: 'u1', repoId: API.id, rootDirectory: null }))?.fullName,
+    'octo-org/api-v3',
+    'the old rename was not applied again',
+  );
+
+  const installationCreated = (await service.store.listDeliveries({ limit: 50 })).find(
+    (d) => d.event === 'installation',
+  );
+  const notRoutable = await service.api(`/api/deliveries/${installationCreated?.id ?? ''}/replay`, { method: 'POST' });
+  t.is(notRoutable.status, 409);
+  t.like(await notRoutable.json(), { error: { code: 'not_replayable' } });
+
+  await service.store.recordDelivery(
+    {
+      id: 'waiting',
+      event: 'push',
+      action: null,
+      installationId: 22,
+      repoId: 7,
+      receivedAt: new Date().toISOString(),
+      payload: '{}',
+      headers: {},
+    },
+    new Date().toISOString(),
+  );
+  await service.store
+    .claimNextDelivery({ workerId: 'elsewhere', now: new Date().toISOString(), leaseUntil: '2999-01-01T00:00:00.000Z' })
+    .catch(() => null);
+  const pending = await service.api('/api/deliveries/waiting/replay', { method: 'POST' });
+  t.is(pending.status, 409);
+  t.like(await pending.json(), { error: { code: 'delivery_pending' } });
 });
 
 test('an installation event is not routed, and its story says what it did', async (t) => {

@@ -22,6 +22,30 @@ test('sqlite: opening a file applies every migration once and records the schema
   t.is(db.pragma('journal_mode', { simple: true }), 'wal');
 });
 
+test('sqlite: upgrading a version 1 database keeps its audit records findable by the new filters', async (t) => {
+  const path = join(temporaryDir(t), 'upgrade.sqlite');
+  const v1 = new Database(path);
+  v1.exec(MIGRATIONS[0] ?? '');
+  v1.pragma('user_version = 1');
+  v1.prepare(
+    `INSERT INTO audit (seq, id, schema_version, kind, actor, source_type, source_id, subject, user_id, repo_id, decision,
+       reason, before, after, trace_id, delivery_id, occurred_at, recorded_at, prev_hash, hash)
+     VALUES (1, 'a1', 1, 'sync.installation', 'sync', 'sync', 's1', ?, NULL, 7, 'completed', NULL, 'null', 'null', NULL,
+       NULL, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', NULL, 'h')`,
+  ).run(JSON.stringify({ installationId: 11, repoId: 7, repoFullName: 'Octo-Org/API' }));
+  v1.close();
+  const store = openSqliteStore({ path });
+  t.teardown(() => store.close());
+  t.deepEqual(
+    (await store.listAudit({ limit: 5, installationId: 11 })).map((r) => r.id),
+    ['a1'],
+  );
+  t.deepEqual(
+    (await store.listAudit({ limit: 5, repo: { ids: [], fullName: 'octo-org/api' } })).map((r) => r.id),
+    ['a1'],
+  );
+});
+
 test('sqlite: a database from a newer build is refused with a message', async (t) => {
   const path = join(temporaryDir(t), 'future.sqlite');
   const db = new Database(path);

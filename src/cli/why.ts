@@ -67,9 +67,10 @@ async function main(): Promise<number> {
   const path = askRepo
     ? `/api/diagnose?${new URLSearchParams({ userId: values.user ?? '', repo: values.repo ?? '' }).toString()}`
     : `/api/deliveries/${encodeURIComponent(deliveryId ?? '')}`;
+  const token = apiToken(values.token);
   let response: Response;
   try {
-    response = await fetch(new URL(path, base), { headers: { authorization: `Bearer ${apiToken(values.token)}` } });
+    response = await fetch(new URL(path, base), { headers: { authorization: `Bearer ${token}` } });
   } catch (error) {
     process.stderr.write(
       `cannot reach the reconciler at ${base}: ${(error as Error).cause ?? (error as Error).message}\nstart it with npm start, or pass --url\n`,

@@ -18,10 +18,19 @@ async function repoFilter(store: Store, raw: string): Promise<NonNullable<AuditQ
 
 function sinceFilter(raw: string): string {
   const time = Date.parse(raw);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(time))
+  // Date.parse rolls 2026-02-30 over into March: the date must read back as written.
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(time) || !sameDate(raw, time))
     throw new HttpError(400, 'invalid_query', 'since must be an ISO 8601 time such as 2026-11-25T08:00:00Z');
   return new Date(time).toISOString();
 }
+
+const sameDate = (raw: string, time: number): boolean => {
+  const [year, month, day] = raw.slice(0, 10).split('-').map(Number);
+  const parsed = new Date(Date.UTC(year ?? 0, (month ?? 0) - 1, day ?? 0));
+  return (
+    parsed.getUTCFullYear() === year && parsed.getUTCMonth() + 1 === month && parsed.getUTCDate() === day && time > 0
+  );
+};
 
 export function auditRoutes(store: Store): Router {
   const router = Router();

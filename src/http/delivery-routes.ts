@@ -111,6 +111,19 @@ export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDe
   // event goes through the same pipeline again as a new delivery, so a fix can be proven with it.
   router.post('/deliveries/:deliveryId/replay', async (req, res) => {
     const original = await requireDelivery(store, req.params.deliveryId);
+    if (original.repoId === null)
+      throw new HttpError(
+        409,
+        'not_replayable',
+        `delivery ${original.id} (${original.event}) names no repository, so it routes to no trigger; to re-check coverage, sync the user instead`,
+      );
+    // A delivery still on its way would be routed twice at once, and wake its triggers twice.
+    if (original.state === 'received' || original.state === 'processing' || original.nextAttemptAt !== null)
+      throw new HttpError(
+        409,
+        'delivery_pending',
+        `delivery ${original.id} is ${original.state}${original.nextAttemptAt !== null ? ` until its retry at ${original.nextAttemptAt}` : ''}; replay it once it has finished`,
+      );
     const payload = await store.getDeliveryPayload(original.id);
     if (payload === null)
       throw new HttpError(409, 'payload_missing', `the stored payload of delivery ${original.id} is missing`);

@@ -8,6 +8,9 @@ export function diagnoseRoutes(deps: DiagnoseDeps): Router {
   const router = Router();
   // The troubleshooting order (R10), answered: GET /api/diagnose?userId=&repo=owner/name.
   router.get('/diagnose', async (req, res) => {
+    for (const name of Object.keys(req.query))
+      if (name !== 'userId' && name !== 'repo')
+        throw new HttpError(400, 'invalid_query', `unknown parameter ${name}; use userId and repo`);
     const rawUser = queryString(req.query.userId, 'userId');
     const rawRepo = queryString(req.query.repo, 'repo');
     if (rawUser === undefined || rawRepo === undefined)

@@ -126,7 +126,7 @@ export function queryString(value: unknown, name: string): string | undefined {
 export function seqCursor(raw: unknown): number | undefined {
   const cursor = queryString(raw, 'cursor');
   if (cursor === undefined) return undefined;
-  if (!/^[1-9]\d{0,15}$/.test(cursor))
+  if (!/^[1-9]\d{0,15}$/.test(cursor) || !Number.isSafeInteger(Number(cursor)))
     throw new HttpError(400, 'invalid_query', 'cursor must be a value returned as nextCursor');
   return Number(cursor);
 }

@@ -31,7 +31,9 @@ export function createDeliveryApplier(
   return async (delivery, payload) => {
     // Own keys only: an event named "constructor" or "__proto__" must not reach Object.prototype.
     const handler = Object.hasOwn(all, delivery.event) ? all[delivery.event] : undefined;
-    const handled = handler === undefined ? null : await handler(delivery, payload);
+    // A replay re-tests routing only: applying an old payload's effects again could undo a
+    // newer change (GITHUB-FACTS.md, Deliveries: order is not guaranteed).
+    const handled = handler === undefined || delivery.replayOf !== null ? null : await handler(delivery, payload);
     const routed = delivery.event === 'ping' ? null : await route(delivery, payload);
     if (routed === null) {
       return (

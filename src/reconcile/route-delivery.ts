@@ -35,6 +35,8 @@ export function changedPathsOf(event: string, payload: Json): string[] | null {
   if (event !== 'push' || !Array.isArray(payload.commits)) return null;
   const commits = arrayAt(payload, 'commits');
   if (commits.length >= PUSH_COMMIT_LIMIT) return null;
+  // A new branch or a force push can list no commit although files differ from what was there.
+  if (commits.length === 0 && (payload.created === true || payload.forced === true)) return null;
   const paths = new Set<string>();
   for (const commit of commits) {
     for (const key of ['added', 'removed', 'modified']) {

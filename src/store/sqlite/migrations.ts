@@ -147,6 +147,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_by_repo_full_name ON audit (repo_full_name COLLATE NOCASE, seq);
   ALTER TABLE audit ADD COLUMN installation_id INTEGER;
   CREATE INDEX audit_by_installation ON audit (installation_id, seq);
+  -- Records written before these columns existed are found by them too.
+  UPDATE audit SET installation_id = json_extract(subject, '$.installationId'),
+    repo_full_name = json_extract(subject, '$.repoFullName');
+  -- The story reads a delivery's routing records, routing reads a user's newest rebind.
+  CREATE INDEX audit_by_delivery_kind ON audit (delivery_id, kind, seq);
+  CREATE INDEX audit_by_user_kind ON audit (user_id, kind, seq);
   -- GitHub compares owner/name without case.
   CREATE INDEX repo_rows_by_full_name ON repo_rows (full_name COLLATE NOCASE);
 

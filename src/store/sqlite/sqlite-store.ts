@@ -489,13 +489,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         }
       }
       if (query.repo !== undefined) {
-        const about = query.repo.ids.map(() => 'repo_id = ?');
+        // One indexed lookup per part: an OR across the two columns would scan the table.
+        const parts = query.repo.ids.map(() => 'SELECT seq FROM audit WHERE repo_id = ?');
         params.push(...query.repo.ids);
         if (query.repo.fullName !== undefined) {
-          about.push('repo_full_name = ? COLLATE NOCASE');
+          parts.push('SELECT seq FROM audit WHERE repo_full_name = ? COLLATE NOCASE');
           params.push(query.repo.fullName);
         }
-        where.push(about.length === 0 ? '0' : `(${about.join(' OR ')})`);
+        where.push(parts.length === 0 ? '0' : `seq IN (${parts.join(' UNION ALL ')})`);
       }
       const order = query.order === 'newest' ? 'DESC' : 'ASC';
       const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${order} LIMIT ?`;

@@ -38,6 +38,8 @@ export interface Config {
   inboxPaused: boolean;
   /** Where the Observability view links a trace id: a URL with `{traceId}` in it (Grafana Explore, Tempo, Jaeger). */
   traceUrlTemplate: string | null;
+  /** Audit records older than this many days are pruned behind a checkpoint; null keeps them all. */
+  auditRetentionDays: number | null;
 }
 
 /** Before development defaults are filled in: secrets may still be missing. */
@@ -184,7 +186,17 @@ export function parseConfig(env: Environment, readFile: (path: string) => string
     logLevel,
     inboxPaused: parseBoolean(env, 'INBOX_PAUSED'),
     traceUrlTemplate: parseTraceUrlTemplate(env),
+    auditRetentionDays: parseRetentionDays(env),
   };
+}
+
+function parseRetentionDays(env: Environment): number | null {
+  const raw = nonEmpty(env, 'AUDIT_RETENTION_DAYS');
+  if (raw === null) return null;
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw) || days < 1 || days > 36_500)
+    throw new ConfigError('AUDIT_RETENTION_DAYS', `"${raw}" is not a whole number of days from 1 to 36500`);
+  return days;
 }
 
 function parseTraceUrlTemplate(env: Environment): string | null {

@@ -11,6 +11,7 @@ import { reconcileDeliveries } from './reconcile/apply-delivery.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import type { Logger } from './telemetry/logger.js';
+import { pruneAuditTrail } from './telemetry/audit-trail.js';
 import { createMetrics } from './telemetry/metrics.js';
 import {
   observeDeliveryProcessed,
@@ -124,6 +125,18 @@ export async function startService(
       onProcessed: observeDeliveryProcessed(metrics),
     });
   }
+  // Retention runs at start and then hourly; each run prunes only what has aged past the limit.
+  const retentionDays = config.auditRetentionDays;
+  const pruneAged = () => {
+    if (retentionDays === null) return;
+    const before = new Date(now().getTime() - retentionDays * 86_400_000);
+    pruneAuditTrail(store, before, now).then(
+      ({ pruned }) => pruned > 0 && logger.info({ pruned, before: before.toISOString() }, 'audit records pruned'),
+      (error: unknown) => logger.error({ err: (error as Error).message }, 'audit pruning failed; retrying in an hour'),
+    );
+  };
+  pruneAged();
+  const retention = retentionDays === null ? null : setInterval(pruneAged, 3_600_000).unref();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | null = null;
   return {
@@ -132,6 +145,7 @@ export async function startService(
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        if (retention !== null) clearInterval(retention);
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         // Responses now close their connections; one that still has not finished is cut.

@@ -25,6 +25,7 @@ test('no variables at all means development mode with documented defaults', (t) 
     logLevel: 'info',
     inboxPaused: false,
     traceUrlTemplate: null,
+    auditRetentionDays: null,
   });
   t.is(config.store.kind, 'sqlite');
   t.true(config.dataDir.endsWith('/data'));
@@ -88,6 +89,7 @@ const badValues: [string, Environment, string, RegExp][] = [
   ['a GITHUB_API_URL with another scheme', { GITHUB_API_URL: 'ftp://x' }, 'GITHUB_API_URL', /http/],
   ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /not one of/],
   ['a non-boolean INBOX_PAUSED', { INBOX_PAUSED: 'maybe' }, 'INBOX_PAUSED', /not a boolean/],
+  ['a zero AUDIT_RETENTION_DAYS', { AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS', /whole number of days/],
   [
     'a TRACE_URL_TEMPLATE without {traceId}',
     { TRACE_URL_TEMPLATE: 'http://tempo/x' },

@@ -544,6 +544,29 @@ export function storeContract(label: string, open: OpenStore): void {
     t.deepEqual(await seqs({ ids: [] }), []);
   });
 
+  test(title('pruning removes a prefix of the chain and keeps a checkpoint the rest verifies against'), async (t) => {
+    const store = await open(t);
+    t.is(await store.auditCheckpoint(), null);
+    await store.appendAudit([auditDraft(), auditDraft()]);
+    const cutoff = new Date(Date.now() + 5).toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const kept = await store.appendAudit([auditDraft(), auditDraft()]);
+    const result = await store.pruneAudit(cutoff, at(9));
+    t.is(result.pruned, 2);
+    t.deepEqual(result.checkpoint, { seq: 2, hash: kept[0]?.prevHash ?? '', prunedAt: at(9), pruned: 2 });
+    t.deepEqual(await store.auditCheckpoint(), result.checkpoint);
+    t.deepEqual(
+      (await store.listAudit({ limit: 10 })).map((r) => r.seq),
+      [3, 4],
+    );
+    const [next] = await store.appendAudit([auditDraft()]);
+    t.like(next, { seq: 5, prevHash: kept[1]?.hash });
+    t.is((await store.pruneAudit(at(-100), at(10))).pruned, 0, 'nothing is older than that');
+    const all = await store.pruneAudit(new Date(Date.now() + 60_000).toISOString(), at(11));
+    t.is(all.pruned, 2, 'the newest record always stays');
+    t.like(all.checkpoint, { seq: 4, pruned: 4 });
+  });
+
   test(title('operator-shaped strings are stored and matched as plain values'), async (t) => {
     const store = await open(t);
     const hostileId = '{"$ne":null}';

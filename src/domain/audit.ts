@@ -75,3 +75,39 @@ export function sealAuditRecord(draft: AuditDraft, position: ChainPosition): Aud
   const unsealed = { ...draft, ...position, schemaVersion: AUDIT_SCHEMA_VERSION };
   return { ...unsealed, hash: hashAuditRecord(unsealed) };
 }
+
+/** Where a pruned chain now starts: the last removed record's position and hash. */
+export interface AuditCheckpoint {
+  seq: number;
+  hash: string;
+  prunedAt: string;
+  /** Records removed so far, over every prune. */
+  pruned: number;
+}
+
+export type ChainVerdict = { ok: true } | { ok: false; seq: number; id: string; problem: string };
+
+/**
+ * Checks a run of records in sequence order against the hash before it (the previous record's,
+ * a checkpoint's, or null at the start of the chain): each record must hash to its stored
+ * hash and point at the one before it, and no sequence number may be missing.
+ */
+export function verifyChainSegment(
+  records: readonly AuditRecord[],
+  before: { seq: number; hash: string | null },
+): { verdict: ChainVerdict; last: { seq: number; hash: string | null } } {
+  let last = before;
+  for (const record of records) {
+    const { hash, ...rest } = record;
+    const broken = (problem: string) => ({
+      verdict: { ok: false as const, seq: record.seq, id: record.id, problem },
+      last,
+    });
+    if (record.seq !== last.seq + 1) return broken(`record ${last.seq + 1} is missing before record ${record.seq}`);
+    if (record.prevHash !== last.hash) return broken('its previous hash does not match the record before it');
+    if (hashAuditRecord(rest) !== hash)
+      return broken('its content does not match its hash (edited after it was written)');
+    last = { seq: record.seq, hash };
+  }
+  return { verdict: { ok: true }, last };
+}

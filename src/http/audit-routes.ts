@@ -1,7 +1,18 @@
 import { Router } from 'express';
 import type { AuditQuery, Store } from '../store/store.js';
 import { HttpError } from './http-error.js';
-import { boundedString, githubId, platformId, queryLimit, queryString, repoFullName, seqCursor } from './validate.js';
+import { pruneAuditTrail, verifyAuditTrail } from '../telemetry/audit-trail.js';
+import {
+  boundedString,
+  githubId,
+  parseBody,
+  platformId,
+  queryLimit,
+  queryString,
+  repoFullName,
+  required,
+  seqCursor,
+} from './validate.js';
 
 // Audit search (REQUIREMENTS.md, "HTTP contract"): newest first, filters combine with AND.
 
@@ -16,11 +27,11 @@ async function repoFilter(store: Store, raw: string): Promise<NonNullable<AuditQ
   return { ids, fullName };
 }
 
-function sinceFilter(raw: string): string {
+function isoTime(raw: string, field: string): string {
   const time = Date.parse(raw);
   // Date.parse rolls 2026-02-30 over into March: the date must read back as written.
   if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(time) || !sameDate(raw, time))
-    throw new HttpError(400, 'invalid_query', 'since must be an ISO 8601 time such as 2026-11-25T08:00:00Z');
+    throw new HttpError(400, 'invalid_query', `${field} must be an ISO 8601 time such as 2026-11-25T08:00:00Z`);
   return new Date(time).toISOString();
 }
 
@@ -32,8 +43,20 @@ const sameDate = (raw: string, time: number): boolean => {
   );
 };
 
-export function auditRoutes(store: Store): Router {
+export function auditRoutes(store: Store, now: () => Date): Router {
   const router = Router();
+  // Walks the whole hash chain: ok, or the first record that was edited, removed or reordered.
+  router.get('/audit/verify', async (_req, res) => {
+    res.json(await verifyAuditTrail(store));
+  });
+  // Retention (docs/audit.md): removes the oldest records behind a checkpoint.
+  router.post('/audit/prune', async (req, res) => {
+    const body = parseBody(req.body, { before: required(boundedString(40)) });
+    const before = new Date(isoTime(body.before, 'before'));
+    if (before.getTime() > now().getTime())
+      throw new HttpError(400, 'invalid_input', 'before: must not be in the future');
+    res.json(await pruneAuditTrail(store, before, now));
+  });
   router.get('/audit', async (req, res) => {
     const query = req.query;
     const text = (name: string) => queryString(query[name], name);
@@ -62,7 +85,7 @@ export function auditRoutes(store: Store): Router {
       ...(kind !== undefined
         ? { kind: boundedString(100, KIND, 'must be a record kind such as rebind.skipped')(kind, 'kind') }
         : {}),
-      ...(since !== undefined ? { since: sinceFilter(since) } : {}),
+      ...(since !== undefined ? { since: isoTime(since, 'since') } : {}),
     };
     const records = await store.listAudit(filter);
     const last = records.at(-1);

@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(requireApiToken(deps.apiToken));
   api.use(express.json({ limit: API_BODY_LIMIT }));
   api.use(deliveryRoutes({ store: deps.store, now: deps.now, onDeliveryStored: deps.onDeliveryStored }));
-  api.use(auditRoutes(deps.store));
+  api.use(auditRoutes(deps.store, deps.now));
   api.use(wakeRoutes(deps.store));
   api.use(summaryRoutes(deps.store));
   api.use(userRoutes({ store: deps.store, now: deps.now }));

@@ -1,4 +1,4 @@
-import type { AuditDraft, AuditRecord } from '../domain/audit.js';
+import type { AuditCheckpoint, AuditDraft, AuditRecord } from '../domain/audit.js';
 import type { Coverage } from '../domain/projects.js';
 import type { Delivery, DeliveryState, IncomingDelivery, RoutedOutcome } from '../domain/delivery.js';
 import type {
@@ -166,6 +166,13 @@ export interface AuditStore {
   listAudit(query: AuditQuery): Promise<AuditRecord[]>;
   /** How many records of a kind were written, by reason (a record without one counts under ''). */
   countAuditByReason(kind: string): Promise<Record<string, number>>;
+  /** Null until records were pruned; then where the remaining chain starts. */
+  auditCheckpoint(): Promise<AuditCheckpoint | null>;
+  /**
+   * Removes the oldest records, those recorded before `recordedBefore`, as one prefix of the
+   * chain, and moves the checkpoint to the last one removed, so the rest still verifies.
+   */
+  pruneAudit(recordedBefore: string, prunedAt: string): Promise<{ pruned: number; checkpoint: AuditCheckpoint | null }>;
 }
 
 export interface Store extends DeliveryStore, InstallationStore, UserStore, RepoStore, BindingStore, AuditStore {

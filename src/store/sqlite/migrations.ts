@@ -156,6 +156,15 @@ export const MIGRATIONS: readonly string[] = [
   -- GitHub compares owner/name without case.
   CREATE INDEX repo_rows_by_full_name ON repo_rows (full_name COLLATE NOCASE);
 
+  -- Where the audit chain starts once old records were pruned (one row at most).
+  CREATE TABLE audit_checkpoint (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    pruned_at TEXT NOT NULL,
+    pruned INTEGER NOT NULL
+  );
+
   -- The outbox a runner consumes, in seq order (docs/routing.md, "Wakes").
   CREATE TABLE wakes (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,

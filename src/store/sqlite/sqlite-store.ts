@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { sealAuditRecord, type AuditDraft, type AuditRecord } from '../../domain/audit.js';
+import { sealAuditRecord, type AuditCheckpoint, type AuditDraft, type AuditRecord } from '../../domain/audit.js';
 import type { Delivery } from '../../domain/delivery.js';
 import type { Installation, RepoRowKey, Wake } from '../../domain/entities.js';
 import type {
@@ -190,6 +190,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     triggersByUser: db.prepare('SELECT * FROM triggers WHERE user_id = ? ORDER BY id'),
     triggersByRepo: db.prepare('SELECT * FROM triggers WHERE repo_id = ? ORDER BY id'),
 
+    checkpoint: db.prepare('SELECT seq, hash, pruned_at, pruned FROM audit_checkpoint WHERE id = 1'),
+    firstKeptSeq: db.prepare('SELECT min(seq) AS seq FROM audit WHERE recorded_at >= ?'),
+    lastSeqAndHash: db.prepare('SELECT seq, hash FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT 1'),
+    lastAuditSeq: db.prepare('SELECT max(seq) AS seq FROM audit'),
+    deleteAuditBelow: db.prepare('DELETE FROM audit WHERE seq < ?'),
+    putCheckpoint: db.prepare(`
+      INSERT INTO audit_checkpoint (id, seq, hash, pruned_at, pruned) VALUES (1, @seq, @hash, @prunedAt, @pruned)
+      ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, pruned_at = excluded.pruned_at,
+        pruned = excluded.pruned`),
     auditByReason: db.prepare(
       `SELECT coalesce(reason, '') AS reason, count(*) AS n FROM audit WHERE kind = ? GROUP BY 1`,
     ),
@@ -282,6 +291,25 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return true;
     },
   );
+
+  const checkpointNow = (): AuditCheckpoint | null => {
+    const row = q.checkpoint.get() as Row | undefined;
+    return row
+      ? { seq: Number(row.seq), hash: str(row.hash), prunedAt: str(row.pruned_at), pruned: Number(row.pruned) }
+      : null;
+  };
+  const pruneNow = db.transaction((recordedBefore: string, prunedAt: string) => {
+    const firstKept = (q.firstKeptSeq.get(recordedBefore) as { seq: number | null }).seq;
+    // Everything is older than the cutoff: keep the newest record, so the chain keeps its head.
+    const keepFrom = firstKept ?? (q.lastAuditSeq.get() as { seq: number | null }).seq;
+    const last =
+      keepFrom === null ? undefined : (q.lastSeqAndHash.get(keepFrom) as { seq: number; hash: string } | undefined);
+    if (keepFrom === null || last === undefined) return { pruned: 0, checkpoint: checkpointNow() };
+    const pruned = q.deleteAuditBelow.run(keepFrom).changes;
+    const checkpoint = { seq: last.seq, hash: last.hash, prunedAt, pruned: (checkpointNow()?.pruned ?? 0) + pruned };
+    q.putCheckpoint.run(checkpoint);
+    return { pruned, checkpoint };
+  });
 
   const installationRow = (i: Installation) => ({
     ...i,
@@ -503,6 +531,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return (db.prepare(sql).all(...params, query.limit) as Row[]).map(toAuditRecord);
     },
 
+    async auditCheckpoint() {
+      return checkpointNow();
+    },
+    async pruneAudit(recordedBefore, prunedAt) {
+      return pruneNow.immediate(recordedBefore, prunedAt);
+    },
     async countAuditByReason(kind) {
       const rows = q.auditByReason.all(kind) as { reason: string; n: number }[];
       return Object.fromEntries(rows.map((row) => [row.reason, Number(row.n)]));

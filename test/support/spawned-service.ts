@@ -14,8 +14,16 @@ export interface SpawnedService {
   exited: Promise<number | null>;
 }
 
-export function spawnService(t: ExecutionContext, env: Record<string, string>, cwd?: string): SpawnedService {
-  const child = spawn(process.execPath, [MAIN_JS], {
+/** The preload `npm start` uses: the OpenTelemetry SDK and its loader hook. */
+export const INSTRUMENT_JS = fileURLToPath(new URL('../../src/telemetry/instrument.js', import.meta.url));
+
+export function spawnService(
+  t: ExecutionContext,
+  env: Record<string, string>,
+  cwd?: string,
+  nodeArgs: string[] = [],
+): SpawnedService {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     // Only PATH from the parent: the service must start from what the test gives it.
     env: { PATH: process.env.PATH ?? '', ...env },
     cwd: cwd ?? process.cwd(),

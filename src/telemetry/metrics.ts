@@ -82,8 +82,13 @@ export function createMetrics(now: () => Date = () => new Date()) {
   const openMetrics = new Registry<RegistryContentType>();
   openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const registers = [text, openMetrics];
-  collectDefaultMetrics({ register: text });
-  collectDefaultMetrics({ register: openMetrics });
+  for (const register of registers) {
+    collectDefaultMetrics({ register });
+    // Gauges named like counters: promtool (and Prometheus' naming rules) refuse a gauge ending
+    // in _total. The same numbers stay exported as nodejs_active_{handles,requests,resources}.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+      register.removeSingleMetric(name);
+  }
   let scraped: ScrapedState | null = null;
 
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>

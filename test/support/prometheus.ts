@@ -246,6 +246,8 @@ export interface RunningPrometheus {
   api<T>(path: string): Promise<T>;
   /** Resolves once every target is up and has been scraped at least `count` times. */
   waitForScrapes(count: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once every target has been scraped, and the rules evaluated, after this call. */
+  waitForFreshScrape(timeoutMs?: number): Promise<void>;
   output(): string;
 }
 
@@ -351,6 +353,20 @@ export async function startPrometheus(
           const targets = await api<unknown>('/api/v1/targets');
           throw new Error(`targets not scraped ${count} times within ${timeoutMs} ms: ${JSON.stringify(targets)}`);
         }
+        await sleep(200);
+      }
+    },
+    async waitForFreshScrape(timeoutMs = 20_000) {
+      // A scrape that started after now, and a rule evaluation a second after it.
+      const since = Date.now() / 1000 + 1;
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const scraped = await query('timestamp(up)');
+        if (scraped.length === options.targets.length && scraped.every((s) => Number(s.value[1]) > since)) {
+          await sleep(1_500);
+          return;
+        }
+        if (Date.now() > deadline) throw new Error(`targets not scraped again within ${timeoutMs} ms:\n${output}`);
         await sleep(200);
       }
     },

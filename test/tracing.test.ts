@@ -86,6 +86,24 @@ test('one signed delivery: the request span, the linked consumer span with its a
   );
   const story = (await (await service.api(`/api/deliveries/${push.id}`)).json()) as { traceId: string };
   t.is(story.traceId, traceId);
+
+  const replay = (await (await service.api(`/api/deliveries/${push.id}/replay`, { method: 'POST' })).json()) as {
+    deliveryId: string;
+  };
+  const replayed = await eventually(async () =>
+    exporter
+      .getFinishedSpans()
+      .find((s) => s.name === 'process push' && attribute(s, 'messaging.message.id') === replay.deliveryId),
+  );
+  const replaySpan = exporter.getFinishedSpans().find((s) => s.name === 'replay delivery');
+  t.not(replayed.spanContext().traceId, traceId, 'a replay has a new trace');
+  t.is(replayed.spanContext().traceId, replaySpan?.spanContext().traceId ?? 'no replay span');
+  t.deepEqual(
+    replaySpan?.links.map((link) => link.context.spanId),
+    [request.spanContext().spanId],
+    'linked to the original delivery',
+  );
+  t.is(attribute(replayed, 'reconciler.replay_of'), push.id);
 });
 
 test('a sync run outside a delivery is a root span whose trace id the answer and its audit carry', async (t) => {

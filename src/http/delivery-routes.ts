@@ -4,6 +4,7 @@ import { traceIdOf, type Delivery, type DeliveryState, type RoutedOutcome } from
 import { deliverySummary, tellDeliveryStory } from '../domain/delivery-story.js';
 import { routingRecordsOf } from '../reconcile/route-delivery.js';
 import type { Store } from '../store/store.js';
+import { currentTraceparent, inSpan, remoteContextOf } from '../telemetry/tracing.js';
 import { apiAudit } from './api-audit.js';
 import { HttpError } from './http-error.js';
 import { queryLimit, queryString, seqCursor } from './validate.js';
@@ -129,19 +130,34 @@ export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDe
       throw new HttpError(409, 'payload_missing', `the stored payload of delivery ${original.id} is missing`);
     const at = now();
     const id = randomUUID();
-    const recorded = await store.recordDelivery(
+    // A new trace for the re-test, linked to the original delivery's: its processing joins this
+    // one, and a trace backend can walk from either to the other.
+    const originalTrace = remoteContextOf(original.traceparent);
+    const recorded = await inSpan(
+      'replay delivery',
       {
-        id,
-        event: original.event,
-        action: original.action,
-        installationId: original.installationId,
-        repoId: original.repoId,
-        receivedAt: at.toISOString(),
-        payload,
-        headers: original.headers,
-        replayOf: original.id,
+        root: true,
+        links: originalTrace === null ? [] : [originalTrace.link],
+        attributes: { 'messaging.message.id': id, 'reconciler.replay_of': original.id },
       },
-      at.toISOString(),
+      async () => {
+        const traceparent = currentTraceparent();
+        return store.recordDelivery(
+          {
+            id,
+            event: original.event,
+            action: original.action,
+            installationId: original.installationId,
+            repoId: original.repoId,
+            receivedAt: at.toISOString(),
+            payload,
+            headers: original.headers,
+            replayOf: original.id,
+            ...(traceparent !== null ? { traceparent } : {}),
+          },
+          at.toISOString(),
+        );
+      },
     );
     await store.appendAudit([
       {

@@ -90,6 +90,7 @@ export async function startService(
     onDeliveryStored: () => worker?.notify(),
     onWebhookAnswered: observeWebhookAnswer(metrics),
     metrics,
+    traceUrlTemplate: config.traceUrlTemplate,
     ingressActivity,
     github,
     appCredentials,

@@ -7,6 +7,7 @@ import { requireApiToken } from './api-auth.js';
 import { auditRoutes } from './audit-routes.js';
 import { bindingRoutes } from './binding-routes.js';
 import { deliveryRoutes } from './delivery-routes.js';
+import { observabilityView } from './observability-view.js';
 import { diagnoseRoutes } from './diagnose-routes.js';
 import { errorHandler, sendError, unknownRoute } from './http-error.js';
 import { summaryRoutes } from './summary-routes.js';
@@ -26,6 +27,8 @@ export interface AppDeps {
   onDeliveryStored: () => void;
   onWebhookAnswered: WebhookRouteDeps['onAnswered'];
   metrics: Metrics;
+  /** TRACE_URL_TEMPLATE: the Observability view links trace ids with it. */
+  traceUrlTemplate: string | null;
   ingressActivity: IngressActivity;
   github: GitHubPort;
   appCredentials: boolean;
@@ -79,6 +82,8 @@ export function createApp(deps: AppDeps): Express {
     // Paused is ready: webhooks are still stored safely, only applying waits.
     res.json({ status: 'ready', store: 'ok', worker });
   });
+
+  app.use(observabilityView({ traceUrlTemplate: deps.traceUrlTemplate }));
 
   const api = express.Router();
   api.use(requireApiToken(deps.apiToken));

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { AuditRecord } from '../src/domain/audit.js';
-import { deliver, installationPayload, pushPayload } from './support/github-payloads.js';
-import { json, startTestService, type TestService } from './support/test-service.js';
+import { coveredRepoWorld, deliver, pushPayload, pushTrigger } from './support/github-payloads.js';
+import { startTestService, type TestService } from './support/test-service.js';
 
 interface AuditPage {
   records: AuditRecord[];
@@ -16,14 +16,8 @@ const page = async (service: TestService, query: string): Promise<AuditPage> => 
 
 async function world(t: Parameters<typeof startTestService>[0]): Promise<TestService> {
   const service = await startTestService(t);
-  await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' }));
-  await service.api('/api/users/u1/installations/22', { method: 'PUT' });
-  await deliver(
-    service,
-    'installation',
-    installationPayload('created', 22, [{ id: 7, owner: 'octo-org', name: 'api' }]),
-  );
-  await service.api('/api/triggers/t1', json('PUT', { userId: 'u1', installationId: 22, repoId: 7, events: ['push'] }));
+  await coveredRepoWorld(service);
+  await pushTrigger(service, 22);
   return service;
 }
 

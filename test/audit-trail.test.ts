@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
 import type { AuditVerification } from '../src/telemetry/audit-trail.js';
-import { deliver, installationPayload, pushPayload } from './support/github-payloads.js';
+import { coveredRepoWorld, deliver, pushPayload, pushTrigger } from './support/github-payloads.js';
 import { json, startTestService, temporaryDir, type TestService } from './support/test-service.js';
 
 // The audit trail is tamper-evident: GET /api/audit/verify walks the hash chain and names the
@@ -11,14 +11,8 @@ import { json, startTestService, temporaryDir, type TestService } from './suppor
 async function world(t: Parameters<typeof startTestService>[0]): Promise<{ service: TestService; dbPath: string }> {
   const dataDir = temporaryDir(t);
   const service = await startTestService(t, { dataDir });
-  await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' }));
-  await service.api('/api/users/u1/installations/22', { method: 'PUT' });
-  await deliver(
-    service,
-    'installation',
-    installationPayload('created', 22, [{ id: 7, owner: 'octo-org', name: 'api' }]),
-  );
-  await service.api('/api/triggers/t1', json('PUT', { userId: 'u1', installationId: 22, repoId: 7, events: ['push'] }));
+  await coveredRepoWorld(service);
+  await pushTrigger(service, 22);
   await deliver(service, 'push', pushPayload({ id: 7, owner: 'octo-org', name: 'api' }, 22, ['a']));
   return { service, dbPath: join(dataDir, 'reconciler.sqlite') };
 }

@@ -3,6 +3,7 @@ import type { Delivery } from '../src/domain/delivery.js';
 import { NOT_WOKEN_REASONS, type NotWokenReason } from '../src/domain/route-event.js';
 import type { FakeRepo } from './support/fake-github.js';
 import {
+  coveredRepoWorld,
   deliver,
   installationPayload,
   pullRequestPayload,
@@ -35,9 +36,7 @@ async function ok(response: Promise<Response>): Promise<Response> {
 /** User u1 linked to installation 22 (account octo-org), which covers octo-org/api and octo-org/docs. */
 async function world(t: ExecutionContext): Promise<TestService> {
   const service = await startTestService(t);
-  await ok(service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' })));
-  await ok(service.api('/api/users/u1/installations/22', { method: 'PUT' }));
-  await deliver(service, 'installation', installationPayload('created', 22, [API, OTHER]));
+  await coveredRepoWorld(service, [API, OTHER]);
   return service;
 }
 

@@ -4,7 +4,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import anyTest from 'ava';
 import { startTracing } from '../src/telemetry/start-tracing.js';
-import { deliver, installationPayload, pushPayload } from './support/github-payloads.js';
+import { coveredRepoWorld, deliver, pushPayload, pushTrigger } from './support/github-payloads.js';
 import { INSTRUMENT_JS, spawnService } from './support/spawned-service.js';
 import { eventually, json, startTestService, temporaryDir, TEST_SECRET, TEST_TOKEN } from './support/test-service.js';
 import { postDelivery, signedDelivery } from './support/webhook-samples.js';
@@ -23,14 +23,8 @@ const attribute = (span: ReadableSpan | undefined, key: string) => span?.attribu
 test('one signed delivery: the request span, the linked consumer span with its attributes and decisions, one trace id everywhere', async (t) => {
   exporter.reset();
   const service = await startTestService(t);
-  await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' }));
-  await service.api('/api/users/u1/installations/22', { method: 'PUT' });
-  await deliver(
-    service,
-    'installation',
-    installationPayload('created', 22, [{ id: 7, owner: 'octo-org', name: 'api' }]),
-  );
-  await service.api('/api/triggers/t1', json('PUT', { userId: 'u1', installationId: 11, repoId: 7, events: ['push'] }));
+  await coveredRepoWorld(service);
+  await pushTrigger(service, 11);
   const push = await deliver(service, 'push', pushPayload({ id: 7, owner: 'octo-org', name: 'api' }, 22, ['a']));
 
   const spans = await eventually(async () => {

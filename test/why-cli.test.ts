@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import { deliver, installationPayload, pushPayload } from './support/github-payloads.js';
-import { json, startTestService, TEST_TOKEN, type TestService } from './support/test-service.js';
+import { coveredRepoWorld, deliver, pushPayload, pushTrigger } from './support/github-payloads.js';
+import { startTestService, TEST_TOKEN, type TestService } from './support/test-service.js';
 
 // The `why` command against a running service: the same answers as the API, as text.
 
@@ -26,14 +26,8 @@ function why(
 
 async function world(t: Parameters<typeof startTestService>[0]): Promise<{ service: TestService; deliveryId: string }> {
   const service = await startTestService(t);
-  await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' }));
-  await service.api('/api/users/u1/installations/22', { method: 'PUT' });
-  await deliver(
-    service,
-    'installation',
-    installationPayload('created', 22, [{ id: 7, owner: 'octo-org', name: 'api' }]),
-  );
-  await service.api('/api/triggers/t1', json('PUT', { userId: 'u1', installationId: 11, repoId: 7, events: ['push'] }));
+  await coveredRepoWorld(service);
+  await pushTrigger(service, 11);
   const push = await deliver(service, 'push', pushPayload({ id: 7, owner: 'octo-org', name: 'api' }, 22, ['a']));
   return { service, deliveryId: push.id };
 }

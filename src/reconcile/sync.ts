@@ -13,6 +13,7 @@ import type { AuditDraft, AuditValue } from '../domain/audit.js';
 import { GitHubError, type GitHubPort, type InstallationFacts, type RepoPage } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
 import { inSpan } from '../telemetry/tracing.js';
+import type { Attributes } from '@opentelemetry/api';
 import { auditFor, type ReconcileContext } from './sync-context.js';
 
 // The one apply path for repo sync: webhooks, the sync API and periodic resync all end here
@@ -260,6 +261,19 @@ async function applyRebind(
   return { outcome: { userId, outcome: 'rebound', to: plan.to, entities: plan.entities }, audit };
 }
 
+/** One sync run as a span that ends with its status and how many repos GitHub listed. */
+function inSyncSpan<R extends { status: string; reposListed: number }>(
+  name: string,
+  attributes: Attributes,
+  run: () => Promise<R>,
+): Promise<R> {
+  return inSpan(name, { attributes }, async (span) => {
+    const report = await run();
+    span.setAttributes({ 'reconciler.sync.status': report.status, 'reconciler.sync.repos_listed': report.reposListed });
+    return report;
+  });
+}
+
 /**
  * Installation-backed sync of one installation (R1, R8): record its id on the base rows of every
  * user linked to it, detach rows it no longer lists, then repair stale bindings. A suspended
@@ -272,11 +286,9 @@ export function syncInstallation(
   context: ReconcileContext,
   installationId: number,
 ): Promise<InstallationSyncReport> {
-  return inSpan('sync installation', { attributes: { 'github.installation.id': installationId } }, async (span) => {
-    const report = await runInstallationSync(store, github, context, installationId);
-    span.setAttributes({ 'reconciler.sync.status': report.status, 'reconciler.sync.repos_listed': report.reposListed });
-    return report;
-  });
+  return inSyncSpan('sync installation', { 'github.installation.id': installationId }, () =>
+    runInstallationSync(store, github, context, installationId),
+  );
 }
 
 async function runInstallationSync(
@@ -392,11 +404,9 @@ export function syncOAuth(
   userId: string,
   oauthToken: string,
 ): Promise<OAuthSyncReport> {
-  return inSpan('sync oauth', { attributes: { 'reconciler.user.id': userId } }, async (span) => {
-    const report = await runOAuthSync(store, github, context, userId, oauthToken);
-    span.setAttributes({ 'reconciler.sync.status': report.status, 'reconciler.sync.repos_listed': report.reposListed });
-    return report;
-  });
+  return inSyncSpan('sync oauth', { 'reconciler.user.id': userId }, () =>
+    runOAuthSync(store, github, context, userId, oauthToken),
+  );
 }
 
 async function runOAuthSync(

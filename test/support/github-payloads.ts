@@ -127,3 +127,35 @@ export async function deliver(
 /** Rows as `full/name[:root]@installation` strings, for assertions that read like the model. */
 export const rowsView = (rows: RepoRow[]): string[] =>
   rows.map((r) => `${r.fullName}${r.rootDirectory ? `:${r.rootDirectory}` : ''}@${r.installationId ?? '-'}`);
+
+export const OCTO_API: FakeRepo = { id: 7, owner: 'octo-org', name: 'api' };
+
+/**
+ * User u1 linked to installation 22 (account octo-org), which covers `repos` (octo-org/api by
+ * default): built through the public API and the installation.created webhook, no App credentials.
+ */
+export async function coveredRepoWorld(service: TestService, repos: FakeRepo[] = [OCTO_API]): Promise<void> {
+  const answered = async (response: Promise<Response>) => {
+    const done = await response;
+    if (done.status >= 300) throw new Error(`${done.status}: ${await done.text()}`);
+  };
+  await answered(
+    service.api('/api/users/u1', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ githubUserId: 1, githubLogin: 'u1' }),
+    }),
+  );
+  await answered(service.api('/api/users/u1/installations/22', { method: 'PUT' }));
+  await deliver(service, 'installation', installationPayload('created', 22, repos));
+}
+
+/** A trigger t1 of u1 on octo-org/api listening to push, bound to `installationId`. */
+export async function pushTrigger(service: TestService, installationId: number): Promise<void> {
+  const response = await service.api('/api/triggers/t1', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: 'u1', installationId, repoId: OCTO_API.id, events: ['push'] }),
+  });
+  if (response.status >= 300) throw new Error(`${response.status}: ${await response.text()}`);
+}

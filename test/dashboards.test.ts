@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import anyTest, { type ExecutionContext } from 'ava';
@@ -35,7 +34,7 @@ import {
   TEST_SECRET,
   type TestService,
 } from './support/test-service.js';
-import { postDelivery, signedDelivery } from './support/webhook-samples.js';
+import { postDelivery, sendLargeBody, signedDelivery } from './support/webhook-samples.js';
 
 // The Grafana dashboards and Prometheus alert rules under dashboards/ (R11), checked three ways:
 // statically (every expression names only metrics the service exports, and parses), with
@@ -232,41 +231,6 @@ async function expectStatus(response: Promise<Response>, status: number, what: s
   if (answered.status !== status) throw new Error(`${what} answered ${answered.status}, not ${status}`);
 }
 
-/** A declared 26 MB body, past GitHub's 25 MB cap; the answer may come before the upload ends. */
-function postOversized(url: string): Promise<number> {
-  const size = 26 * 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/webhooks/github`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'content-length': String(size),
-        'x-github-event': 'push',
-        'x-github-delivery': 'live-too-large',
-        'x-hub-signature-256': 'sha256=00',
-      },
-    });
-    req.on('response', (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', (error) => (req.writableEnded ? undefined : reject(error)));
-    const chunk = Buffer.alloc(1024 * 1024, 0x20);
-    let sent = 0;
-    const writeMore = (): void => {
-      while (sent < size) {
-        sent += chunk.length;
-        if (!req.write(chunk)) {
-          req.once('drain', writeMore);
-          return;
-        }
-      }
-      req.end();
-    };
-    writeMore();
-  });
-}
-
 /** Polls Prometheus until `expr` returns a series; [] if it still returns none after `timeoutMs`. */
 async function seriesOf(prometheus: RunningPrometheus, expr: string, timeoutMs = 5_000) {
   return eventually(async () => {
@@ -328,7 +292,7 @@ test('live: Prometheus scrapes a service driven through every outcome and every 
     400,
     'a body that is not JSON',
   );
-  t.is(await postOversized(service.url), 413);
+  t.is((await sendLargeBody(service.url, 26 * 1024 * 1024, true)).status, 413);
 
   // Sync and rebinding: skipped while u1 holds two installations, rebound once it holds one,
   // and an OAuth sync that preserves a stored installation id and finds a visible-only repo.

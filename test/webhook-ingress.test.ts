@@ -1,11 +1,10 @@
-import { request } from 'node:http';
 import { join } from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
 import { sign } from '@octokit/webhooks-methods';
 import type { ApplyDelivery } from '../src/inbox/delivery-worker.js';
 import { GITHUB_PAYLOAD_CAP_BYTES } from '../src/http/webhook-route.js';
-import { examplePayload, postDelivery, signedDelivery } from './support/webhook-samples.js';
+import { examplePayload, postDelivery, sendLargeBody, signedDelivery } from './support/webhook-samples.js';
 import { eventually, ROTATED_SECRET, startTestService, temporaryDir, TEST_SECRET } from './support/test-service.js';
 
 function countingApplier(): { apply: ApplyDelivery; calls: string[] } {
@@ -136,42 +135,6 @@ for (const [what, body, headerChanges, code] of malformed) {
     t.is(response.status, 400);
     t.is(((await response.json()) as { error: { code: string } }).error.code, code);
     t.deepEqual(await service.store.listDeliveries({ limit: 10 }), []);
-  });
-}
-
-/** Sends `size` bytes with Node's client, which lets us see an early answer while still uploading. */
-function sendLargeBody(url: string, size: number, declareLength: boolean): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/webhooks/github`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'push',
-        'x-github-delivery': 'guid-big',
-        'x-hub-signature-256': 'sha256=00',
-        ...(declareLength ? { 'content-length': String(size) } : {}),
-      },
-    });
-    req.on('response', (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    // The server may close while we are still writing: that is the point, not a failure.
-    req.on('error', (error) => (req.writableEnded ? undefined : reject(error)));
-    const chunk = Buffer.alloc(1024 * 1024, 0x20);
-    let sent = 0;
-    const writeMore = (): void => {
-      while (sent < size) {
-        sent += chunk.length;
-        if (!req.write(chunk)) {
-          req.once('drain', writeMore);
-          return;
-        }
-      }
-      req.end();
-    };
-    writeMore();
   });
 }
 

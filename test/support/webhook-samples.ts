@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { sign } from '@octokit/webhooks-methods';
 
@@ -49,4 +50,44 @@ export async function signedDelivery(
 
 export async function postDelivery(baseUrl: string, delivery: SignedDelivery): Promise<Response> {
   return fetch(`${baseUrl}/webhooks/github`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+}
+
+/** Sends `size` bytes with Node's client, which lets us see an early answer while still uploading. */
+export function sendLargeBody(
+  url: string,
+  size: number,
+  declareLength: boolean,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/webhooks/github`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': 'guid-big',
+        'x-hub-signature-256': 'sha256=00',
+        ...(declareLength ? { 'content-length': String(size) } : {}),
+      },
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    // The server may close while we are still writing: that is the point, not a failure.
+    req.on('error', (error) => (req.writableEnded ? undefined : reject(error)));
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    let sent = 0;
+    const writeMore = (): void => {
+      while (sent < size) {
+        sent += chunk.length;
+        if (!req.write(chunk)) {
+          req.once('drain', writeMore);
+          return;
+        }
+      }
+      req.end();
+    };
+    writeMore();
+  });
 }

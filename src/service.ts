@@ -8,6 +8,7 @@ import { createApp } from './http/create-app.js';
 import { IngressActivity } from './http/webhook-route.js';
 import { startDeliveryWorker, type ApplyDelivery, type DeliveryWorker } from './inbox/delivery-worker.js';
 import { reconcileDeliveries } from './reconcile/apply-delivery.js';
+import { openMongoStore } from './store/mongo/mongo-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import type { Logger } from './telemetry/logger.js';
@@ -37,11 +38,10 @@ export interface ServiceOverrides {
   leaseMs?: number;
 }
 
-function openStore(config: Config): Store {
-  if (config.store.kind === 'mongodb') {
-    throw new Error('MONGODB_URI is set, but this build has only the embedded store: unset MONGODB_URI to use it');
-  }
-  return openSqliteStore({ path: config.store.path });
+function openStore(config: Config): Promise<Store> {
+  return config.store.kind === 'mongodb'
+    ? openMongoStore({ uri: config.store.uri, database: config.store.database })
+    : Promise.resolve(openSqliteStore({ path: config.store.path }));
 }
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
@@ -61,7 +61,7 @@ export async function startService(
 ): Promise<RunningService> {
   const now = overrides.now ?? (() => new Date());
   const metrics = createMetrics(now);
-  const store = withDecisionMetrics(overrides.store ?? openStore(config), metrics);
+  const store = withDecisionMetrics(overrides.store ?? (await openStore(config)), metrics);
   metrics.observeState({
     inbox: () => store.inboxBacklog(),
     repoCoverage: () => store.countReposByCoverage(),

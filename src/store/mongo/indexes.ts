@@ -1,0 +1,41 @@
+import type { Db } from 'mongodb';
+
+// Collections and indexes of the MongoDB store, created at start. createIndex is idempotent, so
+// every replica runs this on start without coordination.
+
+export async function ensureIndexes(db: Db): Promise<void> {
+  const index = (collection: string, keys: Record<string, 1 | -1>, unique = false) =>
+    db.collection(collection).createIndex(keys, unique ? { unique: true } : {});
+  await Promise.all([
+    // Deliveries: the unique id is _id; seq orders the inbox and pages the list.
+    index('deliveries', { seq: 1 }, true),
+    index('deliveries', { state: 1, seq: 1 }),
+    index('deliveries', { state: 1, nextAttemptAt: 1 }),
+    index('deliveries', { state: 1, leaseUntil: 1 }),
+    index('deliveries', { repoId: 1, seq: -1 }),
+    index('deliveries', { routingOutcome: 1, seq: -1 }),
+    index('delivery_payloads', { deliveryId: 1, n: 1 }, true),
+    index('user_installations', { userId: 1, installationId: 1 }),
+    index('user_installations', { installationId: 1, userId: 1 }),
+    // A repo row's key: (user, GitHub repo id, root directory; '' for a base row).
+    index('repo_rows', { userId: 1, repoId: 1, rootDirectory: 1 }, true),
+    index('repo_rows', { repoId: 1 }),
+    index('repo_rows', { installationId: 1 }),
+    index('repo_rows', { fullNameLower: 1 }),
+    index('automations', { userId: 1 }),
+    index('triggers', { userId: 1 }),
+    index('triggers', { repoId: 1 }),
+    // The audit chain: a unique seq keeps it linear with several writers.
+    index('audit', { seq: 1 }, true),
+    index('audit', { deliveryId: 1, kind: 1, seq: 1 }),
+    index('audit', { traceId: 1, seq: 1 }),
+    index('audit', { userId: 1, kind: 1, seq: 1 }),
+    index('audit', { repoId: 1, seq: 1 }),
+    index('audit', { repoFullNameLower: 1, seq: 1 }),
+    index('audit', { installationId: 1, seq: 1 }),
+    index('audit', { kind: 1, seq: 1 }),
+    index('audit', { occurredAt: 1 }),
+    index('audit', { recordedAt: 1 }),
+    index('wakes', { seq: 1 }, true),
+  ]);
+}

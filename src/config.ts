@@ -40,6 +40,8 @@ export interface Config {
   traceUrlTemplate: string | null;
   /** Audit records older than this many days are pruned behind a checkpoint; null keeps them all. */
   auditRetentionDays: number | null;
+  /** How long a worker's claim on a delivery holds; a replica that dies loses its claims after this. */
+  inboxLeaseSeconds: number;
 }
 
 /** Before development defaults are filled in: secrets may still be missing. */
@@ -187,16 +189,23 @@ export function parseConfig(env: Environment, readFile: (path: string) => string
     inboxPaused: parseBoolean(env, 'INBOX_PAUSED'),
     traceUrlTemplate: parseTraceUrlTemplate(env),
     auditRetentionDays: parseRetentionDays(env),
+    inboxLeaseSeconds: parseWholeNumber(env, 'INBOX_LEASE_SECONDS', 60, 1, 3600),
   };
 }
 
+function parseWholeNumber(env: Environment, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max)
+    throw new ConfigError(name, `"${raw}" is not a whole number from ${min} to ${max}`);
+  return value;
+}
+
 function parseRetentionDays(env: Environment): number | null {
-  const raw = nonEmpty(env, 'AUDIT_RETENTION_DAYS');
-  if (raw === null) return null;
-  const days = Number(raw);
-  if (!/^\d+$/.test(raw) || days < 1 || days > 36_500)
-    throw new ConfigError('AUDIT_RETENTION_DAYS', `"${raw}" is not a whole number of days from 1 to 36500`);
-  return days;
+  return nonEmpty(env, 'AUDIT_RETENTION_DAYS') === null
+    ? null
+    : parseWholeNumber(env, 'AUDIT_RETENTION_DAYS', 0, 1, 36_500);
 }
 
 function parseTraceUrlTemplate(env: Environment): string | null {

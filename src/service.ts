@@ -119,7 +119,7 @@ export async function startService(
       logger,
       now,
       retryPolicy: overrides.retryPolicy ?? DEFAULT_RETRY_POLICY,
-      leaseMs: overrides.leaseMs ?? 60_000,
+      leaseMs: overrides.leaseMs ?? config.inboxLeaseSeconds * 1000,
       idlePollMs: overrides.idlePollMs ?? 1_000,
       isIngressBusy: ingressActivity.isBusy,
       maxDeferMs: 250,

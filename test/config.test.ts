@@ -26,6 +26,7 @@ test('no variables at all means development mode with documented defaults', (t) 
     inboxPaused: false,
     traceUrlTemplate: null,
     auditRetentionDays: null,
+    inboxLeaseSeconds: 60,
   });
   t.is(config.store.kind, 'sqlite');
   t.true(config.dataDir.endsWith('/data'));
@@ -89,7 +90,13 @@ const badValues: [string, Environment, string, RegExp][] = [
   ['a GITHUB_API_URL with another scheme', { GITHUB_API_URL: 'ftp://x' }, 'GITHUB_API_URL', /http/],
   ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /not one of/],
   ['a non-boolean INBOX_PAUSED', { INBOX_PAUSED: 'maybe' }, 'INBOX_PAUSED', /not a boolean/],
-  ['a zero AUDIT_RETENTION_DAYS', { AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS', /whole number of days/],
+  ['a zero INBOX_LEASE_SECONDS', { INBOX_LEASE_SECONDS: '0' }, 'INBOX_LEASE_SECONDS', /whole number from 1 to 3600/],
+  [
+    'a zero AUDIT_RETENTION_DAYS',
+    { AUDIT_RETENTION_DAYS: '0' },
+    'AUDIT_RETENTION_DAYS',
+    /whole number from 1 to 36500/,
+  ],
   [
     'a TRACE_URL_TEMPLATE without {traceId}',
     { TRACE_URL_TEMPLATE: 'http://tempo/x' },

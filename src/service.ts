@@ -40,7 +40,11 @@ export interface ServiceOverrides {
 
 function openStore(config: Config): Promise<Store> {
   return config.store.kind === 'mongodb'
-    ? openMongoStore({ uri: config.store.uri, database: config.store.database })
+    ? openMongoStore({
+        uri: config.store.uri,
+        database: config.store.database,
+        finishHoldMs: config.inboxLeaseSeconds * 1000,
+      })
     : Promise.resolve(openSqliteStore({ path: config.store.path }));
 }
 

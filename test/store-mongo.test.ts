@@ -1,3 +1,5 @@
+import test from 'ava';
+import { MongoClient } from 'mongodb';
 import { openMongoStore } from '../src/store/mongo/mongo-store.js';
 import { storeContract } from './store-contract.js';
 import { storeEnv } from './support/mongo-server.js';
@@ -10,4 +12,76 @@ storeContract('mongodb', async (t) => {
   const store = await openMongoStore({ uri: env.MONGODB_URI ?? '', database: env.MONGODB_DB ?? '' });
   t.teardown(() => store.close());
   return store;
+});
+
+test('mongodb: the wakes and audit of a delivery whose finisher died are copied out by the next claim', async (t) => {
+  const env = await storeEnv(t, 'mongodb');
+  const store = await openMongoStore({ uri: env.MONGODB_URI ?? '', database: env.MONGODB_DB ?? '' });
+  t.teardown(() => store.close());
+  const now = new Date().toISOString();
+  await store.recordDelivery(
+    {
+      id: 'd1',
+      event: 'push',
+      action: null,
+      installationId: 22,
+      repoId: 7,
+      receivedAt: now,
+      payload: '{}',
+      headers: {},
+    },
+    now,
+  );
+  // What a finisher leaves when it dies right after ending the delivery (src/store/mongo/mongo-store.ts).
+  const wake = {
+    id: 'd1:t1',
+    deliveryId: 'd1',
+    triggerId: 't1',
+    automationId: null,
+    userId: 'u1',
+    repoId: 7,
+    installationId: 22,
+    event: 'push',
+    action: null,
+    createdAt: now,
+  };
+  const draft = {
+    kind: 'delivery.outcome',
+    actor: 'worker' as const,
+    source: { type: 'delivery' as const, id: 'd1' },
+    subject: {},
+    decision: 'applied',
+    reason: null,
+    before: null,
+    after: null,
+    traceId: null,
+    deliveryId: 'd1',
+    occurredAt: now,
+  };
+  const client = new MongoClient(env.MONGODB_URI ?? '');
+  t.teardown(() => client.close());
+  await client
+    .db(env.MONGODB_DB)
+    .collection<{ _id: string }>('deliveries')
+    .updateOne(
+      { _id: 'd1' },
+      {
+        $set: {
+          state: 'applied',
+          pending: JSON.stringify({ wakes: [wake], audit: [{ id: 'a-1', draft }] }),
+          pendingUntil: '2000-01-01T00:00:00.000Z',
+        },
+      },
+    );
+  t.is(await store.claimNextDelivery({ workerId: 'w2', now, leaseUntil: now }), null);
+  t.deepEqual(
+    (await store.listWakes({ limit: 10 })).map((w) => w.id),
+    ['d1:t1'],
+  );
+  t.deepEqual(
+    (await store.listAudit({ limit: 10, deliveryId: 'd1' })).map((r) => [r.id, r.decision]),
+    [['a-1', 'applied']],
+  );
+  await store.claimNextDelivery({ workerId: 'w2', now, leaseUntil: now });
+  t.is((await store.listAudit({ limit: 10, deliveryId: 'd1' })).length, 1, 'copied once');
 });

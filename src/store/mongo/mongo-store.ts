@@ -47,6 +47,11 @@ const PAYLOAD_CHUNK_CHARS = 4 * 1024 * 1024;
 export interface MongoStoreOptions {
   uri: string;
   database: string;
+  /**
+   * How long a replica that finished a delivery has to copy its wakes and audit out before
+   * another may (the inbox lease is the natural choice: it is how long a replica may go quiet).
+   */
+  finishHoldMs?: number;
 }
 
 const str = (v: unknown): string => v as string;
@@ -244,7 +249,21 @@ const toWake = (doc: Doc): StoredWake => ({
 
 const isDuplicateKey = (error: unknown): boolean => error instanceof MongoServerError && error.code === 11000;
 
+/**
+ * Two replicas upserting the same new key at once: one inserts, the other fails on the unique
+ * index (MongoDB's documented upsert race). Done again, the update finds the document.
+ */
+async function upsertOnce(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    await write();
+  }
+}
+
 export async function openMongoStore(options: MongoStoreOptions): Promise<Store> {
+  const finishHoldMs = options.finishHoldMs ?? 60_000;
   const client = new MongoClient(options.uri, { serverSelectionTimeoutMS: 10_000 });
   await client.connect();
   const db: Db = client.db(options.database);
@@ -272,12 +291,6 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     wakes: db.collection<Doc>('wakes'),
   };
 
-  /** Runs `work` in a transaction where the deployment has them, else as it is. */
-  const atomically = async <T>(work: (session: ClientSession | undefined) => Promise<T>): Promise<T> => {
-    if (!transactions) return work(undefined);
-    return client.withSession((session) => session.withTransaction(() => work(session)));
-  };
-
   const nextSeq = async (name: string, session?: ClientSession): Promise<number> => {
     const counter = await c.counters.findOneAndUpdate(
       { _id: name },
@@ -303,15 +316,18 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     return checkpoint ? { seq: checkpoint.seq, hash: checkpoint.hash } : { seq: 0, hash: null };
   };
 
-  const appendAuditNow = async (drafts: readonly AuditDraft[], session?: ClientSession): Promise<AuditRecord[]> => {
+  const appendAuditNow = async (
+    drafts: readonly { id: string; draft: AuditDraft }[],
+    session?: ClientSession,
+  ): Promise<AuditRecord[]> => {
     const written: AuditRecord[] = [];
     let pending = [...drafts];
     for (let attempt = 0; pending.length > 0; attempt++) {
       const head = await auditHead();
       const recordedAt = new Date().toISOString();
       let prevHash = head.hash;
-      const sealed = pending.map((draft, i) => {
-        const record = sealAuditRecord(draft, { id: randomUUID(), seq: head.seq + i + 1, recordedAt, prevHash });
+      const sealed = pending.map(({ id, draft }, i) => {
+        const record = sealAuditRecord(draft, { id, seq: head.seq + i + 1, recordedAt, prevHash });
         prevHash = record.hash;
         return record;
       });
@@ -343,33 +359,89 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     return chunks.length === 0 ? null : chunks.map((chunk) => str(chunk.data)).join('');
   };
 
+  /**
+   * Inserts a document under the next number of a counter. A duplicate _id means it is there
+   * already (false); a duplicate seq means another writer got that number too, so take the next.
+   */
+  const insertNumbered = async (
+    collection: 'deliveries' | 'wakes',
+    doc: Doc & { _id: string },
+    session?: ClientSession,
+  ): Promise<number | null> => {
+    for (let attempt = 0; ; attempt++) {
+      const seq = await nextSeq(collection, session);
+      try {
+        await c[collection].insertOne({ ...doc, seq }, session ? { session } : {});
+        return seq;
+      } catch (error) {
+        if (!isDuplicateKey(error) || session !== undefined || attempt >= SEQ_CONFLICT_RETRIES) throw error;
+        if ((await c[collection].countDocuments({ _id: doc._id })) > 0) return null;
+      }
+    }
+  };
+
+  // Its id makes a wake idempotent: the same delivery never wakes a trigger twice.
+  const insertWakes = async (wakes: readonly Wake[], session?: ClientSession): Promise<void> => {
+    for (const wake of wakes) await insertNumbered('wakes', { ...wakeFields(wake), _id: wake.id }, session);
+  };
+
+  /**
+   * Without transactions, a finished delivery carries its wakes and audit records in the same
+   * single-document update that ends it (atomic on its own), then they are copied out. A replica
+   * that dies in between leaves them there; any replica copies them out once `pendingUntil` has
+   * passed. Record ids are fixed in advance, so a copy that is repeated adds nothing twice.
+   */
+  const flushPending = async (id: string): Promise<void> => {
+    const doc = await c.deliveries.findOne({ _id: id }, { projection: { pending: 1 } });
+    if (typeof doc?.pending !== 'string') return;
+    const pending = JSON.parse(doc.pending) as { wakes: Wake[]; audit: { id: string; draft: AuditDraft }[] };
+    await insertWakes(pending.wakes);
+    const present = new Set(
+      (await c.audit.find({ _id: { $in: pending.audit.map((a) => a.id) } }, { projection: { _id: 1 } }).toArray()).map(
+        (found) => found._id,
+      ),
+    );
+    await appendAuditNow(pending.audit.filter((a) => !present.has(a.id)));
+    await c.deliveries.updateOne({ _id: id }, { $set: { pending: null, pendingUntil: null } });
+  };
+
+  /** Takes over the copying of one delivery whose finisher died (see flushPending). */
+  const recoverPending = async (now: string): Promise<void> => {
+    const orphan = await c.deliveries.findOneAndUpdate(
+      { pending: { $type: 'string' }, pendingUntil: { $lte: now } },
+      { $set: { pendingUntil: new Date(Date.parse(now) + finishHoldMs).toISOString() } },
+    );
+    if (orphan !== null) await flushPending(str(orphan._id));
+  };
+
   const endDelivery = async (
     id: string,
     workerId: string,
     set: Doc,
     audit: readonly AuditDraft[],
     wakes: readonly Wake[],
-  ): Promise<boolean> =>
-    atomically(async (session) => {
-      const opts = session ? { session } : {};
-      const ended = await c.deliveries.updateOne(
-        { _id: id, state: 'processing', leaseOwner: workerId },
-        { $set: { ...set, leaseOwner: null, leaseUntil: null } },
-        opts,
+  ): Promise<boolean> => {
+    const claimed = { _id: id, state: 'processing', leaseOwner: workerId };
+    const ended = { ...set, leaseOwner: null, leaseUntil: null };
+    if (transactions)
+      return client.withSession((session) =>
+        session.withTransaction(async () => {
+          if ((await c.deliveries.updateOne(claimed, { $set: ended }, { session })).modifiedCount === 0) return false;
+          await insertWakes(wakes, session);
+          await appendAuditNow(
+            audit.map((draft) => ({ id: randomUUID(), draft })),
+            session,
+          );
+          return true;
+        }),
       );
-      if (ended.modifiedCount === 0) return false;
-      for (const wake of wakes) {
-        try {
-          const seq = await nextSeq('wakes', session);
-          await c.wakes.insertOne({ _id: wake.id, seq, ...wakeFields(wake) }, opts);
-        } catch (error) {
-          // Its id makes a wake idempotent: the same delivery never wakes a trigger twice.
-          if (!isDuplicateKey(error)) throw error;
-        }
-      }
-      await appendAuditNow(audit, session);
-      return true;
-    });
+    const pending = JSON.stringify({ wakes, audit: audit.map((draft) => ({ id: randomUUID(), draft })) });
+    const pendingUntil = new Date(Date.now() + finishHoldMs).toISOString();
+    const result = await c.deliveries.updateOne(claimed, { $set: { ...ended, pending, pendingUntil } });
+    if (result.modifiedCount === 0) return false;
+    await flushPending(id);
+    return true;
+  };
 
   return {
     async recordDelivery(incoming: IncomingDelivery, now: string): Promise<RecordDeliveryResult> {
@@ -378,16 +450,16 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       if (existing === null) {
         // The payload first: a delivery document is never visible without its payload.
         for (let n = 0, at = 0; at < payload.length || n === 0; n++, at += PAYLOAD_CHUNK_CHARS) {
-          await c.payloads.updateOne(
-            { _id: `${incoming.id}:${n}` },
-            { $set: { deliveryId: incoming.id, n, data: payload.slice(at, at + PAYLOAD_CHUNK_CHARS) } },
-            { upsert: true },
+          await upsertOnce(() =>
+            c.payloads.updateOne(
+              { _id: `${incoming.id}:${n}` },
+              { $set: { deliveryId: incoming.id, n, data: payload.slice(at, at + PAYLOAD_CHUNK_CHARS) } },
+              { upsert: true },
+            ),
           );
         }
-        const seq = await nextSeq('deliveries');
         const doc = {
           _id: fields.id,
-          seq,
           event: fields.event,
           action: fields.action,
           installationId: fields.installationId,
@@ -406,13 +478,9 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
           traceparent: traceparent ?? null,
           routingOutcome: null,
         };
-        try {
-          await c.deliveries.insertOne(doc);
-          return { status: 'accepted', delivery: toDelivery(doc) };
-        } catch (error) {
-          // Another replica stored the same delivery a moment ago (a redelivery racing the original).
-          if (!isDuplicateKey(error)) throw error;
-        }
+        // null: another replica stored the same delivery a moment ago (a redelivery racing the original).
+        const seq = await insertNumbered('deliveries', doc);
+        if (seq !== null) return { status: 'accepted', delivery: toDelivery({ ...doc, seq }) };
       }
       const stored = existing ?? (await getDeliveryNow(incoming.id));
       if (stored === null) throw new Error(`delivery ${incoming.id} vanished while being recorded`);
@@ -427,6 +495,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       return { status: decision.status, delivery: (await getDeliveryNow(incoming.id)) ?? stored };
     },
     async claimNextDelivery(claim) {
+      await recoverPending(claim.now);
       const doc = await c.deliveries.findOneAndUpdate(
         {
           $or: [
@@ -512,7 +581,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
 
     async upsertInstallation(installation) {
       const { _id: _unused, ...fields } = installationDoc(installation);
-      await c.installations.updateOne({ _id: installation.id }, { $set: fields }, { upsert: true });
+      await upsertOnce(() => c.installations.updateOne({ _id: installation.id }, { $set: fields }, { upsert: true }));
     },
     async getInstallation(id) {
       const doc = await c.installations.findOne({ _id: id });
@@ -535,17 +604,19 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     },
 
     async upsertUser(user) {
-      await c.users.updateOne(
-        { _id: user.id },
-        {
-          $set: {
-            githubUserId: user.githubUserId,
-            githubLogin: user.githubLogin,
-            createdAt: user.createdAt,
-            updatedAt: user.updatedAt,
+      await upsertOnce(() =>
+        c.users.updateOne(
+          { _id: user.id },
+          {
+            $set: {
+              githubUserId: user.githubUserId,
+              githubLogin: user.githubLogin,
+              createdAt: user.createdAt,
+              updatedAt: user.updatedAt,
+            },
           },
-        },
-        { upsert: true },
+          { upsert: true },
+        ),
       );
     },
     async getUser(id) {
@@ -575,10 +646,12 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
 
     async upsertRepoRow(row) {
       const doc = repoRowDoc(row);
-      await c.repos.updateOne(
-        { userId: doc.userId, repoId: doc.repoId, rootDirectory: doc.rootDirectory },
-        { $set: doc },
-        { upsert: true },
+      await upsertOnce(() =>
+        c.repos.updateOne(
+          { userId: doc.userId, repoId: doc.repoId, rootDirectory: doc.rootDirectory },
+          { $set: doc },
+          { upsert: true },
+        ),
       );
     },
     async getRepoRow(key) {
@@ -649,18 +722,20 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     },
 
     async putAutomation(automation) {
-      await c.automations.updateOne(
-        { _id: automation.id },
-        {
-          $set: {
-            userId: automation.userId,
-            installationId: automation.installationId,
-            name: automation.name,
-            enabled: automation.enabled,
-            updatedAt: automation.updatedAt,
+      await upsertOnce(() =>
+        c.automations.updateOne(
+          { _id: automation.id },
+          {
+            $set: {
+              userId: automation.userId,
+              installationId: automation.installationId,
+              name: automation.name,
+              enabled: automation.enabled,
+              updatedAt: automation.updatedAt,
+            },
           },
-        },
-        { upsert: true },
+          { upsert: true },
+        ),
       );
     },
     async getAutomation(id) {
@@ -674,22 +749,24 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       return (await c.automations.find({ userId }).sort({ _id: 1 }).toArray()).map(toAutomation);
     },
     async putTrigger(trigger) {
-      await c.triggers.updateOne(
-        { _id: trigger.id },
-        {
-          $set: {
-            userId: trigger.userId,
-            automationId: trigger.automationId,
-            installationId: trigger.installationId,
-            repoId: trigger.repoId,
-            repoFullName: trigger.repoFullName,
-            rootDirectory: trigger.rootDirectory,
-            events: JSON.stringify(trigger.events),
-            enabled: trigger.enabled,
-            updatedAt: trigger.updatedAt,
+      await upsertOnce(() =>
+        c.triggers.updateOne(
+          { _id: trigger.id },
+          {
+            $set: {
+              userId: trigger.userId,
+              automationId: trigger.automationId,
+              installationId: trigger.installationId,
+              repoId: trigger.repoId,
+              repoFullName: trigger.repoFullName,
+              rootDirectory: trigger.rootDirectory,
+              events: JSON.stringify(trigger.events),
+              enabled: trigger.enabled,
+              updatedAt: trigger.updatedAt,
+            },
           },
-        },
-        { upsert: true },
+          { upsert: true },
+        ),
       );
     },
     async getTrigger(id) {
@@ -707,7 +784,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     },
 
     async appendAudit(drafts) {
-      return appendAuditNow(drafts);
+      return appendAuditNow(drafts.map((draft) => ({ id: randomUUID(), draft })));
     },
     async listAudit(query: AuditQuery) {
       const filter: Doc = {};
@@ -767,7 +844,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
         pruned: (previous?.pruned ?? 0) + count,
       };
       // The checkpoint first: a crash before the delete leaves records that verification skips.
-      await c.checkpoint.updateOne({ _id: 1 }, { $set: { ...checkpoint } }, { upsert: true });
+      await upsertOnce(() => c.checkpoint.updateOne({ _id: 1 }, { $set: { ...checkpoint } }, { upsert: true }));
       await c.audit.deleteMany({ seq: { $lt: keepFrom } });
       return { pruned: count, checkpoint };
     },

@@ -85,3 +85,71 @@ test('mongodb: the wakes and audit of a delivery whose finisher died are copied 
   await store.claimNextDelivery({ workerId: 'w2', now, leaseUntil: now });
   t.is((await store.listAudit({ limit: 10, deliveryId: 'd1' })).length, 1, 'copied once');
 });
+
+test('mongodb: a payload split into chunks reads back exactly, even with a character across a chunk edge', async (t) => {
+  const env = await storeEnv(t, 'mongodb');
+  const store = await openMongoStore({ uri: env.MONGODB_URI ?? '', database: env.MONGODB_DB ?? '' });
+  t.teardown(() => store.close());
+  const payload = `${'a'.repeat(4 * 1024 * 1024 - 1)}😀${'b'.repeat(1000)}`;
+  const now = new Date().toISOString();
+  await store.recordDelivery(
+    {
+      id: 'big',
+      event: 'push',
+      action: null,
+      installationId: null,
+      repoId: null,
+      receivedAt: now,
+      payload,
+      headers: {},
+    },
+    now,
+  );
+  t.true((await store.getDeliveryPayload('big')) === payload);
+});
+
+test('mongodb: a delivery whose copy-out is still pending is not claimed again until it is copied', async (t) => {
+  const env = await storeEnv(t, 'mongodb');
+  const store = await openMongoStore({
+    uri: env.MONGODB_URI ?? '',
+    database: env.MONGODB_DB ?? '',
+    finishHoldMs: 60_000,
+  });
+  t.teardown(() => store.close());
+  const now = new Date().toISOString();
+  await store.recordDelivery(
+    {
+      id: 'd1',
+      event: 'push',
+      action: null,
+      installationId: null,
+      repoId: null,
+      receivedAt: now,
+      payload: '{}',
+      headers: {},
+    },
+    now,
+  );
+  const client = new MongoClient(env.MONGODB_URI ?? '');
+  t.teardown(() => client.close());
+  // An attempt failed and its finisher died before copying its audit out; the retry is due.
+  await client
+    .db(env.MONGODB_DB)
+    .collection<{ _id: string }>('deliveries')
+    .updateOne(
+      { _id: 'd1' },
+      {
+        $set: {
+          state: 'failed',
+          nextAttemptAt: now,
+          pending: JSON.stringify({ wakes: [], audit: [] }),
+          pendingUntil: new Date(Date.now() + 60_000).toISOString(),
+        },
+      },
+    );
+  t.is(
+    await store.claimNextDelivery({ workerId: 'w2', now, leaseUntil: now }),
+    null,
+    'held while the copy-out is pending',
+  );
+});

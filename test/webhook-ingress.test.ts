@@ -149,3 +149,17 @@ for (const declareLength of [true, false]) {
     t.deepEqual(await service.store.listDeliveries({ limit: 10 }), []);
   });
 }
+
+test('a delivery the store cannot take is answered 500 and counted as an error on /metrics', async (t) => {
+  const service = await startTestService(t);
+  await service.store.close();
+  const response = await postDelivery(
+    service.url,
+    await signedDelivery(TEST_SECRET, 'push', 'guid-down', { zen: 'x' }),
+  );
+  t.is(response.status, 500);
+  const metrics = await (await fetch(`${service.url}/metrics`)).text();
+  t.regex(metrics, /^reconciler_webhook_requests_total\{event="push",result="error"\} 1$/m);
+  t.regex(metrics, /^reconciler_inbox_pending nan$/im, 'a gauge the store cannot answer reads unknown, not a 500');
+  t.notRegex(metrics, /^reconciler_repos\{/m);
+});

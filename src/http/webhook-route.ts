@@ -32,7 +32,7 @@ function readCappedBody(req: IncomingMessage, capBytes: number): Promise<Buffer 
   });
 }
 
-export type WebhookResult = 'accepted' | 'duplicate' | 'bad_signature' | 'malformed' | 'too_large';
+export type WebhookResult = 'accepted' | 'duplicate' | 'bad_signature' | 'malformed' | 'too_large' | 'error';
 
 export interface WebhookRouteDeps extends DeliveryAcceptorDeps {
   logger: Logger;
@@ -109,13 +109,21 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
       // A child of the HTTP server span when the http instrumentation runs, the request's own span otherwise.
       const kind = trace.getActiveSpan() === undefined ? SpanKind.SERVER : SpanKind.INTERNAL;
       return inSpan('webhook receive', { kind }, async (span) => {
-        const result = await receive(req, res, span);
-        span.setAttribute('reconciler.webhook.result', result);
-        deps.onAnswered({
+        const answered = (result: WebhookResult) => ({
           event: req.get('x-github-event') ?? null,
           result,
           seconds: (performance.now() - started) / 1000,
         });
+        let result: WebhookResult;
+        try {
+          result = await receive(req, res, span);
+        } catch (error) {
+          // Counted too: a store outage must show on the webhook dashboard, not only in logs.
+          deps.onAnswered(answered('error'));
+          throw error;
+        }
+        span.setAttribute('reconciler.webhook.result', result);
+        deps.onAnswered(answered(result));
       });
     });
 }

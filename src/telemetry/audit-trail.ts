@@ -18,7 +18,17 @@ export interface AuditVerification {
 }
 
 export async function verifyAuditTrail(store: Store): Promise<AuditVerification> {
-  const checkpoint = await store.auditCheckpoint();
+  for (let attempt = 0; ; attempt++) {
+    const checkpoint = await store.auditCheckpoint();
+    const result = await verifyFrom(store, checkpoint);
+    // Another replica pruned while this walk began: the records it removed look missing. Start
+    // again from the new checkpoint rather than report a tampered chain that is intact.
+    const moved = result.broken !== null && (await store.auditCheckpoint())?.seq !== checkpoint?.seq;
+    if (!moved || attempt >= 3) return result;
+  }
+}
+
+async function verifyFrom(store: Store, checkpoint: AuditCheckpoint | null): Promise<AuditVerification> {
   let last: { seq: number; hash: string | null } =
     checkpoint === null ? { seq: 0, hash: null } : { seq: checkpoint.seq, hash: checkpoint.hash };
   let checked = 0;
@@ -26,7 +36,6 @@ export async function verifyAuditTrail(store: Store): Promise<AuditVerification>
   for (;;) {
     const page = await store.listAudit({ limit: VERIFY_PAGE, afterSeq: last.seq });
     firstSeq ??= page[0]?.seq ?? null;
-    // A record missing right after the checkpoint shows as a gap: ask from one past the last seen.
     const { verdict, last: reached } = verifyChainSegment(page, last);
     checked += page.filter((record) => record.seq <= reached.seq).length;
     if (!verdict.ok) return { ok: false, checked, firstSeq, lastSeq: reached.seq, checkpoint, broken: verdict };

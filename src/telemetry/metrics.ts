@@ -27,7 +27,8 @@ export type EventLabel = (typeof KNOWN_EVENTS)[number];
 export const eventLabel = (event: string | null | undefined): EventLabel =>
   (KNOWN_EVENTS as readonly string[]).includes(event ?? '') ? (event as EventLabel) : 'other';
 
-export const WEBHOOK_RESULTS = ['accepted', 'duplicate', 'bad_signature', 'malformed', 'too_large'] as const;
+// error: the service could not store it (e.g. the store is down), so GitHub will see a 500.
+export const WEBHOOK_RESULTS = ['accepted', 'duplicate', 'bad_signature', 'malformed', 'too_large', 'error'] as const;
 export const DELIVERY_OUTCOMES = ['applied', 'ignored', 'failed', 'retried'] as const;
 export const SYNC_KINDS = ['installation', 'oauth'] as const;
 export const SYNC_RESULTS = ['completed', 'failed', 'suspended', 'deleted'] as const;
@@ -167,45 +168,55 @@ export function createMetrics(now: () => Date = () => new Date()) {
     ]),
   };
 
-  new Gauge({
-    name: 'reconciler_inbox_pending',
-    help: 'Deliveries stored and not finished (waiting, in hand, or waiting for a retry).',
-    registers,
-    async collect() {
-      if (scraped) this.set((await scraped.inbox()).pending);
+  /**
+   * A gauge read from the store at scrape time. When the store does not answer, the scrape still
+   * succeeds (process metrics and counters go out) and the gauge reads as unknown.
+   */
+  const storeGauge = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: (state: ScrapedState) => Promise<[Partial<Record<L, string>>, number][]>,
+  ) =>
+    new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers,
+      async collect() {
+        this.reset();
+        if (scraped === null) return;
+        try {
+          for (const [labels, value] of await read(scraped)) this.set(labels, value);
+        } catch {
+          // Unknown, not zero: a gauge without labels says NaN, one with labels has no series.
+          // /readyz reports the store itself.
+          if (labelNames.length === 0) this.set(Number.NaN);
+        }
+      },
+    });
+  storeGauge(
+    'reconciler_inbox_pending',
+    'Deliveries stored and not finished (waiting, in hand, or waiting for a retry).',
+    [],
+    async (state) => [[{}, (await state.inbox()).pending]],
+  );
+  storeGauge(
+    'reconciler_inbox_oldest_pending_age_seconds',
+    'Age of the oldest unfinished delivery; 0 when there is none.',
+    [],
+    async (state) => {
+      const oldest = (await state.inbox()).oldestReceivedAt;
+      return [[{}, oldest === null ? 0 : Math.max(0, (now().getTime() - Date.parse(oldest)) / 1000)]];
     },
+  );
+  storeGauge('reconciler_repos', 'Base repo rows by coverage.', ['coverage'], async (state) => {
+    const counts = await state.repoCoverage();
+    return COVERAGES.map((coverage) => [{ coverage }, counts[coverage]]);
   });
-  new Gauge({
-    name: 'reconciler_inbox_oldest_pending_age_seconds',
-    help: 'Age of the oldest unfinished delivery; 0 when there is none.',
-    registers,
-    async collect() {
-      if (!scraped) return;
-      const oldest = (await scraped.inbox()).oldestReceivedAt;
-      this.set(oldest === null ? 0 : Math.max(0, (now().getTime() - Date.parse(oldest)) / 1000));
-    },
-  });
-  new Gauge({
-    name: 'reconciler_repos',
-    help: 'Base repo rows by coverage.',
-    labelNames: ['coverage'],
-    registers,
-    async collect() {
-      if (!scraped) return;
-      const counts = await scraped.repoCoverage();
-      for (const coverage of COVERAGES) this.set({ coverage }, counts[coverage]);
-    },
-  });
-  new Gauge({
-    name: 'reconciler_installations',
-    help: 'Installations by state.',
-    labelNames: ['state'],
-    registers,
-    async collect() {
-      if (!scraped) return;
-      const counts = await scraped.installationStates();
-      for (const state of INSTALLATION_STATES) this.set({ state }, counts[state]);
-    },
+  storeGauge('reconciler_installations', 'Installations by state.', ['state'], async (state) => {
+    const counts = await state.installationStates();
+    return INSTALLATION_STATES.map((value) => [{ state: value }, counts[value]]);
   });
 
   for (const [event, result] of product(KNOWN_EVENTS, WEBHOOK_RESULTS))

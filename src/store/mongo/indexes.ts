@@ -6,6 +6,8 @@ import type { Db } from 'mongodb';
 export async function ensureIndexes(db: Db): Promise<void> {
   const index = (collection: string, keys: Record<string, 1 | -1>, unique = false) =>
     db.collection(collection).createIndex(keys, unique ? { unique: true } : {});
+  const partial = (collection: string, keys: Record<string, 1 | -1>, filter: Record<string, unknown>) =>
+    db.collection(collection).createIndex(keys, { partialFilterExpression: filter });
   await Promise.all([
     // Deliveries: the unique id is _id; seq orders the inbox and pages the list.
     index('deliveries', { seq: 1 }, true),
@@ -14,6 +16,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     index('deliveries', { state: 1, leaseUntil: 1 }),
     index('deliveries', { repoId: 1, seq: -1 }),
     index('deliveries', { routingOutcome: 1, seq: -1 }),
+    // Every claim looks for copy-outs left by a replica that died: only those are indexed.
+    partial('deliveries', { pendingUntil: 1 }, { pending: { $type: 'string' } }),
     index('delivery_payloads', { deliveryId: 1, n: 1 }, true),
     index('user_installations', { userId: 1, installationId: 1 }),
     index('user_installations', { installationId: 1, userId: 1 }),
@@ -27,7 +31,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
     index('triggers', { repoId: 1 }),
     // The audit chain: a unique seq keeps it linear with several writers.
     index('audit', { seq: 1 }, true),
+    index('audit', { deliveryId: 1, seq: 1 }),
     index('audit', { deliveryId: 1, kind: 1, seq: 1 }),
+    index('audit', { userId: 1, seq: 1 }),
     index('audit', { traceId: 1, seq: 1 }),
     index('audit', { userId: 1, kind: 1, seq: 1 }),
     index('audit', { repoId: 1, seq: 1 }),

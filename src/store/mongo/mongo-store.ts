@@ -41,6 +41,8 @@ interface Doc {
 }
 
 const SEQ_CONFLICT_RETRIES = 100;
+// Well under BSON's 16 MB document cap, leaving room for the rest of the delivery document.
+const MAX_PENDING_CHARS = 8 * 1024 * 1024;
 // BSON documents are capped at 16 MB and GitHub payloads at 25 MB: payloads are stored in chunks.
 const PAYLOAD_CHUNK_CHARS = 4 * 1024 * 1024;
 
@@ -277,7 +279,6 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
   const transactions = typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
 
   const c = {
-    counters: db.collection<{ _id: string; seq: number }>('counters'),
     deliveries: db.collection<Doc>('deliveries'),
     payloads: db.collection<Doc>('delivery_payloads'),
     installations: db.collection<Doc>('installations'),
@@ -291,13 +292,18 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     wakes: db.collection<Doc>('wakes'),
   };
 
-  const nextSeq = async (name: string, session?: ClientSession): Promise<number> => {
-    const counter = await c.counters.findOneAndUpdate(
-      { _id: name },
-      { $inc: { seq: 1 } },
-      { upsert: true, returnDocument: 'after', ...(session ? { session } : {}) },
-    );
-    return Number(counter?.seq);
+  /**
+   * The number after the highest one present. Taken this way (and not from a counter), a number
+   * becomes visible only after every lower one, so a reader's cursor never skips one that
+   * commits late; two writers that read the same head collide on the unique index and retry.
+   */
+  const nextSeq = async (collection: 'deliveries' | 'wakes', session?: ClientSession): Promise<number> => {
+    const [head] = await c[collection]
+      .find({}, { projection: { seq: 1 }, ...(session ? { session } : {}) })
+      .sort({ seq: -1 })
+      .limit(1)
+      .toArray();
+    return Number(head?.seq ?? 0) + 1;
   };
 
   const getDeliveryNow = async (id: string): Promise<Delivery | null> => {
@@ -402,7 +408,8 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       ),
     );
     await appendAuditNow(pending.audit.filter((a) => !present.has(a.id)));
-    await c.deliveries.updateOne({ _id: id }, { $set: { pending: null, pendingUntil: null } });
+    // Only the copy-out that was read: a newer one (a later attempt's) stays for its own copy.
+    await c.deliveries.updateOne({ _id: id, pending: doc.pending }, { $set: { pending: null, pendingUntil: null } });
   };
 
   /** Takes over the copying of one delivery whose finisher died (see flushPending). */
@@ -436,10 +443,20 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
         }),
       );
     const pending = JSON.stringify({ wakes, audit: audit.map((draft) => ({ id: randomUUID(), draft })) });
+    if (pending.length > MAX_PENDING_CHARS) {
+      // Too large to travel in the document (BSON caps it at 16 MB), e.g. an installation deleted
+      // with tens of thousands of rows: written in order instead, without that atomicity.
+      if ((await c.deliveries.updateOne(claimed, { $set: ended })).modifiedCount === 0) return false;
+      await insertWakes(wakes);
+      await appendAuditNow(audit.map((draft) => ({ id: randomUUID(), draft })));
+      return true;
+    }
     const pendingUntil = new Date(Date.now() + finishHoldMs).toISOString();
     const result = await c.deliveries.updateOne(claimed, { $set: { ...ended, pending, pendingUntil } });
     if (result.modifiedCount === 0) return false;
-    await flushPending(id);
+    // The delivery is finished: if copying out fails here, recoverPending does it after the hold,
+    // so the failure must not make the worker treat an applied delivery as a failed step.
+    await flushPending(id).catch(() => undefined);
     return true;
   };
 
@@ -449,11 +466,14 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       const existing = await getDeliveryNow(incoming.id);
       if (existing === null) {
         // The payload first: a delivery document is never visible without its payload.
-        for (let n = 0, at = 0; at < payload.length || n === 0; n++, at += PAYLOAD_CHUNK_CHARS) {
+        for (let n = 0, at = 0, end = 0; at < payload.length || n === 0; n++, at = end) {
+          end = Math.min(payload.length, at + PAYLOAD_CHUNK_CHARS);
+          // Never between the halves of a surrogate pair: BSON would store each half as U+FFFD.
+          if (end < payload.length && /[\uD800-\uDBFF]/.test(payload.charAt(end - 1))) end -= 1;
           await upsertOnce(() =>
             c.payloads.updateOne(
               { _id: `${incoming.id}:${n}` },
-              { $set: { deliveryId: incoming.id, n, data: payload.slice(at, at + PAYLOAD_CHUNK_CHARS) } },
+              { $set: { deliveryId: incoming.id, n, data: payload.slice(at, end) } },
               { upsert: true },
             ),
           );
@@ -498,6 +518,8 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       await recoverPending(claim.now);
       const doc = await c.deliveries.findOneAndUpdate(
         {
+          // Not while an earlier attempt's copy-out is pending: a new finish would replace it.
+          pending: null,
           $or: [
             { state: 'received' },
             { state: 'failed', nextAttemptAt: { $ne: null, $lte: claim.now } },
@@ -843,10 +865,19 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
         prunedAt,
         pruned: (previous?.pruned ?? 0) + count,
       };
-      // The checkpoint first: a crash before the delete leaves records that verification skips.
-      await upsertOnce(() => c.checkpoint.updateOne({ _id: 1 }, { $set: { ...checkpoint } }, { upsert: true }));
-      await c.audit.deleteMany({ seq: { $lt: keepFrom } });
-      return { pruned: count, checkpoint };
+      // The checkpoint first (a crash before the delete leaves records that verification skips),
+      // and only forwards: another replica's prune may have moved it further already.
+      try {
+        await c.checkpoint.updateOne(
+          { _id: 1, seq: { $lt: checkpoint.seq } },
+          { $set: { ...checkpoint } },
+          { upsert: true },
+        );
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      const deleted = (await c.audit.deleteMany({ seq: { $lt: keepFrom } })).deletedCount;
+      return { pruned: deleted, checkpoint: (await checkpointNow()) ?? checkpoint };
     },
 
     async ping() {

@@ -38,6 +38,8 @@ import { MIGRATIONS } from './migrations.js';
 export interface SqliteStoreOptions {
   /** The database file; created with its directory when missing. */
   path: string;
+  /** Sees every statement the main connection runs, values filled in (tests read query plans). */
+  onStatement?: (sql: string) => void;
 }
 
 function applyMigrations(db: Database.Database): void {
@@ -64,7 +66,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const releaseLock = acquireOwnerLock(options.path);
   let db: Database.Database;
   try {
-    db = new Database(options.path);
+    db = new Database(
+      options.path,
+      options.onStatement ? { verbose: (sql) => options.onStatement?.(String(sql)) } : {},
+    );
   } catch (error) {
     releaseLock();
     throw error;

@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import test from 'ava';
+import Database from 'better-sqlite3';
+import type { AuditDraft } from '../src/domain/audit.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { repoRowFixture } from './support/fixtures.js';
+import { temporaryDir } from './support/test-service.js';
+
+// Every statement the embedded store runs on its hot paths finds its rows through an index:
+// checked on SQLite's own query plans for the statements actually executed, not on timings.
+
+// Tables that grow with traffic or with the size of organisations.
+const LARGE = ['deliveries', 'delivery_payloads', 'audit', 'repo_rows', 'triggers', 'wakes', 'user_installations'];
+
+// Statements allowed to walk a whole table or index, and why.
+const ALLOWED: [RegExp, string][] = [
+  [/ORDER BY seq (DESC )?LIMIT \d+(\.0)?$/, 'reads the newest or oldest row and stops (LIMIT without a filter)'],
+  [
+    /^SELECT CASE WHEN r\.installation_id IS NULL/,
+    'counts every base row by coverage: the /metrics gauge, once per scrape',
+  ],
+  [/FROM installations GROUP BY 1$/, 'counts installations by state: the /metrics gauge'],
+];
+
+const T0 = '2026-01-01T00:00:00.000Z';
+
+const draft = (overrides: Partial<AuditDraft>): AuditDraft => ({
+  kind: 'sync.decision',
+  actor: 'sync',
+  source: { type: 'sync', id: 's1' },
+  subject: { userId: 'u1', repoId: 7, repoFullName: 'octo-org/api', installationId: 22 },
+  decision: 'covered',
+  reason: null,
+  before: null,
+  after: null,
+  traceId: 'abc',
+  deliveryId: 'd1',
+  occurredAt: T0,
+  ...overrides,
+});
+
+test('the hot paths of the embedded store use an index for every large table', async (t) => {
+  const path = join(temporaryDir(t), 'plans.sqlite');
+  const executed = new Set<string>();
+  const store = openSqliteStore({ path, onStatement: (sql) => executed.add(sql.trim()) });
+  t.teardown(() => store.close());
+
+  // The workload: what the worker, routing, sync, the views and the API do.
+  for (const id of ['d1', 'd2'])
+    await store.recordDelivery(
+      { id, event: 'push', action: null, installationId: 22, repoId: 7, receivedAt: T0, payload: '{}', headers: {} },
+      T0,
+    );
+  const claimed = await store.claimNextDelivery({ workerId: 'w', now: T0, leaseUntil: '2026-01-01T00:01:00.000Z' });
+  await store.getDeliveryPayload(claimed?.id ?? '');
+  await store.finishDelivery(claimed?.id ?? '', 'w', {
+    state: 'applied',
+    reason: null,
+    processedAt: T0,
+    audit: [draft({})],
+    routingOutcome: 'woke',
+    wakes: [
+      {
+        id: 'd1:t1',
+        deliveryId: 'd1',
+        triggerId: 't1',
+        automationId: null,
+        userId: 'u1',
+        repoId: 7,
+        installationId: 22,
+        event: 'push',
+        action: null,
+        createdAt: T0,
+      },
+    ],
+  });
+  await store.nextRetryAt();
+  await store.getDelivery('d1');
+  await store.listDeliveries({ limit: 50, state: 'applied', beforeSeq: 10 });
+  await store.listDeliveries({ limit: 5, repoId: 7 });
+  await store.listDeliveries({ limit: 50, routingOutcomes: ['woke_none', 'no_candidates'] });
+  await store.inboxBacklog();
+  await store.listWakes({ limit: 10, afterSeq: 0 });
+  await store.linkInstallation('u1', 22, T0);
+  await store.listLinkedInstallationIds('u1');
+  await store.listUsersLinkedTo(22);
+  await store.upsertRepoRow(repoRowFixture({ installationId: 22 }));
+  await store.getRepoRow({ userId: 'u1', repoId: 7, rootDirectory: null });
+  await store.listRepoRows('u1', { limit: 100 });
+  await store.listRepoRows('u1', { limit: 100, after: { repoId: 7, rootDirectory: null } });
+  await store.listRepoRowsByRepoId(7);
+  await store.listRepoRowsByInstallation(22);
+  await store.listRepoRowsByFullName('Octo-Org/API');
+  await store.listTriggersByRepoId(7);
+  await store.listTriggersByUser('u1');
+  await store.listAutomationsByUser('u1');
+  await store.countReposByCoverage();
+  await store.countInstallationsByState();
+  await store.appendAudit([draft({ kind: 'rebind.skipped', reason: 'several_installations' })]);
+  for (const query of [
+    { deliveryId: 'd1' },
+    { deliveryId: 'd1', kind: 'routing.decision' },
+    { traceId: 'abc' },
+    { userId: 'u1', kind: 'rebind.skipped', order: 'newest' as const },
+    { userId: 'u1', order: 'newest' as const, beforeSeq: 100 },
+    { installationId: 22, kind: 'sync.installation', order: 'newest' as const },
+    { repo: { ids: [7], fullName: 'octo-org/api' }, order: 'newest' as const },
+    { kind: 'rebind.skipped', order: 'newest' as const },
+    { since: T0, order: 'newest' as const },
+  ])
+    await store.listAudit({ limit: 10, ...query });
+  await store.countAuditByReason('rebind.skipped');
+
+  const explain = new Database(path, { readonly: true });
+  t.teardown(() => explain.close());
+  const reads = [...executed].filter((sql) => /^(SELECT|UPDATE|DELETE)\b/i.test(sql));
+  t.true(reads.length >= 30, `the workload ran ${reads.length} distinct statements`);
+  const scans: string[] = [];
+  for (const sql of reads) {
+    if (ALLOWED.some(([pattern]) => pattern.test(sql))) continue;
+    const plan = (explain.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail);
+    for (const step of plan)
+      if (LARGE.some((table) => new RegExp(`^SCAN ${table}\\b`).test(step))) scans.push(`${step}  <=  ${sql}`);
+  }
+  t.deepEqual(scans, [], 'no statement scans a large table');
+});

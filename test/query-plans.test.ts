@@ -3,7 +3,7 @@ import test from 'ava';
 import Database from 'better-sqlite3';
 import type { AuditDraft } from '../src/domain/audit.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { repoRowFixture } from './support/fixtures.js';
+import { incomingFixture, repoRowFixture, wakeFixture } from './support/fixtures.js';
 import { temporaryDir } from './support/test-service.js';
 
 // Every statement the embedded store runs on its hot paths finds its rows through an index:
@@ -46,11 +46,7 @@ test('the hot paths of the embedded store use an index for every large table', a
   t.teardown(() => store.close());
 
   // The workload: what the worker, routing, sync, the views and the API do.
-  for (const id of ['d1', 'd2'])
-    await store.recordDelivery(
-      { id, event: 'push', action: null, installationId: 22, repoId: 7, receivedAt: T0, payload: '{}', headers: {} },
-      T0,
-    );
+  for (const id of ['d1', 'd2']) await store.recordDelivery(incomingFixture(id), T0);
   const claimed = await store.claimNextDelivery({ workerId: 'w', now: T0, leaseUntil: '2026-01-01T00:01:00.000Z' });
   await store.getDeliveryPayload(claimed?.id ?? '');
   await store.finishDelivery(claimed?.id ?? '', 'w', {
@@ -59,20 +55,7 @@ test('the hot paths of the embedded store use an index for every large table', a
     processedAt: T0,
     audit: [draft({})],
     routingOutcome: 'woke',
-    wakes: [
-      {
-        id: 'd1:t1',
-        deliveryId: 'd1',
-        triggerId: 't1',
-        automationId: null,
-        userId: 'u1',
-        repoId: 7,
-        installationId: 22,
-        event: 'push',
-        action: null,
-        createdAt: T0,
-      },
-    ],
+    wakes: [wakeFixture('d1', 't1')],
   });
   await store.nextRetryAt();
   await store.getDelivery('d1');

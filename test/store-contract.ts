@@ -3,6 +3,7 @@ import { hashAuditRecord, type AuditDraft } from '../src/domain/audit.js';
 import type { IncomingDelivery } from '../src/domain/delivery.js';
 import type { Installation, RepoRow, Trigger } from '../src/domain/entities.js';
 import type { Store } from '../src/store/store.js';
+import { wakeFixture } from './support/fixtures.js';
 
 // The store contract: written once against the port, run against every adapter unchanged.
 // Each adapter's test file calls storeContract with a function that opens a fresh, empty store.
@@ -278,18 +279,7 @@ export function storeContract(label: string, open: OpenStore): void {
 
   test(title('wakes are written with the outcome, once each, and read in outbox order'), async (t) => {
     const store = await open(t);
-    const wake = (deliveryId: string, triggerId: string) => ({
-      id: `${deliveryId}:${triggerId}`,
-      deliveryId,
-      triggerId,
-      automationId: null,
-      userId: 'u1',
-      repoId: 7,
-      installationId: 42,
-      event: 'push',
-      action: null,
-      createdAt: at(1),
-    });
+    const wake = (deliveryId: string, triggerId: string) => wakeFixture(deliveryId, triggerId, at(1));
     for (const id of ['d1', 'd2']) await store.recordDelivery(incoming(id), T0);
     await store.claimNextDelivery(claimAt('w1', 0));
     t.false(await store.finishDelivery('d1', 'w2', { ...finished(), wakes: [wake('d1', 't1')] }), 'claim lost');

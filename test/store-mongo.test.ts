@@ -2,6 +2,7 @@ import test from 'ava';
 import { MongoClient } from 'mongodb';
 import { openMongoStore } from '../src/store/mongo/mongo-store.js';
 import { storeContract } from './store-contract.js';
+import { incomingFixture, outcomeDraftFixture, wakeFixture } from './support/fixtures.js';
 import { storeEnv } from './support/mongo-server.js';
 
 // The store contract against MongoDB through the official driver (MONGODB_URI, or the wire
@@ -19,45 +20,10 @@ test('mongodb: the wakes and audit of a delivery whose finisher died are copied 
   const store = await openMongoStore({ uri: env.MONGODB_URI ?? '', database: env.MONGODB_DB ?? '' });
   t.teardown(() => store.close());
   const now = new Date().toISOString();
-  await store.recordDelivery(
-    {
-      id: 'd1',
-      event: 'push',
-      action: null,
-      installationId: 22,
-      repoId: 7,
-      receivedAt: now,
-      payload: '{}',
-      headers: {},
-    },
-    now,
-  );
+  await store.recordDelivery(incomingFixture('d1', { receivedAt: now }), now);
   // What a finisher leaves when it dies right after ending the delivery (src/store/mongo/mongo-store.ts).
-  const wake = {
-    id: 'd1:t1',
-    deliveryId: 'd1',
-    triggerId: 't1',
-    automationId: null,
-    userId: 'u1',
-    repoId: 7,
-    installationId: 22,
-    event: 'push',
-    action: null,
-    createdAt: now,
-  };
-  const draft = {
-    kind: 'delivery.outcome',
-    actor: 'worker' as const,
-    source: { type: 'delivery' as const, id: 'd1' },
-    subject: {},
-    decision: 'applied',
-    reason: null,
-    before: null,
-    after: null,
-    traceId: null,
-    deliveryId: 'd1',
-    occurredAt: now,
-  };
+  const wake = wakeFixture('d1', 't1', now);
+  const draft = outcomeDraftFixture('d1', { occurredAt: now });
   const client = new MongoClient(env.MONGODB_URI ?? '');
   t.teardown(() => client.close());
   await client
@@ -92,19 +58,7 @@ test('mongodb: a payload split into chunks reads back exactly, even with a chara
   t.teardown(() => store.close());
   const payload = `${'a'.repeat(4 * 1024 * 1024 - 1)}😀${'b'.repeat(1000)}`;
   const now = new Date().toISOString();
-  await store.recordDelivery(
-    {
-      id: 'big',
-      event: 'push',
-      action: null,
-      installationId: null,
-      repoId: null,
-      receivedAt: now,
-      payload,
-      headers: {},
-    },
-    now,
-  );
+  await store.recordDelivery(incomingFixture('big', { receivedAt: now, payload }), now);
   t.true((await store.getDeliveryPayload('big')) === payload);
 });
 
@@ -117,19 +71,7 @@ test('mongodb: a delivery whose copy-out is still pending is not claimed again u
   });
   t.teardown(() => store.close());
   const now = new Date().toISOString();
-  await store.recordDelivery(
-    {
-      id: 'd1',
-      event: 'push',
-      action: null,
-      installationId: null,
-      repoId: null,
-      receivedAt: now,
-      payload: '{}',
-      headers: {},
-    },
-    now,
-  );
+  await store.recordDelivery(incomingFixture('d1', { installationId: null, repoId: null, receivedAt: now }), now);
   const client = new MongoClient(env.MONGODB_URI ?? '');
   t.teardown(() => client.close());
   // An attempt failed and its finisher died before copying its audit out; the retry is due.

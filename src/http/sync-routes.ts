@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import type { GitHubPort } from '../github/github-port.js';
+import { createSyncRuns } from '../reconcile/sync-runs.js';
 import { syncUser } from '../reconcile/sync-user.js';
 import type { Store } from '../store/store.js';
+import { HttpError } from './http-error.js';
 import { requireUser } from './user-routes.js';
-import { boundedString, optional, parseBody, platformId } from './validate.js';
+import { boundedString, optional, parseBody, platformId, queryString } from './validate.js';
 
 export interface SyncRouteDeps {
   store: Store;
@@ -14,12 +16,45 @@ export interface SyncRouteDeps {
 
 export function syncRoutes(deps: SyncRouteDeps): Router {
   const router = Router();
+  const syncs = createSyncRuns(
+    (userId, oauthToken, observer) => syncUser(deps, userId, oauthToken, observer),
+    deps.now,
+  );
+
   // POST /api/users/:userId/sync { oauthToken? }: what each run decided, per installation.
+  // With ?async=1 it answers 202 { syncId } at once; GET /api/syncs/:syncId follows it. One sync
+  // per user at a time: a request while one runs joins it.
   router.post('/users/:userId/sync', async (req, res) => {
     const userId = platformId(req.params.userId, 'userId');
+    const mode = queryString(req.query.async, 'async');
+    if (mode !== undefined && mode !== '1' && mode !== '0')
+      throw new HttpError(400, 'invalid_query', 'async must be 1 (answer at once) or 0');
     const body = parseBody(req.body ?? {}, { oauthToken: optional(boundedString(255, /^\S+$/, 'must be a token')) });
     await requireUser(deps.store, userId);
-    res.json(await syncUser(deps, userId, body.oauthToken ?? null));
+    const { sync, joined } = syncs.start(userId, body.oauthToken ?? null);
+    if (mode === '1') {
+      res
+        .status(202)
+        .json({
+          syncId: sync.progress.syncId,
+          joined,
+          state: sync.progress.state,
+          progress: `/api/syncs/${sync.progress.syncId}`,
+        });
+      return;
+    }
+    res.json(await sync.done);
+  });
+
+  router.get('/syncs/:syncId', (req, res) => {
+    const progress = syncs.get(req.params.syncId);
+    if (progress === null)
+      throw new HttpError(
+        404,
+        'sync_not_found',
+        `no sync ${req.params.syncId} on this replica (finished syncs are kept for a while)`,
+      );
+    res.json(progress);
   });
   return router;
 }

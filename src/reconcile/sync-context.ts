@@ -4,12 +4,23 @@ import type { Delivery } from '../domain/delivery.js';
 import { addSpanEvent, currentTraceId } from '../telemetry/tracing.js';
 
 /** Who asked for a reconciliation, carried into every audit record it writes. */
+/** One page of a sync run read from GitHub: how far that run is. */
+export interface PageProgress {
+  /** Which run: `installation:<id>` or `oauth`. */
+  run: string;
+  page: number;
+  lastPage: number;
+  reposSeen: number;
+}
+
 export interface ReconcileContext {
   actor: AuditActor;
   source: AuditSource;
   deliveryId: string | null;
   traceId: string | null;
   now: () => Date;
+  /** Told after every page a sync reads (long syncs show progress). */
+  onPage?: (progress: PageProgress) => void;
 }
 
 export function auditFor(

@@ -3,6 +3,7 @@ import { installationState } from '../domain/entities.js';
 import type { GitHubPort } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
 import { currentTraceId, inSpan } from '../telemetry/tracing.js';
+import type { PageProgress } from './sync-context.js';
 import {
   addCounts,
   emptyCounts,
@@ -24,6 +25,13 @@ export interface UserSyncResult {
   rebind: RebindOutcome[];
 }
 
+/** For a sync that reports progress while it runs (`?async=1`, `npm run sync`). */
+export interface SyncObserver {
+  syncId?: string;
+  onPage?: (progress: PageProgress) => void;
+  onRunFinished?: (counts: DecisionCounts) => void;
+}
+
 export const NO_APP_CREDENTIALS =
   'installation-backed sync needs GitHub App credentials: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_PATH)';
 
@@ -36,8 +44,9 @@ export async function syncUser(
   deps: { store: Store; github: GitHubPort; appCredentials: boolean; now: () => Date },
   userId: string,
   oauthToken: string | null,
+  progress: SyncObserver = {},
 ): Promise<UserSyncResult> {
-  const syncId = randomUUID();
+  const syncId = progress.syncId ?? randomUUID();
   // A root span when no request started it, so that every run of one sync shares one trace.
   return inSpan(
     'sync user',
@@ -49,6 +58,7 @@ export async function syncUser(
         deliveryId: null,
         traceId: currentTraceId(),
         now: deps.now,
+        ...(progress.onPage ? { onPage: progress.onPage } : {}),
       };
       const result: UserSyncResult = {
         syncId,
@@ -70,6 +80,7 @@ export async function syncUser(
           const run = await syncInstallation(deps.store, deps.github, context, installation.id);
           result.installationSync.runs.push(run);
           addCounts(result.counts, run.counts);
+          progress.onRunFinished?.(run.counts);
           result.rebind.push(...run.rebind.filter((outcome) => outcome.userId === userId));
         }
         if (linked.length === 0) result.installationSync.reason = `user ${userId} has no linked installation`;
@@ -77,6 +88,7 @@ export async function syncUser(
       if (oauthToken !== null) {
         result.oauthSync = await syncOAuth(deps.store, deps.github, context, userId, oauthToken);
         addCounts(result.counts, result.oauthSync.counts);
+        progress.onRunFinished?.(result.oauthSync.counts);
       }
       return result;
     },

@@ -148,12 +148,17 @@ async function planUserRows(
   return plans;
 }
 
-async function readAllPages(pages: AsyncIterable<RepoPage>): Promise<{ repos: ListedRepo[]; pages: number }> {
+async function readAllPages(
+  pages: AsyncIterable<RepoPage>,
+  context: ReconcileContext,
+  run: string,
+): Promise<{ repos: ListedRepo[]; pages: number }> {
   const repos: ListedRepo[] = [];
   let count = 0;
   for await (const page of pages) {
     repos.push(...page.repos);
     count = page.page;
+    context.onPage?.({ run, page: page.page, lastPage: page.lastPage ?? page.page, reposSeen: repos.length });
   }
   return { repos, pages: count };
 }
@@ -338,7 +343,11 @@ async function runInstallationSync(
       await store.appendAudit([runAudit('completed', report.message)]);
       return report;
     }
-    const read = await readAllPages(github.listInstallationRepos(installationId));
+    const read = await readAllPages(
+      github.listInstallationRepos(installationId),
+      context,
+      `installation:${installationId}`,
+    );
     listed = read.repos;
     report.pages = read.pages;
     report.reposListed = listed.length;
@@ -428,7 +437,7 @@ async function runOAuthSync(
   };
   let listed: ListedRepo[];
   try {
-    const read = await readAllPages(github.listUserRepos(oauthToken));
+    const read = await readAllPages(github.listUserRepos(oauthToken), context, 'oauth');
     listed = read.repos;
     report.pages = read.pages;
     report.reposListed = listed.length;

@@ -198,6 +198,8 @@ export interface FakeGitHub {
   /** Every request served: method, path, page, and the credential kind used. */
   requests: { method: string; path: string; page: number; auth: 'jwt' | 'installation' | 'oauth' | 'none' }[];
   tokensIssued(): number;
+  /** Each page of a paginated list is answered after this long (a slow GitHub, for progress). */
+  pageDelayMs: number;
 }
 
 function base64UrlJson(part: string | undefined): Record<string, unknown> | null {
@@ -263,12 +265,15 @@ export async function startFakeGitHub(t: ExecutionContext): Promise<FakeGitHub> 
       ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
       ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
     ];
-    send(
-      res,
-      200,
-      wrap(items.slice((page - 1) * perPage, page * perPage)),
-      links.length ? { link: links.join(', ') } : {},
-    );
+    const answer = () =>
+      send(
+        res,
+        200,
+        wrap(items.slice((page - 1) * perPage, page * perPage)),
+        links.length ? { link: links.join(', ') } : {},
+      );
+    if (server.pageDelayMs > 0) setTimeout(answer, server.pageDelayMs).unref();
+    else answer();
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -349,6 +354,7 @@ export async function startFakeGitHub(t: ExecutionContext): Promise<FakeGitHub> 
     fail: (failure) => failures.push({ times: 1, ...failure }),
     requests,
     tokensIssued: () => tokens.size,
+    pageDelayMs: 0,
   };
   t.teardown(
     () =>

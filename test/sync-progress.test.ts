@@ -1,0 +1,59 @@
+import anyTest from 'ava';
+import type { SyncProgress } from '../src/reconcile/sync-runs.js';
+import { fakeRepos, startFakeGitHub } from './support/fake-github.js';
+import { json, startTestService } from './support/test-service.js';
+
+// Long syncs show progress: ?async=1 answers at once, GET /api/syncs/:id follows the pages.
+// Serial: see test/support/fake-github.ts (auth-app shares in-flight tokens per installation id).
+const test = anyTest.serial;
+
+test('an async sync of four pages is followed through its progress to its result, and a second request joins it', async (t) => {
+  const fake = await startFakeGitHub(t);
+  const service = await startTestService(t, {
+    env: { GITHUB_API_URL: fake.url, GITHUB_APP_ID: String(fake.appId), GITHUB_APP_PRIVATE_KEY: fake.privateKey },
+  });
+  fake.installations.set(11, {
+    id: 11,
+    account: { id: 5, login: 'octo-org', type: 'Organization' },
+    repos: fakeRepos('octo-org', 350),
+  });
+  fake.pageDelayMs = 150;
+  await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' }));
+  await service.api('/api/users/u1/installations/11', { method: 'PUT' });
+
+  const started = await service.api('/api/users/u1/sync?async=1', json('POST', {}));
+  t.is(started.status, 202);
+  const { syncId, joined } = (await started.json()) as { syncId: string; joined: boolean };
+  t.false(joined);
+  const again = (await (await service.api('/api/users/u1/sync?async=1', json('POST', {}))).json()) as {
+    syncId: string;
+    joined: boolean;
+  };
+  t.deepEqual(again, { ...again, syncId, joined: true }, 'one sync per user: the second request joins');
+
+  const seen: SyncProgress[] = [];
+  for (;;) {
+    const progress = (await (await service.api(`/api/syncs/${syncId}`)).json()) as SyncProgress;
+    seen.push(progress);
+    if (progress.state !== 'running') break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  t.true(
+    seen.some((p) => p.state === 'running' && p.pagesDone > 0 && p.pagesDone < p.pagesTotal && p.pagesTotal === 4),
+    `a running state part-way: ${JSON.stringify(seen.map((p) => [p.state, p.pagesDone, p.pagesTotal]))}`,
+  );
+  const done = seen.at(-1);
+  t.like(done, {
+    state: 'completed',
+    pagesDone: 4,
+    pagesTotal: 4,
+    reposSeen: 350,
+    decisions: { created: 350 },
+    error: null,
+  });
+  t.like(done?.result, { syncId, counts: { created: 350 } });
+  t.not(done?.finishedAt, null);
+
+  t.is((await service.api('/api/syncs/nope')).status, 404);
+  t.is((await service.api('/api/users/u1/sync?async=maybe', json('POST', {}))).status, 400);
+});

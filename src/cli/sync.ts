@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import type { SyncProgress } from '../reconcile/sync-runs.js';
+import { progressLine } from './render-sync.js';
+import { CONNECTION_USAGE, parseCommandLine, runCommand, serviceClient, UsageError } from './service-client.js';
+
+// `npm run sync -- --user U [--oauth-token T]`: starts a sync of one user on the running service
+// (POST /api/users/:id/sync?async=1, or joins the one running) and draws its progress until it ends.
+
+const USAGE = `usage:
+  npm run sync -- --user U [--oauth-token TOKEN]
+options:
+${CONNECTION_USAGE}`;
+
+const POLL_MS = 200;
+
+runCommand(USAGE, async () => {
+  const { values, positionals } = parseCommandLine({ user: { type: 'string' }, 'oauth-token': { type: 'string' } });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (values.user === undefined || positionals.length > 0) throw new UsageError('give --user U');
+  const client = serviceClient(values);
+  const token = values['oauth-token'];
+  const started = await client.call<{ syncId: string; joined: boolean }>(
+    `/api/users/${encodeURIComponent(values.user)}/sync?async=1`,
+    { method: 'POST', body: JSON.stringify(token === undefined ? {} : { oauthToken: token }) },
+  );
+  process.stdout.write(`${started.joined ? 'joined the running' : 'started'} sync ${started.syncId}\n`);
+  const tty = process.stderr.isTTY === true;
+  let shown = '';
+  for (;;) {
+    const progress = await client.call<SyncProgress>(`/api/syncs/${started.syncId}`);
+    const line = progressLine(progress);
+    // On a terminal the bar redraws in place; in a log, one line per change.
+    if (line !== shown) process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+    shown = line;
+    if (progress.state !== 'running') {
+      if (tty) process.stderr.write('\n');
+      const counts = Object.entries(progress.decisions)
+        .filter(([, n]) => n > 0)
+        .map(([decision, n]) => `${n} ${decision}`)
+        .join(', ');
+      process.stdout.write(
+        `${progress.state}: ${counts || 'no row changed'}${progress.error ? ` (${progress.error})` : ''}\n`,
+      );
+      if (progress.state === 'failed') process.exitCode = 1;
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+});

@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import anyTest from 'ava';
 import { progressLine } from '../src/cli/render-sync.js';
-import { fakeRepos, startFakeGitHub } from './support/fake-github.js';
-import { json, startTestService, TEST_TOKEN } from './support/test-service.js';
+import { appWorld } from './support/app-world.js';
+import { fakeRepos } from './support/fake-github.js';
+import { TEST_TOKEN } from './support/test-service.js';
 
 // `npm run sync -- --user U` against a running service: a progress bar, then what it decided.
 // Serial: see test/support/fake-github.ts (auth-app shares in-flight tokens per installation id).
@@ -21,18 +22,8 @@ test('the progress line fills with the pages read', (t) => {
 });
 
 test('npm run sync draws the progress of a four-page sync and prints what it decided', async (t) => {
-  const fake = await startFakeGitHub(t);
-  const service = await startTestService(t, {
-    env: { GITHUB_API_URL: fake.url, GITHUB_APP_ID: String(fake.appId), GITHUB_APP_PRIVATE_KEY: fake.privateKey },
-  });
-  fake.installations.set(11, {
-    id: 11,
-    account: { id: 5, login: 'octo-org', type: 'Organization' },
-    repos: fakeRepos('octo-org', 350),
-  });
+  const { fake, service } = await appWorld(t, fakeRepos('octo-org', 350));
   fake.pageDelayMs = 300;
-  await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' }));
-  await service.api('/api/users/u1/installations/11', { method: 'PUT' });
   const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,

@@ -1,25 +1,16 @@
 import anyTest from 'ava';
 import type { SyncProgress } from '../src/reconcile/sync-runs.js';
-import { fakeRepos, startFakeGitHub } from './support/fake-github.js';
-import { json, startTestService } from './support/test-service.js';
+import { appWorld } from './support/app-world.js';
+import { fakeRepos } from './support/fake-github.js';
+import { json } from './support/test-service.js';
 
 // Long syncs show progress: ?async=1 answers at once, GET /api/syncs/:id follows the pages.
 // Serial: see test/support/fake-github.ts (auth-app shares in-flight tokens per installation id).
 const test = anyTest.serial;
 
 test('an async sync of four pages is followed through its progress to its result, and a second request joins it', async (t) => {
-  const fake = await startFakeGitHub(t);
-  const service = await startTestService(t, {
-    env: { GITHUB_API_URL: fake.url, GITHUB_APP_ID: String(fake.appId), GITHUB_APP_PRIVATE_KEY: fake.privateKey },
-  });
-  fake.installations.set(11, {
-    id: 11,
-    account: { id: 5, login: 'octo-org', type: 'Organization' },
-    repos: fakeRepos('octo-org', 350),
-  });
+  const { fake, service } = await appWorld(t, fakeRepos('octo-org', 350));
   fake.pageDelayMs = 150;
-  await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' }));
-  await service.api('/api/users/u1/installations/11', { method: 'PUT' });
 
   const started = await service.api('/api/users/u1/sync?async=1', json('POST', {}));
   t.is(started.status, 202);

@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { MongoClient } from 'mongodb';
 import { openMongoStore } from '../src/store/mongo/mongo-store.js';
 import { storeContract } from './store-contract.js';
@@ -15,6 +15,18 @@ storeContract('mongodb', async (t) => {
   return store;
 });
 
+/** Sets fields on a stored delivery behind the store's back, as a replica that died mid-way leaves them. */
+async function leaveOnDelivery(
+  t: ExecutionContext,
+  env: Record<string, string>,
+  id: string,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  const client = new MongoClient(env.MONGODB_URI ?? '');
+  t.teardown(() => client.close());
+  await client.db(env.MONGODB_DB).collection<{ _id: string }>('deliveries').updateOne({ _id: id }, { $set: fields });
+}
+
 test('mongodb: the wakes and audit of a delivery whose finisher died are copied out by the next claim', async (t) => {
   const env = await storeEnv(t, 'mongodb');
   const store = await openMongoStore({ uri: env.MONGODB_URI ?? '', database: env.MONGODB_DB ?? '' });
@@ -24,21 +36,11 @@ test('mongodb: the wakes and audit of a delivery whose finisher died are copied 
   // What a finisher leaves when it dies right after ending the delivery (src/store/mongo/mongo-store.ts).
   const wake = wakeFixture('d1', 't1', now);
   const draft = outcomeDraftFixture('d1', { occurredAt: now });
-  const client = new MongoClient(env.MONGODB_URI ?? '');
-  t.teardown(() => client.close());
-  await client
-    .db(env.MONGODB_DB)
-    .collection<{ _id: string }>('deliveries')
-    .updateOne(
-      { _id: 'd1' },
-      {
-        $set: {
-          state: 'applied',
-          pending: JSON.stringify({ wakes: [wake], audit: [{ id: 'a-1', draft }] }),
-          pendingUntil: '2000-01-01T00:00:00.000Z',
-        },
-      },
-    );
+  await leaveOnDelivery(t, env, 'd1', {
+    state: 'applied',
+    pending: JSON.stringify({ wakes: [wake], audit: [{ id: 'a-1', draft }] }),
+    pendingUntil: '2000-01-01T00:00:00.000Z',
+  });
   t.is(await store.claimNextDelivery({ workerId: 'w2', now, leaseUntil: now }), null);
   t.deepEqual(
     (await store.listWakes({ limit: 10 })).map((w) => w.id),
@@ -72,23 +74,13 @@ test('mongodb: a delivery whose copy-out is still pending is not claimed again u
   t.teardown(() => store.close());
   const now = new Date().toISOString();
   await store.recordDelivery(incomingFixture('d1', { installationId: null, repoId: null, receivedAt: now }), now);
-  const client = new MongoClient(env.MONGODB_URI ?? '');
-  t.teardown(() => client.close());
   // An attempt failed and its finisher died before copying its audit out; the retry is due.
-  await client
-    .db(env.MONGODB_DB)
-    .collection<{ _id: string }>('deliveries')
-    .updateOne(
-      { _id: 'd1' },
-      {
-        $set: {
-          state: 'failed',
-          nextAttemptAt: now,
-          pending: JSON.stringify({ wakes: [], audit: [] }),
-          pendingUntil: new Date(Date.now() + 60_000).toISOString(),
-        },
-      },
-    );
+  await leaveOnDelivery(t, env, 'd1', {
+    state: 'failed',
+    nextAttemptAt: now,
+    pending: JSON.stringify({ wakes: [], audit: [] }),
+    pendingUntil: new Date(Date.now() + 60_000).toISOString(),
+  });
   t.is(
     await store.claimNextDelivery({ workerId: 'w2', now, leaseUntil: now }),
     null,

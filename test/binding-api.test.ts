@@ -235,7 +235,7 @@ test('a sub-project row is created under an existing base row and reads like a p
     404,
   );
   const base = repoRowFixture();
-  await service.store.upsertRepoRow(base);
+  await service.store.writeRepoRows([base], []);
   const created = await service.api(
     '/api/users/u1/projects',
     json('PUT', { repoId: 7, rootDirectory: 'packages/api' }),

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { decideMetadataFill, missingMetadata } from '../src/domain/decide-metadata.js';
 import { sparseInstallation, type RepoRow } from '../src/domain/entities.js';
-import { coverageOf, pageProjects, projectView } from '../src/domain/projects.js';
+import { coverageOf, projectBuckets } from '../src/domain/projects.js';
 import { repoRowFixture } from './support/fixtures.js';
 
 const NOW = '2026-03-01T00:00:00.000Z';
@@ -55,28 +55,32 @@ test('coverage: none is visible-only, a live installation covers, a deleted or u
   t.is(coverageOf(row(1, 11), null), 'bound_to_gone');
 });
 
-test('projects page in a stable order: covered, then gone, then visible-only; sub-projects after their base', (t) => {
+test('projects are read in stretches: covered, then gone, then visible-only unless they are hidden', (t) => {
   const live = sparseInstallation(11, NOW);
-  const views = [
-    projectView(row(3, null), null),
-    projectView(row(2, 11, 'web'), live),
-    projectView(row(9, 22), null),
-    projectView(row(2, 11), live),
-    projectView(row(1, 11), live),
-  ];
-  const order = (rows: { repoId: number; rootDirectory: string | null }[]) =>
-    rows.map((r) => `${r.repoId}${r.rootDirectory ? `:${r.rootDirectory}` : ''}`);
-  const all = pageProjects(views, { includeAll: true, installationSyncActive: true, limit: 10, after: null });
-  t.deepEqual(order(all.rows), ['1', '2', '2:web', '9', '3']);
-  const active = pageProjects(views, { includeAll: false, installationSyncActive: true, limit: 2, after: null });
-  t.deepEqual(order(active.rows), ['1', '2']);
-  t.is(active.hiddenVisibleOnly, 1);
-  const next = pageProjects(views, {
-    includeAll: false,
-    installationSyncActive: true,
-    limit: 2,
-    after: active.nextCursor,
+  const installations = new Map([
+    [11, live],
+    [12, { ...sparseInstallation(12, NOW), suspendedAt: NOW }],
+    [21, { ...sparseInstallation(21, NOW), deletedAt: NOW }],
+  ]);
+  // 22 is carried by a row but unknown to the store: its binding is to a gone installation.
+  const bound = [11, 12, 21, 22];
+  t.deepEqual(projectBuckets(bound, installations, { includeAll: false, installationSyncActive: true }), {
+    buckets: [
+      { rank: 0, installationIds: [11, 12] },
+      { rank: 1, installationIds: [21, 22] },
+    ],
+    hideVisibleOnly: true,
   });
-  t.deepEqual(order(next.rows), ['2:web', '9']);
-  t.is(next.nextCursor, null);
+  t.deepEqual(projectBuckets(bound, installations, { includeAll: true, installationSyncActive: true }).buckets.at(-1), {
+    rank: 2,
+    installationIds: [null],
+  });
+  t.deepEqual(projectBuckets([], installations, { includeAll: false, installationSyncActive: false }), {
+    buckets: [{ rank: 2, installationIds: [null] }],
+    hideVisibleOnly: false,
+  });
+  t.deepEqual(
+    projectBuckets([11], installations, { includeAll: false, installationSyncActive: true }).buckets.map((b) => b.rank),
+    [0],
+  );
 });

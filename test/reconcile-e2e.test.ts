@@ -99,10 +99,15 @@ for (const storeKind of STORE_KINDS) {
     const deleted = await deliver(service, 'repository', repositoryPayload('deleted', renamedA, 11));
     t.is(deleted.state, 'applied');
     t.deepEqual(await rows(), ['other-org/web@-']);
-    await service.store.upsertRepoRow({
-      ...(await service.store.getRepoRow({ userId: 'u1', repoId: 1002, rootDirectory: null }))!,
-      installationId: 11,
-    });
+    await service.store.writeRepoRows(
+      [
+        {
+          ...(await service.store.getRepoRow({ userId: 'u1', repoId: 1002, rootDirectory: null }))!,
+          installationId: 11,
+        },
+      ],
+      [],
+    );
     fake.installations.get(11)!.deleted = true;
     t.is((await deliver(service, 'installation', installationPayload('deleted', 11))).state, 'applied');
     t.deepEqual(await rows(), ['other-org/web@-']);

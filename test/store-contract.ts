@@ -362,12 +362,12 @@ export function storeContract(label: string, open: OpenStore): void {
     const store = await open(t);
     const base = repoRow('u1', 7, null);
     const sub = repoRow('u1', 7, 'packages/api', { installationId: null, discoveredBy: 'oauth' });
-    await store.upsertRepoRow(base);
-    await store.upsertRepoRow(sub);
+    await store.writeRepoRows([base], []);
+    await store.writeRepoRows([sub], []);
     t.deepEqual(await store.getRepoRow({ userId: 'u1', repoId: 7, rootDirectory: null }), base);
     t.deepEqual(await store.getRepoRow({ userId: 'u1', repoId: 7, rootDirectory: 'packages/api' }), sub);
     const renamed = { ...base, fullName: 'octo-org/renamed', name: 'renamed', archived: true };
-    await store.upsertRepoRow(renamed);
+    await store.writeRepoRows([renamed], []);
     t.deepEqual(await store.getRepoRow({ userId: 'u1', repoId: 7, rootDirectory: null }), renamed);
     t.is((await store.listRepoRowsByRepoId(7)).length, 2);
   });
@@ -382,7 +382,7 @@ export function storeContract(label: string, open: OpenStore): void {
       repoRow('u1', 20, null),
       repoRow('u2', 15, null),
     ];
-    for (const row of rows) await store.upsertRepoRow(row);
+    for (const row of rows) await store.writeRepoRows([row], []);
     const seen: string[] = [];
     let after: { repoId: number; rootDirectory: string | null } | undefined;
     for (;;) {
@@ -404,20 +404,99 @@ export function storeContract(label: string, open: OpenStore): void {
       repoRow('u2', 9, null, { installationId: 43 }),
       repoRow('u3', 10, null, { installationId: null }),
     ]) {
-      await store.upsertRepoRow(row);
+      await store.writeRepoRows([row], []);
     }
+    const keyOf = (r: RepoRow) => `${r.userId}:${r.repoId}:${r.rootDirectory ?? ''}`;
+    t.deepEqual((await store.listRepoRowsByInstallation(42, { limit: 10 })).map(keyOf), ['u1:7:', 'u1:7:api', 'u2:8:']);
+    // Paged by key, a sub-project row and a row of another user resume where the page ended.
+    const firstPage = await store.listRepoRowsByInstallation(42, { limit: 2 });
+    t.deepEqual(firstPage.map(keyOf), ['u1:7:', 'u1:7:api']);
     t.deepEqual(
-      (await store.listRepoRowsByInstallation(42)).map((r) => `${r.userId}:${r.repoId}:${r.rootDirectory ?? ''}`),
-      ['u1:7:', 'u1:7:api', 'u2:8:'],
+      (
+        await store.listRepoRowsByInstallation(42, {
+          limit: 2,
+          after: { userId: 'u1', repoId: 7, rootDirectory: 'api' },
+        })
+      ).map(keyOf),
+      ['u2:8:'],
     );
-    t.deepEqual(await store.listRepoRowsByInstallation(99), []);
+    t.deepEqual(
+      (
+        await store.listRepoRowsByInstallation(42, {
+          limit: 2,
+          after: { userId: 'u1', repoId: 7, rootDirectory: null },
+        })
+      ).map(keyOf),
+      ['u1:7:api', 'u2:8:'],
+    );
+    t.deepEqual(await store.listRepoRowsByInstallation(99, { limit: 10 }), []);
+  });
+
+  test(title("a user's rows are read per installation, by repo, and counted"), async (t) => {
+    const store = await open(t);
+    await store.writeRepoRows(
+      [
+        repoRow('u1', 30, null, { installationId: 43 }),
+        repoRow('u1', 10, null),
+        repoRow('u1', 10, 'a'),
+        repoRow('u1', 20, null, { installationId: null }),
+        repoRow('u1', 40, null),
+        repoRow('u1', 50, null, { installationId: null }),
+        repoRow('u2', 10, null, { installationId: 44 }),
+      ],
+      [],
+    );
+    const keys = (rows: RepoRow[]) => rows.map((r) => `${r.repoId}:${r.rootDirectory ?? ''}`);
+    t.deepEqual(await store.listRepoRowInstallationIds('u1'), [42, 43]);
+    t.deepEqual(await store.listRepoRowInstallationIds('nobody'), []);
+    t.deepEqual(keys(await store.listRepoRows('u1', { limit: 10, installationId: 42 })), ['10:', '10:a', '40:']);
+    t.deepEqual(
+      keys(
+        await store.listRepoRows('u1', { limit: 10, installationId: 42, after: { repoId: 10, rootDirectory: 'a' } }),
+      ),
+      ['40:'],
+    );
+    t.deepEqual(keys(await store.listRepoRows('u1', { limit: 1, installationId: null })), ['20:']);
+    t.deepEqual(
+      keys(
+        await store.listRepoRows('u1', { limit: 5, installationId: null, after: { repoId: 20, rootDirectory: null } }),
+      ),
+      ['50:'],
+    );
+    t.is(await store.countRepoRows('u1', null), 2);
+    t.is(await store.countRepoRows('u1', 42), 3);
+    t.is(await store.countRepoRows('u1', 99), 0);
+    t.deepEqual(keys(await store.listRepoRowsOfRepos('u1', [40, 10, 77])), ['10:', '10:a', '40:']);
+    t.deepEqual(await store.listRepoRowsOfRepos('u1', []), []);
+  });
+
+  test(title('rows and the audit of their decisions are written together'), async (t) => {
+    const store = await open(t);
+    const row = repoRow('u1', 7, null);
+    await store.writeRepoRows(
+      [row, repoRow('u1', 8, null)],
+      [
+        auditDraft({ kind: 'sync.decision', decision: 'created' }),
+        auditDraft({ kind: 'sync.decision', decision: 'created' }),
+      ],
+    );
+    t.deepEqual(await store.getRepoRow({ userId: 'u1', repoId: 7, rootDirectory: null }), row);
+    const audit = await store.listAudit({ limit: 10 });
+    t.deepEqual(
+      audit.map((r) => r.decision),
+      ['created', 'created'],
+    );
+    // The same key again updates the row; rows alone need no audit.
+    await store.writeRepoRows([{ ...row, fullName: 'octo-org/renamed' }], []);
+    t.is((await store.getRepoRow({ userId: 'u1', repoId: 7, rootDirectory: null }))?.fullName, 'octo-org/renamed');
+    t.is((await store.listAudit({ limit: 10 })).length, 2);
   });
 
   test(title('rows are found by full name without case, across users'), async (t) => {
     const store = await open(t);
-    await store.upsertRepoRow(repoRow('u1', 7, null, { fullName: 'Octo-Org/API' }));
-    await store.upsertRepoRow(repoRow('u2', 7, null, { fullName: 'Octo-Org/API' }));
-    await store.upsertRepoRow(repoRow('u1', 8, null, { fullName: 'octo-org/api-docs' }));
+    await store.writeRepoRows([repoRow('u1', 7, null, { fullName: 'Octo-Org/API' })], []);
+    await store.writeRepoRows([repoRow('u2', 7, null, { fullName: 'Octo-Org/API' })], []);
+    await store.writeRepoRows([repoRow('u1', 8, null, { fullName: 'octo-org/api-docs' })], []);
     t.deepEqual(
       (await store.listRepoRowsByFullName('octo-org/api')).map((r) => [r.userId, r.repoId]),
       [
@@ -436,7 +515,7 @@ export function storeContract(label: string, open: OpenStore): void {
       repoRow('u2', 7, null),
       repoRow('u1', 8, null),
     ]) {
-      await store.upsertRepoRow(row);
+      await store.writeRepoRows([row], []);
     }
     t.is(await store.deleteRepoRowsByRepoId(7), 3);
     t.deepEqual(await store.listRepoRowsByRepoId(7), []);

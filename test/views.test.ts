@@ -75,7 +75,7 @@ test('projects: covered repos lead, OAuth-only rows leave the active list but st
   await service.api('/api/users/u1/installations/11', { method: 'PUT' });
   await service.api('/api/users/u1/sync', json('POST', { oauthToken: 'gho_u1' }));
   const stale = (await service.store.getRepoRow({ userId: 'u1', repoId: 2, rootDirectory: null }))!;
-  await service.store.upsertRepoRow({ ...stale, installationId: 22 });
+  await service.store.writeRepoRows([{ ...stale, installationId: 22 }], []);
   await service.api('/api/users/u1/installations/22', { method: 'PUT' });
   await service.api('/api/users/u1/installations/22', { method: 'DELETE' });
   const gone = (await service.store.getInstallation(22))!;

@@ -46,37 +46,44 @@ export interface ProjectCursor {
   rootDirectory: string;
 }
 
-const cursorOf = (view: ProjectView): ProjectCursor => ({
+export const cursorOf = (view: ProjectView): ProjectCursor => ({
   rank: COVERAGE_RANK[view.coverage],
   repoId: view.repoId,
   rootDirectory: view.rootDirectory ?? '',
 });
 
-const compareCursors = (a: ProjectCursor, b: ProjectCursor): number =>
+export const compareCursors = (a: ProjectCursor, b: ProjectCursor): number =>
   a.rank - b.rank ||
   a.repoId - b.repoId ||
   (a.rootDirectory < b.rootDirectory ? -1 : a.rootDirectory > b.rootDirectory ? 1 : 0);
 
+/** One stretch of the Projects order: the rows bound to any of these installations (null: to none). */
+export interface ProjectBucket {
+  rank: number;
+  installationIds: (number | null)[];
+}
+
 /**
- * The Projects list (R5): covered repos lead; when installation-backed sync is active for the
- * user, OAuth-only rows leave the active list (still reachable with include=all) so that old
- * rows do not crowd it. The order is stable, so a cursor pages through it.
+ * The Projects list (R5) as stretches read in order: covered repos lead, then rows bound to a
+ * gone installation, then OAuth-only rows; when installation-backed sync is active for the user
+ * the OAuth-only rows leave the active list (still reachable with include=all) so that old rows
+ * do not crowd it. Within a stretch rows follow their key, so a cursor pages through it and the
+ * store reads each page from an index instead of loading the user's rows.
  */
-export function pageProjects(
-  views: ProjectView[],
-  options: { includeAll: boolean; installationSyncActive: boolean; limit: number; after: ProjectCursor | null },
-): { rows: ProjectView[]; nextCursor: ProjectCursor | null; hiddenVisibleOnly: number } {
-  const hide = options.installationSyncActive && !options.includeAll;
-  const listed = views.filter((view) => !(hide && view.coverage === 'visible_only'));
-  const ordered = listed
-    .map((view) => ({ view, cursor: cursorOf(view) }))
-    .sort((x, y) => compareCursors(x.cursor, y.cursor))
-    .filter((entry) => options.after === null || compareCursors(entry.cursor, options.after) > 0);
-  const page = ordered.slice(0, options.limit);
-  const last = page.at(-1);
-  return {
-    rows: page.map((entry) => entry.view),
-    nextCursor: ordered.length > options.limit && last !== undefined ? last.cursor : null,
-    hiddenVisibleOnly: views.length - listed.length,
-  };
+export function projectBuckets(
+  boundInstallationIds: readonly number[],
+  installations: ReadonlyMap<number, Installation>,
+  options: { includeAll: boolean; installationSyncActive: boolean },
+): { buckets: ProjectBucket[]; hideVisibleOnly: boolean } {
+  const coverage = (id: number) => coverageOf({ installationId: id }, installations.get(id) ?? null);
+  const hideVisibleOnly = options.installationSyncActive && !options.includeAll;
+  const buckets: ProjectBucket[] = [
+    { rank: COVERAGE_RANK.covered, installationIds: boundInstallationIds.filter((id) => coverage(id) === 'covered') },
+    {
+      rank: COVERAGE_RANK.bound_to_gone,
+      installationIds: boundInstallationIds.filter((id) => coverage(id) === 'bound_to_gone'),
+    },
+  ];
+  if (!hideVisibleOnly) buckets.push({ rank: COVERAGE_RANK.visible_only, installationIds: [null] });
+  return { buckets: buckets.filter((bucket) => bucket.installationIds.length > 0), hideVisibleOnly };
 }

@@ -114,16 +114,18 @@ export function userRoutes({ store, now }: UserRouteDeps): Router {
     const existing = await store.getRepoRow(key);
     const row: RepoRow = existing ?? { ...base, ...key, lastSeenAt: now().toISOString() };
     if (existing === null) {
-      await store.upsertRepoRow(row);
-      await store.appendAudit([
-        apiAudit(req, now(), {
-          kind: 'repo.subproject_created',
-          subject: { userId, repoId: row.repoId, repoFullName: row.fullName },
-          decision: 'created',
-          before: null,
-          after: asAuditValue(row),
-        }),
-      ]);
+      await store.writeRepoRows(
+        [row],
+        [
+          apiAudit(req, now(), {
+            kind: 'repo.subproject_created',
+            subject: { userId, repoId: row.repoId, repoFullName: row.fullName },
+            decision: 'created',
+            before: null,
+            after: asAuditValue(row),
+          }),
+        ],
+      );
     }
     const installation = row.installationId === null ? null : await store.getInstallation(row.installationId);
     res.status(existing ? 200 : 201).json({ row: projectView(row, installation) });

@@ -1,7 +1,8 @@
 import { Router } from 'express';
-import { installationState, type Installation, type RepoRow } from '../domain/entities.js';
-import { pageProjects, projectView, type ProjectCursor } from '../domain/projects.js';
+import { installationState } from '../domain/entities.js';
+import type { ProjectCursor } from '../domain/projects.js';
 import type { GitHubPort } from '../github/github-port.js';
+import { readProjectsPage } from '../reconcile/read-projects.js';
 import { refreshInstallations } from '../reconcile/refresh-installations.js';
 import { apiContext } from '../reconcile/sync-context.js';
 import type { Store } from '../store/store.js';
@@ -27,19 +28,6 @@ function parseCursor(raw: unknown): ProjectCursor | null {
     // fall through to the error below
   }
   throw new HttpError(400, 'invalid_query', 'cursor must be a value returned as nextCursor');
-}
-
-async function allRows(store: Store, userId: string): Promise<RepoRow[]> {
-  const rows: RepoRow[] = [];
-  for (;;) {
-    const last = rows.at(-1);
-    const page = await store.listRepoRows(
-      userId,
-      last ? { limit: 1000, after: { repoId: last.repoId, rootDirectory: last.rootDirectory } } : { limit: 1000 },
-    );
-    rows.push(...page);
-    if (page.length < 1000) return rows;
-  }
 }
 
 export function viewRoutes(deps: ViewRouteDeps): Router {
@@ -79,19 +67,12 @@ export function viewRoutes(deps: ViewRouteDeps): Router {
     await requireUser(store, userId);
     const linked = await store.listInstallations(await store.listLinkedInstallationIds(userId));
     const installationSyncActive = deps.appCredentials && linked.some((i) => installationState(i) !== 'deleted');
-    const rows = await allRows(store, userId);
-    const installationIds = [
-      ...new Set(rows.map((row) => row.installationId).filter((id): id is number => id !== null)),
-    ];
-    const installations = new Map<number, Installation>(
-      (await store.listInstallations(installationIds)).map((i) => [i.id, i]),
-    );
-    const page = pageProjects(
-      rows.map((row) =>
-        projectView(row, row.installationId === null ? null : (installations.get(row.installationId) ?? null)),
-      ),
-      { includeAll: include === 'all', installationSyncActive, limit, after },
-    );
+    const page = await readProjectsPage(store, userId, {
+      includeAll: include === 'all',
+      installationSyncActive,
+      limit,
+      after,
+    });
     res.json({
       rows: page.rows,
       installationSyncActive,

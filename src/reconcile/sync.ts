@@ -85,19 +85,26 @@ const rowValue = (row: RepoRow | null): AuditValue =>
         installationId: row.installationId,
       };
 
-/** Writes what changed and returns its audit records; unchanged rows are counted, not written. */
+/** How many repos a sync decides and writes at once: one read and one write per batch. */
+export const ROWS_PER_BATCH = 500;
+
+/**
+ * Writes what changed together with the audit record of each decision, as one batch;
+ * unchanged rows are counted, not written.
+ */
 export async function applyRowPlans(
   store: Store,
   context: ReconcileContext,
   kind: string,
   plans: RowPlan[],
   counts: DecisionCounts,
-): Promise<AuditDraft[]> {
+): Promise<void> {
+  const rows: RepoRow[] = [];
   const audit: AuditDraft[] = [];
   for (const plan of plans) {
     counts[plan.decision] += 1;
     if (plan.decision === 'unchanged') continue;
-    await store.upsertRepoRow(plan.after);
+    rows.push(plan.after);
     audit.push(
       auditFor(context, {
         kind: `${kind}.decision`,
@@ -120,32 +127,57 @@ export async function applyRowPlans(
       );
     }
   }
-  return audit;
+  if (rows.length > 0) await store.writeRepoRows(rows, audit);
 }
 
-/** Base rows of one user against what GitHub listed, and their sub-project rows after them (R3). */
-async function planUserRows(
+/**
+ * Base rows of one user against what GitHub listed, and their sub-project rows after them (R3),
+ * decided and written a batch of repos at a time, so memory and commits do not grow with the
+ * number of repos.
+ */
+async function syncUserRows(
   store: Store,
+  context: ReconcileContext,
+  kind: string,
   userId: string,
   listed: ListedRepo[],
   source: SyncSource,
-  now: string,
-): Promise<RowPlan[]> {
-  const plans: RowPlan[] = [];
-  for (const repo of listed) {
-    const base = decideBaseRow(
-      await store.getRepoRow({ userId, repoId: repo.repoId, rootDirectory: null }),
-      repo,
-      source,
+  counts: DecisionCounts,
+): Promise<void> {
+  const now = context.now().toISOString();
+  for (let start = 0; start < listed.length; start += ROWS_PER_BATCH) {
+    const batch = listed.slice(start, start + ROWS_PER_BATCH);
+    const storedByRepo = new Map<number, RepoRow[]>();
+    for (const row of await store.listRepoRowsOfRepos(
       userId,
-      now,
-    );
-    plans.push(base);
-    for (const sub of await store.listRepoRowsByRepoId(repo.repoId)) {
-      if (sub.userId === userId && sub.rootDirectory !== null) plans.push(decideSubProjectRow(sub, base.after));
+      batch.map((repo) => repo.repoId),
+    )) {
+      storedByRepo.set(row.repoId, [...(storedByRepo.get(row.repoId) ?? []), row]);
     }
+    const plans: RowPlan[] = [];
+    for (const repo of batch) {
+      const stored = storedByRepo.get(repo.repoId) ?? [];
+      const base = decideBaseRow(stored.find((row) => row.rootDirectory === null) ?? null, repo, source, userId, now);
+      plans.push(base);
+      for (const sub of stored) if (sub.rootDirectory !== null) plans.push(decideSubProjectRow(sub, base.after));
+    }
+    await applyRowPlans(store, context, kind, plans, counts);
   }
-  return plans;
+}
+
+/** An installation's rows (every user), a page at a time in key order: never all of them in memory. */
+export async function* installationRowPages(store: Store, installationId: number): AsyncGenerator<RepoRow[]> {
+  let page = await store.listRepoRowsByInstallation(installationId, { limit: ROWS_PER_BATCH });
+  for (;;) {
+    const last = page[page.length - 1];
+    if (last === undefined) return;
+    yield page;
+    if (page.length < ROWS_PER_BATCH) return;
+    page = await store.listRepoRowsByInstallation(installationId, {
+      limit: ROWS_PER_BATCH,
+      after: { userId: last.userId, repoId: last.repoId, rootDirectory: last.rootDirectory },
+    });
+  }
 }
 
 async function readAllPages(
@@ -153,14 +185,15 @@ async function readAllPages(
   context: ReconcileContext,
   run: string,
 ): Promise<{ repos: ListedRepo[]; pages: number }> {
-  const repos: ListedRepo[] = [];
+  // Keyed by id: a repo that moves between pages while GitHub is paged is listed twice.
+  const repos = new Map<number, ListedRepo>();
   let count = 0;
   for await (const page of pages) {
-    repos.push(...page.repos);
+    for (const repo of page.repos) repos.set(repo.repoId, repo);
     count = page.page;
-    context.onPage?.({ run, page: page.page, lastPage: page.lastPage ?? page.page, reposSeen: repos.length });
+    context.onPage?.({ run, page: page.page, lastPage: page.lastPage ?? page.page, reposSeen: repos.size });
   }
-  return { repos, pages: count };
+  return { repos: [...repos.values()], pages: count };
 }
 
 export function installationFromFacts(facts: InstallationFacts, now: string): Installation {
@@ -181,23 +214,23 @@ export function installationFromFacts(facts: InstallationFacts, now: string): In
   };
 }
 
-/** Rows that carried a removed installation's id lose it (R1, R7): repo scope removed or installation deleted. */
+/**
+ * Rows that carried a removed installation's id lose it (R1, R7): repo scope removed or
+ * installation deleted. `which` picks the rows of the installation that are affected.
+ */
 export async function detachRows(
   store: Store,
   context: ReconcileContext,
   installationId: number,
-  rows: RepoRow[],
   kind: string,
-): Promise<{ counts: DecisionCounts; audit: AuditDraft[] }> {
+  which: (row: RepoRow) => boolean,
+): Promise<DecisionCounts> {
   const counts = emptyCounts();
-  const audit = await applyRowPlans(
-    store,
-    context,
-    kind,
-    rows.map((row) => decideDetach(row, installationId)),
-    counts,
-  );
-  return { counts, audit };
+  for await (const page of installationRowPages(store, installationId)) {
+    const plans = page.filter(which).map((row) => decideDetach(row, installationId));
+    await applyRowPlans(store, context, kind, plans, counts);
+  }
+  return counts;
 }
 
 async function applyRebind(
@@ -282,8 +315,8 @@ function inSyncSpan<R extends { status: string; reposListed: number }>(
 /**
  * Installation-backed sync of one installation (R1, R8): record its id on the base rows of every
  * user linked to it, detach rows it no longer lists, then repair stale bindings. A suspended
- * installation is reported and detaches nothing; a failure part-way writes nothing, because
- * every page is read before anything is decided.
+ * installation is reported and detaches nothing; a failure while GitHub is listed writes nothing,
+ * because every page is read before anything is decided.
  */
 export function syncInstallation(
   store: Store,
@@ -374,19 +407,21 @@ async function runInstallationSync(
     return report;
   }
 
-  const audit: AuditDraft[] = [];
+  const source: SyncSource = { kind: 'installation', installationId };
+  for (const userId of report.users) await syncUserRows(store, context, 'sync', userId, listed, source, report.counts);
   const listedIds = new Set(listed.map((repo) => repo.repoId));
-  for (const userId of report.users) {
-    const plans = await planUserRows(store, userId, listed, { kind: 'installation', installationId }, now);
-    audit.push(...(await applyRowPlans(store, context, 'sync', plans, report.counts)));
-  }
   const linkedUsers = new Set(report.users);
-  const gone = (await store.listRepoRowsByInstallation(installationId)).filter(
-    (row) => linkedUsers.has(row.userId) && !listedIds.has(row.repoId),
+  addCounts(
+    report.counts,
+    await detachRows(
+      store,
+      context,
+      installationId,
+      'sync',
+      (row) => linkedUsers.has(row.userId) && !listedIds.has(row.repoId),
+    ),
   );
-  const detached = await detachRows(store, context, installationId, gone, 'sync');
-  addCounts(report.counts, detached.counts);
-  audit.push(...detached.audit);
+  const audit: AuditDraft[] = [];
   for (const userId of report.users) {
     const rebind = await applyRebind(store, context, userId, installationId);
     report.rebind.push(rebind.outcome);
@@ -456,9 +491,8 @@ async function runOAuthSync(
     ]);
     return report;
   }
-  const plans = await planUserRows(store, userId, listed, { kind: 'oauth' }, context.now().toISOString());
-  const audit = await applyRowPlans(store, context, 'oauth_sync', plans, report.counts);
-  audit.push(
+  await syncUserRows(store, context, 'oauth_sync', userId, listed, { kind: 'oauth' }, report.counts);
+  await store.appendAudit([
     auditFor(context, {
       kind: 'sync.oauth',
       subject: { userId },
@@ -470,7 +504,6 @@ async function runOAuthSync(
         durationMs: Math.round(performance.now() - started),
       },
     }),
-  );
-  await store.appendAudit(audit);
+  ]);
   return report;
 }

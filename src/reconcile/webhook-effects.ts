@@ -1,4 +1,3 @@
-import type { AuditDraft } from '../domain/audit.js';
 import type { Delivery } from '../domain/delivery.js';
 import { decideBaseRow, decideRepoRefresh, type ListedRepo, type RowPlan } from '../domain/decide-sync.js';
 import { sparseInstallation, type Installation } from '../domain/entities.js';
@@ -17,7 +16,14 @@ import {
   type Json,
 } from './read-payload.js';
 import { auditFor, deliveryContext, type ReconcileContext } from './sync-context.js';
-import { applyRowPlans, detachRows, emptyCounts, syncInstallation, type DecisionCounts } from './sync.js';
+import {
+  applyRowPlans,
+  detachRows,
+  emptyCounts,
+  installationRowPages,
+  syncInstallation,
+  type DecisionCounts,
+} from './sync.js';
 
 // What each webhook does to the routing model (R7; repo-sync-and-rebinding.md, "What happens
 // when installations change"). Deliveries can arrive out of order or twice (GITHUB-FACTS.md,
@@ -96,7 +102,6 @@ export function webhookHandlers(deps: WebhookEffectDeps): Record<string, EventHa
   ): Promise<string> => {
     const counts = emptyCounts();
     const now = context.now().toISOString();
-    const audit: AuditDraft[] = [];
     for (const userId of await store.listUsersLinkedTo(installationId)) {
       const plans: RowPlan[] = [];
       for (const repo of repos) {
@@ -109,16 +114,15 @@ export function webhookHandlers(deps: WebhookEffectDeps): Record<string, EventHa
         };
         plans.push(decideBaseRow(existing, merged, { kind: 'installation', installationId }, userId, now));
       }
-      audit.push(...(await applyRowPlans(store, context, 'webhook', plans, counts)));
+      await applyRowPlans(store, context, 'webhook', plans, counts);
     }
-    await store.appendAudit(audit);
     return describe(counts);
   };
 
   const refreshRepoRows = async (context: ReconcileContext, repo: ListedRepo): Promise<DecisionCounts> => {
     const counts = emptyCounts();
     const plans = (await store.listRepoRowsByRepoId(repo.repoId)).map((row) => decideRepoRefresh(row, repo));
-    await store.appendAudit(await applyRowPlans(store, context, 'webhook', plans, counts));
+    await applyRowPlans(store, context, 'webhook', plans, counts);
     return counts;
   };
 
@@ -172,9 +176,9 @@ export function webhookHandlers(deps: WebhookEffectDeps): Record<string, EventHa
       case 'deleted': {
         await store.upsertInstallation({ ...installationFromPayload(body, id, stored, now), deletedAt: now });
         // installation.deleted means every repo lost its coverage (GITHUB-FACTS.md, Installations).
-        const detached = await detachRows(store, context, id, await store.listRepoRowsByInstallation(id), 'webhook');
-        const reason = `installation ${id} deleted: ${describe(detached.counts)}`;
-        return { state: 'applied', reason, audit: [...detached.audit, audit('deleted', reason)] };
+        const detached = await detachRows(store, context, id, 'webhook', () => true);
+        const reason = `installation ${id} deleted: ${describe(detached)}`;
+        return { state: 'applied', reason, audit: [audit('deleted', reason)] };
       }
       default:
         return ignored(`installation.${delivery.action ?? '(no action)'} changes nothing the reconciler keeps`);
@@ -198,10 +202,7 @@ export function webhookHandlers(deps: WebhookEffectDeps): Record<string, EventHa
         return coverFromPayload(context, id, entries);
       }
       const removed = new Set(entries.map((r) => r.repoId));
-      const rows = (await store.listRepoRowsByInstallation(id)).filter((row) => removed.has(row.repoId));
-      const detached = await detachRows(store, context, id, rows, 'webhook');
-      await store.appendAudit(detached.audit);
-      return describe(detached.counts);
+      return describe(await detachRows(store, context, id, 'webhook', (row) => removed.has(row.repoId)));
     });
     return { state: 'applied', reason: `${entries.length} repositories ${delivery.action}; ${reason}`, audit: [] };
   };
@@ -271,20 +272,22 @@ export function webhookHandlers(deps: WebhookEffectDeps): Record<string, EventHa
     });
     // Full names change with the account, ids do not (GITHUB-FACTS.md, installation_target).
     const counts = emptyCounts();
-    const plans = (await store.listRepoRowsByInstallation(id))
-      .filter((row) => row.owner === oldLogin)
-      .map((row) =>
-        decideRepoRefresh(row, {
-          repoId: row.repoId,
-          fullName: `${newLogin}/${row.name}`,
-          owner: newLogin,
-          name: row.name,
-          defaultBranch: row.defaultBranch,
-          visibility: row.visibility,
-          archived: row.archived,
-        }),
-      );
-    await store.appendAudit(await applyRowPlans(store, context, 'webhook', plans, counts));
+    for await (const page of installationRowPages(store, id)) {
+      const plans = page
+        .filter((row) => row.owner === oldLogin)
+        .map((row) =>
+          decideRepoRefresh(row, {
+            repoId: row.repoId,
+            fullName: `${newLogin}/${row.name}`,
+            owner: newLogin,
+            name: row.name,
+            defaultBranch: row.defaultBranch,
+            visibility: row.visibility,
+            archived: row.archived,
+          }),
+        );
+      await applyRowPlans(store, context, 'webhook', plans, counts);
+    }
     let reason = `account ${oldLogin} renamed to ${newLogin}: ${describe(counts)}`;
     if (deps.appCredentials) reason += `; ${await resyncOr(context, id, async () => '')}`;
     return { state: 'applied', reason, audit: [] };

@@ -85,6 +85,10 @@ export function withDecisionMetrics(store: Store, metrics: Metrics): Store {
       count(drafts);
       return records;
     },
+    async writeRepoRows(rows, audit) {
+      await store.writeRepoRows(rows, audit);
+      count(audit);
+    },
     async finishDelivery(id, workerId, finish) {
       const kept = await store.finishDelivery(id, workerId, finish);
       if (kept) count(finish.audit);

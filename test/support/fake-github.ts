@@ -210,7 +210,10 @@ function base64UrlJson(part: string | undefined): Record<string, unknown> | null
   }
 }
 
-export async function startFakeGitHub(t: ExecutionContext): Promise<FakeGitHub> {
+/** A test's context, or anything else that closes what it is given when done (a benchmark). */
+export type TeardownHolder = Pick<ExecutionContext, 'teardown'>;
+
+export async function startFakeGitHub(t: TeardownHolder): Promise<FakeGitHub> {
   const appId = 4242;
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const installations = new Map<number, FakeInstallation>();
@@ -253,8 +256,8 @@ export async function startFakeGitHub(t: ExecutionContext): Promise<FakeGitHub> 
     res: ServerResponse,
     path: string,
     page: number,
-    items: unknown[],
-    wrap: (slice: unknown[]) => unknown,
+    items: FakeRepo[],
+    wrap: (slice: Repository[]) => unknown,
   ): void => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30) || 30);
@@ -269,7 +272,8 @@ export async function startFakeGitHub(t: ExecutionContext): Promise<FakeGitHub> 
       send(
         res,
         200,
-        wrap(items.slice((page - 1) * perPage, page * perPage)),
+        // Only the page is rendered: a 100k-repo installation is served page by page (bench/sync-scale.ts).
+        wrap(items.slice((page - 1) * perPage, page * perPage).map(restRepository)),
         links.length ? { link: links.join(', ') } : {},
       );
     if (server.pageDelayMs > 0) setTimeout(answer, server.pageDelayMs).unref();
@@ -328,7 +332,7 @@ export async function startFakeGitHub(t: ExecutionContext): Promise<FakeGitHub> 
       const installation = installationId === undefined ? undefined : installations.get(installationId);
       if (!installation) return send(res, 401, { message: 'Bad credentials' });
       if (installation.deleted || installation.suspended) return send(res, 401, { message: 'Bad credentials' });
-      const repos = installation.repos.map(restRepository);
+      const repos = installation.repos;
       return paginate(req, res, path, page, repos, (slice) => ({
         total_count: repos.length,
         repositories: slice,
@@ -338,7 +342,7 @@ export async function startFakeGitHub(t: ExecutionContext): Promise<FakeGitHub> 
     if (path === '/user/repos' && req.method === 'GET') {
       const repos = bearer === undefined ? undefined : userRepos.get(bearer);
       if (!repos) return send(res, 401, { message: 'Bad credentials' });
-      return paginate(req, res, path, page, repos.map(restRepository), (slice) => slice);
+      return paginate(req, res, path, page, repos, (slice) => slice);
     }
     notFound(res);
   };

@@ -24,7 +24,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
     // A repo row's key: (user, GitHub repo id, root directory; '' for a base row).
     index('repo_rows', { userId: 1, repoId: 1, rootDirectory: 1 }, true),
     index('repo_rows', { repoId: 1 }),
-    index('repo_rows', { installationId: 1 }),
+    // An installation's rows page by key (sync); a user's rows per installation in key order (Projects).
+    index('repo_rows', { installationId: 1, userId: 1, repoId: 1, rootDirectory: 1 }),
+    index('repo_rows', { userId: 1, installationId: 1, repoId: 1, rootDirectory: 1 }),
     index('repo_rows', { fullNameLower: 1 }),
     index('automations', { userId: 1 }),
     index('triggers', { userId: 1 }),

@@ -666,15 +666,31 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       return found.map((doc) => str(doc.userId));
     },
 
-    async upsertRepoRow(row) {
-      const doc = repoRowDoc(row);
-      await upsertOnce(() =>
-        c.repos.updateOne(
-          { userId: doc.userId, repoId: doc.repoId, rootDirectory: doc.rootDirectory },
-          { $set: doc },
-          { upsert: true },
-        ),
-      );
+    async writeRepoRows(rows, audit) {
+      const upserts = rows.map((row) => {
+        const doc = repoRowDoc(row);
+        return {
+          updateOne: {
+            filter: { userId: doc.userId, repoId: doc.repoId, rootDirectory: doc.rootDirectory },
+            update: { $set: doc },
+            upsert: true,
+          },
+        };
+      });
+      const sealed = audit.map((draft) => ({ id: randomUUID(), draft }));
+      if (transactions) {
+        await client.withSession((session) =>
+          session.withTransaction(async () => {
+            if (upserts.length > 0) await c.repos.bulkWrite(upserts, { ordered: false, session });
+            await appendAuditNow(sealed, session);
+          }),
+        );
+        return;
+      }
+      // Without a replica set the rows land first and their audit right after; upserts are
+      // idempotent, so a retry after a lost race for a new key changes nothing already written.
+      if (upserts.length > 0) await upsertOnce(() => c.repos.bulkWrite(upserts, { ordered: false }));
+      if (sealed.length > 0) await appendAuditNow(sealed);
     },
     async getRepoRow(key) {
       const doc = await c.repos.findOne({
@@ -686,6 +702,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     },
     async listRepoRows(userId, page) {
       const filter: Doc = { userId };
+      if (page.installationId !== undefined) filter.installationId = page.installationId;
       if (page.after !== undefined) {
         const root = rootKey(page.after.rootDirectory);
         filter.$or = [
@@ -695,6 +712,23 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       }
       const found = await c.repos.find(filter).sort({ repoId: 1, rootDirectory: 1 }).limit(page.limit).toArray();
       return found.map(toRepoRow);
+    },
+    async listRepoRowsOfRepos(userId, repoIds) {
+      const found = await c.repos
+        .find({ userId, repoId: { $in: [...repoIds] } })
+        .sort({ repoId: 1, rootDirectory: 1 })
+        .toArray();
+      return found.map(toRepoRow);
+    },
+    async listRepoRowInstallationIds(userId) {
+      const ids = await c.repos.distinct('installationId', { userId });
+      return ids
+        .filter((id): id is number => typeof id === 'number')
+        .map(Number)
+        .sort((a, b) => a - b);
+    },
+    async countRepoRows(userId, installationId) {
+      return c.repos.countDocuments({ userId, installationId });
     },
     async listRepoRowsByRepoId(repoId) {
       const found = await c.repos.find({ repoId }).sort({ userId: 1, rootDirectory: 1 }).toArray();
@@ -707,8 +741,22 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
         .toArray();
       return found.map(toRepoRow);
     },
-    async listRepoRowsByInstallation(installationId) {
-      const found = await c.repos.find({ installationId }).sort({ userId: 1, repoId: 1, rootDirectory: 1 }).toArray();
+    async listRepoRowsByInstallation(installationId, page) {
+      const filter: Doc = { installationId };
+      if (page.after !== undefined) {
+        const { userId, repoId } = page.after;
+        const root = rootKey(page.after.rootDirectory);
+        filter.$or = [
+          { userId: { $gt: userId } },
+          { userId, repoId: { $gt: repoId } },
+          { userId, repoId, rootDirectory: { $gt: root } },
+        ];
+      }
+      const found = await c.repos
+        .find(filter)
+        .sort({ userId: 1, repoId: 1, rootDirectory: 1 })
+        .limit(page.limit)
+        .toArray();
       return found.map(toRepoRow);
     },
     async deleteRepoRow(key) {

@@ -180,4 +180,11 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  `
+  -- Sync and the Projects view read a user's rows per installation in key order, and sync reads
+  -- an installation's rows in pages: both in index order, without sorting or scanning.
+  DROP INDEX repo_rows_by_installation;
+  CREATE INDEX repo_rows_by_installation ON repo_rows (installation_id, user_id, repo_id, root_directory);
+  CREATE INDEX repo_rows_by_user_installation ON repo_rows (user_id, installation_id, repo_id, root_directory);
+  `,
 ];

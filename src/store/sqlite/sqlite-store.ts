@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { sealAuditRecord, type AuditCheckpoint, type AuditDraft, type AuditRecord } from '../../domain/audit.js';
 import type { Delivery } from '../../domain/delivery.js';
-import type { Installation, RepoRowKey, Wake } from '../../domain/entities.js';
+import type { Installation, RepoRow, RepoRowKey, Wake } from '../../domain/entities.js';
 import type {
   AuditQuery,
   DeliveryClaim,
@@ -166,10 +166,29 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     repoRowsAfter: db.prepare(`
       SELECT * FROM repo_rows WHERE user_id = @userId AND (repo_id, root_directory) > (@repoId, @rootDirectory)
       ORDER BY repo_id, root_directory LIMIT @limit`),
-    repoRowsByRepo: db.prepare('SELECT * FROM repo_rows WHERE repo_id = ? ORDER BY user_id, root_directory'),
-    repoRowsByInstallation: db.prepare(
-      'SELECT * FROM repo_rows WHERE installation_id = ? ORDER BY user_id, repo_id, root_directory',
+    repoRowsBoundFirstPage: db.prepare(`
+      SELECT * FROM repo_rows WHERE user_id = @userId AND installation_id IS @installationId
+      ORDER BY repo_id, root_directory LIMIT @limit`),
+    repoRowsBoundAfter: db.prepare(`
+      SELECT * FROM repo_rows WHERE user_id = @userId AND installation_id IS @installationId
+        AND (repo_id, root_directory) > (@repoId, @rootDirectory)
+      ORDER BY repo_id, root_directory LIMIT @limit`),
+    repoRowsOfRepos: db.prepare(`
+      SELECT * FROM repo_rows WHERE user_id = ? AND repo_id IN (SELECT value FROM json_each(?))
+      ORDER BY repo_id, root_directory`),
+    // Skips from one installation id to the next through the index: a few lookups, not a scan.
+    nextRowInstallationId: db.prepare(
+      'SELECT min(installation_id) AS id FROM repo_rows WHERE user_id = ? AND installation_id > ?',
     ),
+    countBoundRows: db.prepare('SELECT count(*) AS n FROM repo_rows WHERE user_id = ? AND installation_id IS ?'),
+    repoRowsByRepo: db.prepare('SELECT * FROM repo_rows WHERE repo_id = ? ORDER BY user_id, root_directory'),
+    repoRowsByInstallationFirst: db.prepare(
+      'SELECT * FROM repo_rows WHERE installation_id = ? ORDER BY user_id, repo_id, root_directory LIMIT ?',
+    ),
+    repoRowsByInstallationAfter: db.prepare(`
+      SELECT * FROM repo_rows WHERE installation_id = @installationId
+        AND (user_id, repo_id, root_directory) > (@userId, @repoId, @rootDirectory)
+      ORDER BY user_id, repo_id, root_directory LIMIT @limit`),
     deleteRepoRow: db.prepare('DELETE FROM repo_rows WHERE user_id = ? AND repo_id = ? AND root_directory = ?'),
     deleteRepoRowsByRepo: db.prepare('DELETE FROM repo_rows WHERE repo_id = ?'),
 
@@ -237,6 +256,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ),
   };
 
+  const upsertRepoRowNow = (row: RepoRow): void => {
+    q.upsertRepoRow.run({ ...row, rootDirectory: rootToColumn(row.rootDirectory), archived: row.archived ? 1 : 0 });
+  };
+
   const appendAuditNow = (drafts: AuditDraft[]): AuditRecord[] => {
     const last = q.lastAudit.get() as { seq: number; hash: string } | undefined;
     let seq = last?.seq ?? 0;
@@ -268,6 +291,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   };
 
   const inboxWriter = startInboxWriter(options.path);
+
+  const writeRepoRowsNow = db.transaction((rows: readonly RepoRow[], audit: AuditDraft[]) => {
+    for (const row of rows) upsertRepoRowNow(row);
+    if (audit.length > 0) appendAuditNow(audit);
+  });
 
   // Read-then-write transactions run as BEGIN IMMEDIATE: the inbox writer thread commits on its
   // own connection, and a deferred transaction whose snapshot went stale before its first write
@@ -429,14 +457,25 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return (q.linkedUsers.all(installationId) as Row[]).map((r) => str(r.user_id));
     },
 
-    async upsertRepoRow(row) {
-      q.upsertRepoRow.run({ ...row, rootDirectory: rootToColumn(row.rootDirectory), archived: row.archived ? 1 : 0 });
+    async writeRepoRows(rows, audit) {
+      writeRepoRowsNow.immediate(rows, audit);
     },
     async getRepoRow(key: RepoRowKey) {
       const row = q.repoRow.get(key.userId, key.repoId, rootToColumn(key.rootDirectory)) as Row | undefined;
       return row ? toRepoRow(row) : null;
     },
     async listRepoRows(userId, page: RepoRowPage) {
+      if (page.installationId !== undefined) {
+        const bound = { userId, installationId: page.installationId, limit: page.limit };
+        const rows = page.after
+          ? q.repoRowsBoundAfter.all({
+              ...bound,
+              repoId: page.after.repoId,
+              rootDirectory: rootToColumn(page.after.rootDirectory),
+            })
+          : q.repoRowsBoundFirstPage.all(bound);
+        return (rows as Row[]).map(toRepoRow);
+      }
       const rows = page.after
         ? q.repoRowsAfter.all({
             userId,
@@ -453,8 +492,31 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async listRepoRowsByFullName(fullName) {
       return (q.repoRowsByFullName.all(fullName) as Row[]).map(toRepoRow);
     },
-    async listRepoRowsByInstallation(installationId) {
-      return (q.repoRowsByInstallation.all(installationId) as Row[]).map(toRepoRow);
+    async listRepoRowsOfRepos(userId, repoIds) {
+      return (q.repoRowsOfRepos.all(userId, JSON.stringify(repoIds)) as Row[]).map(toRepoRow);
+    },
+    async listRepoRowInstallationIds(userId) {
+      const ids: number[] = [];
+      for (;;) {
+        const next = (q.nextRowInstallationId.get(userId, ids.at(-1) ?? -1) as { id: number | null }).id;
+        if (next === null) return ids;
+        ids.push(Number(next));
+      }
+    },
+    async countRepoRows(userId, installationId) {
+      return Number((q.countBoundRows.get(userId, installationId) as { n: number }).n);
+    },
+    async listRepoRowsByInstallation(installationId, page) {
+      const rows = page.after
+        ? q.repoRowsByInstallationAfter.all({
+            installationId,
+            userId: page.after.userId,
+            repoId: page.after.repoId,
+            rootDirectory: rootToColumn(page.after.rootDirectory),
+            limit: page.limit,
+          })
+        : q.repoRowsByInstallationFirst.all(installationId, page.limit);
+      return (rows as Row[]).map(toRepoRow);
     },
     async countReposByCoverage() {
       const counts = { covered: 0, visible_only: 0, bound_to_gone: 0 };

@@ -58,6 +58,8 @@ export const GITHUB_OPERATIONS = [
   'POST /app/installations/{installation_id}/access_tokens',
   'GET /installation/repositories',
   'GET /user/repos',
+  'GET /app/hook/deliveries',
+  'POST /app/hook/deliveries/{delivery_id}/attempts',
   'other',
 ] as const;
 

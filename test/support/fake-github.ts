@@ -326,7 +326,8 @@ export async function startFakeGitHub(t: ExecutionContext): Promise<FakeGitHub> 
         delivered_at: delivery.deliveredAt ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
         redelivery,
         duration: seconds,
-        status: statusCode === 0 ? 'failed to connect' : statusCode < 300 ? 'OK' : `Invalid HTTP Response: ${statusCode}`,
+        status:
+          statusCode === 0 ? 'failed to connect' : statusCode < 300 ? 'OK' : `Invalid HTTP Response: ${statusCode}`,
         status_code: statusCode,
         event: delivery.event,
         action: delivery.action ?? null,

@@ -7,6 +7,9 @@ import type { Delivery } from './delivery.js';
 // a few days (GITHUB-FACTS.md, Deliveries): a delivery it failed to hand us, or one we took but
 // gave up on, is lost for good unless someone asks in time.
 
+/** The audit kind of one redelivery request: read back for the back-off, counted as a metric. */
+export const REDELIVERY_REQUESTED = 'redelivery.requested';
+
 /** One attempt GitHub made to deliver a webhook, as `GET /app/hook/deliveries` lists it. */
 export interface HookDeliveryAttempt {
   /** This attempt's id: what `POST /app/hook/deliveries/{delivery_id}/attempts` names. */
@@ -48,6 +51,10 @@ export const SWEEP_SKIP_REASONS = [
   'over_run_limit',
 ] as const;
 export type SweepSkipReason = (typeof SWEEP_SKIP_REASONS)[number];
+
+/** What GitHub answered a redelivery request: 202, or anything else (kept in the audit record). */
+export const REDELIVERY_RESULTS = ['accepted', 'failed'] as const;
+export type RedeliveryResult = (typeof REDELIVERY_RESULTS)[number];
 
 export interface RedeliveryPolicy {
   /** How far back GitHub still accepts a redelivery request (3 days, less a margin). */

@@ -15,6 +15,7 @@ import {
 } from '../domain/decide-redelivery-sweep.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { GitHubPort } from '../github/github-port.js';
+import { auditFor } from '../reconcile/sync-context.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { currentTraceId, inSpan, setSpanAttributes } from '../telemetry/tracing.js';
@@ -102,12 +103,17 @@ function requestAudit(
   stored: Delivery | undefined,
   outcome: { result: RedeliveryResult; error: string | null },
   sweepId: string,
-  at: string,
+  now: () => Date,
 ): AuditDraft {
-  return {
+  const context = {
+    actor: 'worker' as const,
+    source: { type: 'delivery' as const, id: decision.guid },
+    deliveryId: decision.guid,
+    traceId: currentTraceId(),
+    now,
+  };
+  return auditFor(context, {
     kind: REDELIVERY_REQUESTED,
-    actor: 'worker',
-    source: { type: 'delivery', id: decision.guid },
     subject: {
       ...(decision.installationId !== null ? { installationId: decision.installationId } : {}),
       ...(decision.repositoryId !== null ? { repoId: decision.repositoryId } : {}),
@@ -128,10 +134,7 @@ function requestAudit(
       action: decision.action,
       error: outcome.error,
     },
-    traceId: currentTraceId(),
-    deliveryId: decision.guid,
-    occurredAt: at,
-  };
+  });
 }
 
 /**
@@ -191,9 +194,7 @@ export function sweepRedeliveries(deps: RedeliverySweepDeps): Promise<Redelivery
         log.warn({ deliveryId: decision.guid, err: outcome.error }, 'GitHub did not accept a redelivery request');
       }
       // Written per request, so that a sweep cut short still leaves the back-off of what it asked.
-      await deps.store.appendAudit([
-        requestAudit(decision, storedById.get(decision.guid), outcome, sweepId, deps.now().toISOString()),
-      ]);
+      await deps.store.appendAudit([requestAudit(decision, storedById.get(decision.guid), outcome, sweepId, deps.now)]);
       report.requested.push({
         guid: decision.guid,
         hookDeliveryId: decision.latest.id,

@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { Config } from './config.js';
+import type { RedeliveryPolicy } from './domain/decide-redelivery-sweep.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-policy.js';
 import type { GitHubPort } from './github/github-port.js';
 import { createOctokitGitHub } from './github/octokit-github.js';
 import { createApp } from './http/create-app.js';
 import { IngressActivity } from './http/webhook-route.js';
 import { startDeliveryWorker, type ApplyDelivery, type DeliveryWorker } from './inbox/delivery-worker.js';
+import { sweepRedeliveries, type RedeliverySweepReport } from './inbox/sweep-redeliveries.js';
 import { reconcileDeliveries } from './reconcile/apply-delivery.js';
 import { openMongoStore } from './store/mongo/mongo-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -24,6 +26,8 @@ import {
 export interface RunningService {
   url: string;
   store: Store;
+  /** One run of the redelivery sweeper (docs/redelivery.md); whoever schedules it calls this. */
+  sweepRedeliveries(): Promise<RedeliverySweepReport>;
   /** Stop accepting, finish the delivery in hand, close the store. */
   close(): Promise<void>;
 }
@@ -36,6 +40,7 @@ export interface ServiceOverrides {
   retryPolicy?: RetryPolicy;
   idlePollMs?: number;
   leaseMs?: number;
+  redeliveryPolicy?: RedeliveryPolicy;
 }
 
 function openStore(config: Config): Promise<Store> {
@@ -147,6 +152,15 @@ export async function startService(
   return {
     url: `http://${host}:${address.port}`,
     store,
+    sweepRedeliveries: () =>
+      sweepRedeliveries({
+        store,
+        github,
+        appCredentials,
+        now,
+        logger,
+        ...(overrides.redeliveryPolicy !== undefined ? { policy: overrides.redeliveryPolicy } : {}),
+      }),
     close() {
       closing ??= (async () => {
         shuttingDown = true;

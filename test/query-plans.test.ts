@@ -59,6 +59,7 @@ test('the hot paths of the embedded store use an index for every large table', a
   });
   await store.nextRetryAt();
   await store.getDelivery('d1');
+  await store.getDeliveriesByIds(['d1', 'd2', 'missing']);
   await store.listDeliveries({ limit: 50, state: 'applied', beforeSeq: 10 });
   await store.listDeliveries({ limit: 5, repoId: 7 });
   await store.listDeliveries({ limit: 50, routingOutcomes: ['woke_none', 'no_candidates'] });
@@ -96,6 +97,7 @@ test('the hot paths of the embedded store use an index for every large table', a
     { installationId: 22, kind: 'sync.installation', order: 'newest' as const },
     { repo: { ids: [7], fullName: 'octo-org/api' }, order: 'newest' as const },
     { kind: 'rebind.skipped', order: 'newest' as const },
+    { kind: 'redelivery.requested', since: T0, order: 'newest' as const, beforeSeq: 100 },
     { since: T0, order: 'newest' as const },
   ])
     await store.listAudit({ limit: 10, ...query });

@@ -127,6 +127,29 @@ export function storeContract(label: string, open: OpenStore): void {
     t.is(await store.getDeliveryPayload('missing'), null);
   });
 
+  test(title('deliveries are read by a batch of ids, leaving out ids never stored'), async (t) => {
+    const store = await open(t);
+    for (const id of ['a', 'b', 'c']) await store.recordDelivery(incoming(id), T0);
+    await store.claimNextDelivery(claimAt('w1', 0));
+    await store.failDelivery('a', 'w1', { error: 'boom', processedAt: at(1), nextAttemptAt: null, audit: [] });
+    const found = await store.getDeliveriesByIds(['c', 'missing', 'a']);
+    t.deepEqual(found.map((d) => d.id).sort(), ['a', 'c']);
+    t.deepEqual(
+      found.find((d) => d.id === 'a'),
+      await store.getDelivery('a'),
+    );
+    t.like(
+      found.find((d) => d.id === 'a'),
+      { state: 'failed', nextAttemptAt: null, attempts: 1 },
+    );
+    t.deepEqual(await store.getDeliveriesByIds([]), []);
+    const many = Array.from({ length: 1200 }, (_, i) => `absent-${i}`);
+    t.deepEqual(
+      (await store.getDeliveriesByIds([...many, 'b'])).map((d) => d.id),
+      ['b'],
+    );
+  });
+
   test(title('a delivery id seen again is pending until finished, then a duplicate'), async (t) => {
     const store = await open(t);
     await store.recordDelivery(incoming('d1'), T0);

@@ -1,3 +1,4 @@
+import type { HookDeliveryAttempt } from '../domain/decide-redelivery-sweep.js';
 import type { ListedRepo } from '../domain/decide-sync.js';
 import type { AccountType } from '../domain/entities.js';
 
@@ -31,6 +32,13 @@ export interface GitHubPort {
   listInstallationRepos(installationId: number): AsyncIterable<RepoPage>;
   /** Every page of the repositories a user's OAuth token can see. */
   listUserRepos(oauthToken: string): AsyncIterable<RepoPage>;
+  /**
+   * The App's webhook delivery attempts (App JWT), one page at a time, newest first as GitHub
+   * serves them; stops at the first attempt older than `since`, which is left out.
+   */
+  listHookDeliveries(since: Date): AsyncIterable<HookDeliveryAttempt[]>;
+  /** Asks GitHub to send one delivery attempt again, under the same GUID (App JWT; GitHub answers 202). */
+  redeliverHookDelivery(deliveryId: number): Promise<void>;
 }
 
 export type GitHubErrorKind =

@@ -1,5 +1,6 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
+import type { HookDeliveryAttempt } from '../domain/decide-redelivery-sweep.js';
 import type { ListedRepo } from '../domain/decide-sync.js';
 import type { AccountType, Visibility } from '../domain/entities.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -26,6 +27,8 @@ const OPERATIONS: readonly [RegExp, string][] = [
   [/\/app\/installations\/\d+\/access_tokens$/, '/app/installations/{installation_id}/access_tokens'],
   [/\/installation\/repositories$/, '/installation/repositories'],
   [/\/user\/repos$/, '/user/repos'],
+  [/\/app\/hook\/deliveries$/, '/app/hook/deliveries'],
+  [/\/app\/hook\/deliveries\/\d+\/attempts$/, '/app/hook/deliveries/{delivery_id}/attempts'],
 ];
 
 export function operationOf(method: string, url: string): string {
@@ -67,6 +70,35 @@ function toListedRepo(repo: RestRepository): ListedRepo {
     defaultBranch: repo.default_branch ?? null,
     visibility,
     archived: repo.archived ?? false,
+  };
+}
+
+interface RestHookDelivery {
+  id: number | bigint;
+  guid: string;
+  delivered_at: string;
+  redelivery: boolean;
+  status_code: number;
+  event: string;
+  action: string | null;
+  installation_id: number | bigint | null;
+  repository_id: number | bigint | null;
+}
+
+const idOrNull = (id: number | bigint | null): number | null => (id === null ? null : Number(id));
+
+function toHookDeliveryAttempt(item: RestHookDelivery): HookDeliveryAttempt {
+  return {
+    id: Number(item.id),
+    guid: item.guid,
+    // Normalised, so that attempts and the window compare as ISO strings.
+    deliveredAt: new Date(item.delivered_at).toISOString(),
+    redelivery: item.redelivery,
+    statusCode: item.status_code,
+    event: item.event,
+    action: item.action,
+    installationId: idOrNull(item.installation_id),
+    repositoryId: idOrNull(item.repository_id),
   };
 }
 
@@ -256,6 +288,30 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
         (body) => body as RestRepository[],
         {},
       );
+    },
+    async *listHookDeliveries(since) {
+      if (app === null) throw missingCredentials();
+      const cutoff = since.toISOString();
+      try {
+        // Cursor pagination: the Link header's rel="next" carries the cursor, which paginate follows.
+        for await (const response of app.paginate.iterator(app.rest.apps.listWebhookDeliveries, { per_page: 100 })) {
+          const attempts = (response.data as RestHookDelivery[]).map(toHookDeliveryAttempt);
+          const inside = attempts.filter((attempt) => attempt.deliveredAt >= cutoff);
+          if (inside.length > 0) yield inside;
+          // Newest first: once a page reaches past the cutoff, every later page is older still.
+          if (inside.length < attempts.length) return;
+        }
+      } catch (error) {
+        throw classifyGitHubFailure(error, {});
+      }
+    },
+    async redeliverHookDelivery(deliveryId) {
+      if (app === null) throw missingCredentials();
+      try {
+        await app.rest.apps.redeliverWebhookDelivery({ delivery_id: deliveryId });
+      } catch (error) {
+        throw classifyGitHubFailure(error, {});
+      }
     },
   };
 }

@@ -84,6 +84,8 @@ export interface DeliveryStore {
   finishDelivery(id: string, workerId: string, finish: DeliveryFinish): Promise<boolean>;
   failDelivery(id: string, workerId: string, failure: DeliveryFailure): Promise<boolean>;
   getDelivery(id: string): Promise<Delivery | null>;
+  /** The stored deliveries among these ids, in no particular order; ids not stored are left out. */
+  getDeliveriesByIds(ids: readonly string[]): Promise<Delivery[]>;
   getDeliveryPayload(id: string): Promise<string | null>;
   listDeliveries(query: DeliveryQuery): Promise<Delivery[]>;
   inboxBacklog(): Promise<InboxBacklog>;

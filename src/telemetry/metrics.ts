@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
+import { REDELIVER_REASONS, REDELIVERY_RESULTS } from '../domain/decide-redelivery-sweep.js';
 import { NOT_WOKEN_REASONS } from '../domain/route-event.js';
 
 // Prometheus metrics (R11), named in the controller-runtime style. Labels are bounded: never an
@@ -58,6 +59,8 @@ export const GITHUB_OPERATIONS = [
   'POST /app/installations/{installation_id}/access_tokens',
   'GET /installation/repositories',
   'GET /user/repos',
+  'GET /app/hook/deliveries',
+  'POST /app/hook/deliveries/{delivery_id}/attempts',
   'other',
 ] as const;
 
@@ -166,6 +169,11 @@ export function createMetrics(now: () => Date = () => new Date()) {
       'operation',
       'status',
     ]),
+    redeliveryRequests: counter(
+      'reconciler_redelivery_requests_total',
+      'Redeliveries the sweeper asked GitHub for, by why and by what GitHub answered.',
+      ['reason', 'result'],
+    ),
   };
 
   /**
@@ -233,6 +241,8 @@ export function createMetrics(now: () => Date = () => new Date()) {
   for (const operation of GITHUB_OPERATIONS) metrics.githubRequests.inc({ operation, status: '200' }, 0);
   for (const [outcome, reason] of REBIND_OUTCOMES) metrics.rebindAttempts.inc({ outcome, reason }, 0);
   for (const entity of REBOUND_ENTITIES) metrics.reboundEntities.inc({ entity }, 0);
+  for (const [reason, result] of product(REDELIVER_REASONS, REDELIVERY_RESULTS))
+    metrics.redeliveryRequests.inc({ reason, result }, 0);
   for (const event of ROUTED_EVENTS) {
     metrics.routingDecisions.inc({ event, outcome: 'woken', reason: 'none' }, 0);
     for (const reason of NOT_WOKEN_REASONS) metrics.routingDecisions.inc({ event, outcome: 'not_woken', reason }, 0);

@@ -1,4 +1,5 @@
 import type { AuditDraft, AuditValue } from '../domain/audit.js';
+import { REDELIVER_REASONS, REDELIVERY_REQUESTED, REDELIVERY_RESULTS } from '../domain/decide-redelivery-sweep.js';
 import type { Store } from '../store/store.js';
 import { eventLabel, GITHUB_OPERATIONS, REBIND_OUTCOMES, SYNC_KINDS, SYNC_RESULTS, type Metrics } from './metrics.js';
 import { currentTraceId } from './tracing.js';
@@ -70,6 +71,12 @@ export function countDecision(metrics: Metrics, record: AuditDraft): void {
           reason: stringOf(fieldOf(record.after, 'leadingReason')) ?? record.decision,
         });
       return;
+    case REDELIVERY_REQUESTED: {
+      const reason = oneOf(record.reason, REDELIVER_REASONS);
+      const result = oneOf(record.decision, REDELIVERY_RESULTS);
+      if (reason !== null && result !== null) metrics.redeliveryRequests.inc({ reason, result });
+      return;
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { ExecutionContext } from 'ava';
 import type { components } from '@octokit/openapi-types';
+import { sign } from '@octokit/webhooks-methods';
 
 // A fake GitHub over real HTTP, for tests: responses follow GitHub's REST schemas (typed with
 // @octokit/openapi-types), lists paginate with Link headers, the App JWT is verified with the
@@ -13,6 +14,7 @@ import type { components } from '@octokit/openapi-types';
 type Repository = components['schemas']['repository'];
 type Installation = components['schemas']['installation'];
 type SimpleUser = components['schemas']['simple-user'];
+type HookDeliveryItem = components['schemas']['hook-delivery-item'];
 
 export interface FakeRepo {
   id: number;
@@ -42,6 +44,27 @@ export interface FakeFailure {
   times?: number;
   /** Answers only after this long (a slow or hanging GitHub). */
   delayMs?: number;
+}
+
+/** A webhook delivery the fake GitHub made (or failed to make), as a test describes it. */
+export interface FakeHookDelivery {
+  guid: string;
+  event: string;
+  action?: string | null;
+  /** The raw body GitHub sends, again on every redelivery. */
+  payload: Record<string, unknown> | string;
+  installationId?: number | null;
+  repositoryId?: number | null;
+  /** Default: now. */
+  deliveredAt?: string;
+  /** What the endpoint answered (0: no answer); only for recordHookDelivery, which sends nothing. */
+  statusCode?: number;
+}
+
+/** One line of the fake's delivery log, as `GET /app/hook/deliveries` lists it. */
+export interface FakeHookDeliveryEntry {
+  item: HookDeliveryItem;
+  body: string;
 }
 
 const API_URL = 'https://api.github.com';
@@ -200,6 +223,16 @@ export interface FakeGitHub {
   tokensIssued(): number;
   /** Each page of a paginated list is answered after this long (a slow GitHub, for progress). */
   pageDelayMs: number;
+  /** Where deliveries and redeliveries are sent, signed with `secret`, once a test sets it. */
+  webhook: { url: string; secret: string } | null;
+  /** Every delivery attempt, oldest first: what GET /app/hook/deliveries lists (newest first). */
+  hookDeliveries: FakeHookDeliveryEntry[];
+  /** Logs a delivery without sending it: GitHub's word that it tried and got `statusCode`. */
+  recordHookDelivery(delivery: FakeHookDelivery): FakeHookDeliveryEntry;
+  /** Sends a delivery to the webhook URL and logs the status code it got back. */
+  sendHookDelivery(delivery: Omit<FakeHookDelivery, 'statusCode'>): Promise<FakeHookDeliveryEntry>;
+  /** Resolves once every redelivery requested so far has been sent and logged. */
+  redeliveriesSettled(): Promise<void>;
 }
 
 function base64UrlJson(part: string | undefined): Record<string, unknown> | null {
@@ -280,6 +313,69 @@ export async function startFakeGitHub(t: TeardownHolder): Promise<FakeGitHub> {
     else answer();
   };
 
+  const hookDeliveries: FakeHookDeliveryEntry[] = [];
+  const redeliveries = new Set<Promise<unknown>>();
+  const logHookDelivery = (
+    delivery: FakeHookDelivery,
+    body: string,
+    statusCode: number,
+    redelivery: boolean,
+    seconds: number,
+  ): FakeHookDeliveryEntry => {
+    const entry: FakeHookDeliveryEntry = {
+      body,
+      item: {
+        id: 9000 + hookDeliveries.length + 1,
+        guid: delivery.guid,
+        delivered_at: delivery.deliveredAt ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        redelivery,
+        duration: seconds,
+        status:
+          statusCode === 0 ? 'failed to connect' : statusCode < 300 ? 'OK' : `Invalid HTTP Response: ${statusCode}`,
+        status_code: statusCode,
+        event: delivery.event,
+        action: delivery.action ?? null,
+        installation_id: delivery.installationId ?? null,
+        repository_id: delivery.repositoryId ?? null,
+        throttled_at: null,
+      },
+    };
+    hookDeliveries.push(entry);
+    return entry;
+  };
+  const bodyOf = (delivery: FakeHookDelivery): string =>
+    typeof delivery.payload === 'string' ? delivery.payload : JSON.stringify(delivery.payload);
+  // As GitHub does: the same body and the same X-GitHub-Delivery GUID on every redelivery.
+  const sendHookDelivery = async (delivery: FakeHookDelivery, redelivery: boolean): Promise<FakeHookDeliveryEntry> => {
+    const body = bodyOf(delivery);
+    const started = performance.now();
+    let statusCode = 0;
+    if (server.webhook !== null) {
+      try {
+        const response = await fetch(server.webhook.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'GitHub-Hookshot/fake',
+            'x-github-event': delivery.event,
+            'x-github-delivery': delivery.guid,
+            'x-github-hook-id': '1',
+            'x-github-hook-installation-target-type': 'integration',
+            'x-github-hook-installation-target-id': String(appId),
+            'x-hub-signature-256': await sign(server.webhook.secret, body),
+          },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        await response.arrayBuffer();
+        statusCode = response.status;
+      } catch {
+        statusCode = 0;
+      }
+    }
+    return logHookDelivery(delivery, body, statusCode, redelivery, (performance.now() - started) / 1000);
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname;
@@ -339,6 +435,48 @@ export async function startFakeGitHub(t: TeardownHolder): Promise<FakeGitHub> {
         repository_selection: installation.repositorySelection ?? 'selected',
       }));
     }
+    if (path === '/app/hook/deliveries' && req.method === 'GET') {
+      if (!validJwt(authorization)) return send(res, 401, { message: 'A JSON web token could not be decoded' });
+      // Cursor pagination, newest first: the cursor names the id the next page starts below.
+      const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30) || 30);
+      const cursor = /^v1_(\d+)$/.exec(url.searchParams.get('cursor') ?? '')?.[1];
+      const newestFirst = hookDeliveries
+        .map((entry) => entry.item)
+        .filter((item) => cursor === undefined || Number(item.id) < Number(cursor))
+        .sort((a, b) => Number(b.id) - Number(a.id));
+      const slice = newestFirst.slice(0, perPage);
+      const next = newestFirst.length > perPage ? slice.at(-1) : undefined;
+      return send(
+        res,
+        200,
+        slice,
+        next === undefined
+          ? {}
+          : { link: `<${server.url}${path}?per_page=${perPage}&cursor=v1_${String(next.id)}>; rel="next"` },
+      );
+    }
+    match = /^\/app\/hook\/deliveries\/(\d+)\/attempts$/.exec(path);
+    if (match && req.method === 'POST') {
+      if (!validJwt(authorization)) return send(res, 401, { message: 'A JSON web token could not be decoded' });
+      const entry = hookDeliveries.find((e) => Number(e.item.id) === Number(match?.[1]));
+      if (entry === undefined) return notFound(res);
+      const { item } = entry;
+      // GitHub accepts at once and sends afterwards.
+      const sent = sendHookDelivery(
+        {
+          guid: item.guid,
+          event: item.event,
+          action: item.action,
+          payload: entry.body,
+          installationId: item.installation_id === null ? null : Number(item.installation_id),
+          repositoryId: item.repository_id === null ? null : Number(item.repository_id),
+        },
+        true,
+      );
+      redeliveries.add(sent);
+      void sent.finally(() => redeliveries.delete(sent));
+      return send(res, 202, {});
+    }
     if (path === '/user/repos' && req.method === 'GET') {
       const repos = bearer === undefined ? undefined : userRepos.get(bearer);
       if (!repos) return send(res, 401, { message: 'Bad credentials' });
@@ -359,6 +497,14 @@ export async function startFakeGitHub(t: TeardownHolder): Promise<FakeGitHub> {
     requests,
     tokensIssued: () => tokens.size,
     pageDelayMs: 0,
+    webhook: null,
+    hookDeliveries,
+    recordHookDelivery: (delivery) =>
+      logHookDelivery(delivery, bodyOf(delivery), delivery.statusCode ?? 502, false, 10),
+    sendHookDelivery: (delivery) => sendHookDelivery(delivery, false),
+    redeliveriesSettled: async () => {
+      while (redeliveries.size > 0) await Promise.allSettled([...redeliveries]);
+    },
   };
   t.teardown(
     () =>

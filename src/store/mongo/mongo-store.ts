@@ -573,6 +573,9 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       );
     },
     getDelivery: getDeliveryNow,
+    async getDeliveriesByIds(ids) {
+      return (await c.deliveries.find({ _id: { $in: [...ids] } }).toArray()).map(toDelivery);
+    },
     getDeliveryPayload: readPayload,
     async listDeliveries(query: DeliveryQuery) {
       const filter: Doc = {};

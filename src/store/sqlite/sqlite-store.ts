@@ -377,6 +377,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async getDelivery(id) {
       return getDeliveryNow(id);
     },
+    async getDeliveriesByIds(ids) {
+      const found: Delivery[] = [];
+      // Batches stay well below SQLite's limit on bound parameters.
+      for (let start = 0; start < ids.length; start += 500) {
+        const batch = ids.slice(start, start + 500);
+        const sql = `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id IN (${batch.map(() => '?').join(',')})`;
+        found.push(...(db.prepare(sql).all(...batch) as Row[]).map(toDelivery));
+      }
+      return found;
+    },
     async getDeliveryPayload(id) {
       const row = q.deliveryPayload.get(id) as { payload: string } | undefined;
       return row?.payload ?? null;

@@ -45,6 +45,14 @@ test('an async sync of four pages is followed through its progress to its result
   t.like(done?.result, { syncId, counts: { created: 350 } });
   t.not(done?.finishedAt, null);
 
+  // The list of this replica's syncs names it, finished, without its (large) result.
+  const listed = (await (await service.api('/api/syncs')).json()) as { syncs: Record<string, unknown>[] };
+  t.deepEqual(
+    listed.syncs.map((sync) => [sync.syncId, sync.userId, sync.state, 'result' in sync]),
+    [[syncId, 'u1', 'completed', false]],
+  );
+  t.is((await service.api('/api/syncs?limit=0')).status, 400);
+
   t.is((await service.api('/api/syncs/nope')).status, 404);
   t.is((await service.api('/api/users/u1/sync?async=maybe', json('POST', {}))).status, 400);
 });

@@ -5,7 +5,7 @@ import { syncUser } from '../reconcile/sync-user.js';
 import type { Store } from '../store/store.js';
 import { HttpError } from './http-error.js';
 import { requireUser } from './user-routes.js';
-import { boundedString, optional, parseBody, platformId, queryString } from './validate.js';
+import { boundedString, optional, parseBody, platformId, queryLimit, queryString } from './validate.js';
 
 export interface SyncRouteDeps {
   store: Store;
@@ -33,17 +33,20 @@ export function syncRoutes(deps: SyncRouteDeps): Router {
     await requireUser(deps.store, userId);
     const { sync, joined } = syncs.start(userId, body.oauthToken ?? null);
     if (mode === '1') {
-      res
-        .status(202)
-        .json({
-          syncId: sync.progress.syncId,
-          joined,
-          state: sync.progress.state,
-          progress: `/api/syncs/${sync.progress.syncId}`,
-        });
+      res.status(202).json({
+        syncId: sync.progress.syncId,
+        joined,
+        state: sync.progress.state,
+        progress: `/api/syncs/${sync.progress.syncId}`,
+      });
       return;
     }
     res.json(await sync.done);
+  });
+
+  // The syncs this replica runs and has run lately (the Observability view draws their progress).
+  router.get('/syncs', (req, res) => {
+    res.json({ syncs: syncs.list(queryLimit(req.query.limit, 20, 200)) });
   });
 
   router.get('/syncs/:syncId', (req, res) => {

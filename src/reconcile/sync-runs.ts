@@ -94,6 +94,17 @@ export function createSyncRuns(runSync: StartSync, now: () => Date) {
   return {
     start,
     get: (syncId: string): SyncProgress | null => byId.get(syncId)?.progress ?? null,
+    /** Running syncs first, then the most recently finished, without their (large) results. */
+    list: (limit: number): Omit<SyncProgress, 'result'>[] =>
+      [...byId.values()]
+        .map((sync) => sync.progress)
+        .sort(
+          (a, b) =>
+            Number(b.state === 'running') - Number(a.state === 'running') ||
+            (b.finishedAt ?? b.startedAt).localeCompare(a.finishedAt ?? a.startedAt),
+        )
+        .slice(0, limit)
+        .map(({ result: _result, ...summary }) => summary),
   };
 }
 

@@ -257,9 +257,57 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     }
   }
 
+  // ---- syncs --------------------------------------------------------------------------------
+
+  const SYNC_POLL_MS = 1000;
+  let syncPoll = null;
+
+  function syncRow(sync) {
+    const total = Math.max(sync.pagesTotal, sync.pagesDone);
+    const running = sync.state === 'running';
+    const percent = running ? (total > 0 ? Math.floor((100 * sync.pagesDone) / total) : 0) : 100;
+    const decisions = sync.decisions || {};
+    const changed = Object.keys(decisions).filter((key) => key !== 'unchanged' && decisions[key] > 0)
+      .map((key) => key + ' ' + decisions[key]).join(', ');
+    return h('tr', { 'data-sync-id': sync.syncId, 'data-state': sync.state }, [
+      h('td', {}, code(sync.userId)),
+      h('td', {}, badge(sync.state === 'completed' ? 'ok' : sync.state === 'failed' ? 'failed' : 'processing', sync.state)),
+      h('td', { class: 'progress-cell' }, [
+        h('progress', { max: '100', value: String(percent), 'aria-label': 'Sync of ' + sync.userId + ': ' + percent + '%' }),
+        h('span', { class: 'progress-text', text: sync.pagesDone + ' / ' + (total || '?') + ' pages · ' + sync.reposSeen + ' repos' }),
+      ]),
+      h('td', {}, sync.error ? h('span', { class: 'error', text: sync.error }) : changed || muted(running ? 'deciding…' : 'no change')),
+      h('td', {}, [time(sync.startedAt), ' ', muted('(' + ago(sync.startedAt) + ')')]),
+    ]);
+  }
+
+  async function loadSyncs() {
+    clearTimeout(syncPoll);
+    syncPoll = null;
+    let syncs;
+    try {
+      syncs = (await api('/api/syncs?limit=10')).syncs;
+      setStatus('syncs-status', '');
+    } catch (error) {
+      report(error, 'syncs-status');
+      return;
+    }
+    const target = byId('syncs');
+    if (syncs.length === 0) {
+      fill(target, h('p', { class: 'muted', text: 'No sync has run on this replica lately.' }));
+      return;
+    }
+    fill(target, h('div', { class: 'scroll' }, h('table', { class: 'syncs' }, [
+      h('thead', {}, h('tr', {}, ['User', 'State', 'Progress', 'Decisions', 'Started'].map((title) => h('th', { text: title })))),
+      h('tbody', {}, syncs.map(syncRow)),
+    ])));
+    // Followed while one runs; a finished one changes no more.
+    if (syncs.some((sync) => sync.state === 'running')) syncPoll = setTimeout(loadSyncs, SYNC_POLL_MS);
+  }
+
   // ---- deliveries ---------------------------------------------------------------------------
 
-  const list = { outcome: '', cursor: null, generation: 0, openId: null };
+  const list = { outcome: '', cursor: null, generation: 0, openId: null, reload: null };
 
   function eventName(delivery) {
     return delivery.event + (delivery.action ? '.' + delivery.action : '');
@@ -387,7 +435,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
         '; it goes through the same pipeline and has its own story.');
       loadDeliveries(true);
       // The worker takes a moment: show the replay's outcome once it is likely known.
-      setTimeout(() => loadDeliveries(true), 1500);
+      list.reload = setTimeout(() => loadDeliveries(true), 1500);
     } catch (error) {
       if (!(error instanceof AuthNeeded)) statusNode.textContent = error.message;
     } finally {
@@ -505,14 +553,20 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     fill(byId('story'), h('p', { class: 'muted', text: 'Choose a delivery to see its story.' }));
     byId('diagnose-result').replaceChildren();
     byId('rebind-skips').replaceChildren();
+    byId('syncs').replaceChildren();
+    clearTimeout(syncPoll);
     for (const id of ['coverage-figures', 'installations-figures', 'inbox-figures', 'rebind-figures']) byId(id).replaceChildren();
     list.cursor = null;
     list.openId = null;
+    // A page still on its way, or a reload still scheduled, belongs to the session just ended.
+    list.generation += 1;
+    clearTimeout(list.reload);
   }
 
   function loadAll() {
     showMain();
     loadSummary();
+    loadSyncs();
     loadDeliveries(true);
     openFromHash();
   }
@@ -536,6 +590,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     }
     byId('refresh').addEventListener('click', () => {
       loadSummary();
+      loadSyncs();
       loadDeliveries(true);
     });
     byId('more-deliveries').addEventListener('click', () => loadDeliveries(false));

@@ -61,6 +61,12 @@ export function renderPageShell(traceUrlTemplate: string | null): string {
     </article>
   </section>
   <p id="summary-status" class="status" role="status"></p>
+  <section class="panel" id="syncs-panel" aria-labelledby="syncs-title">
+    <h2 id="syncs-title">Syncs</h2>
+    <p class="hint">User syncs on this replica: running ones with their progress (pages read of those GitHub announced), then the latest finished.</p>
+    <p id="syncs-status" class="status" role="status"></p>
+    <div id="syncs"><p class="muted">Loading…</p></div>
+  </section>
 
   <div class="columns">
     <section class="panel" id="deliveries-panel" aria-labelledby="deliveries-title">

@@ -96,6 +96,10 @@ main { padding: 20px 24px 40px; max-width: 1600px; margin: 0 auto; }
 .muted { color: var(--muted); }
 .sub { color: var(--muted); font-size: 12px; }
 .scroll { overflow-x: auto; }
+#syncs-panel { margin-bottom: 16px; }
+.progress-cell { min-width: 220px; }
+.progress-cell progress { width: 140px; height: 10px; vertical-align: middle; margin-right: 8px; accent-color: var(--good); }
+.progress-text { font-size: 12.5px; color: var(--muted); }
 
 table { width: 100%; border-collapse: collapse; }
 th { text-align: left; font-size: 12px; font-weight: 600; color: var(--muted); padding: 6px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }

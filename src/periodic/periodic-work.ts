@@ -141,6 +141,8 @@ function startJobLoop(job: PeriodicJob, options: PeriodicWorkOptions): PeriodicW
     }).finally(() => {
       running = null;
       if (leading) dueAt = startedAt.getTime() + nextInterval();
+      // The loop checked only its lease while the run lasted: now it waits for the next run's time.
+      if (!inTick) rearm();
     });
     running = { abort, done };
   };
@@ -163,20 +165,25 @@ function startJobLoop(job: PeriodicJob, options: PeriodicWorkOptions): PeriodicW
     if (leading && !stopped && running === null && dueAt !== null && now().getTime() >= dueAt) startRun();
   };
 
-  const schedule = (delayMs: number): void => {
+  let inTick = false;
+  /** Next step: at the next renewal, or sooner when a run falls due. */
+  const rearm = (): void => {
     if (stopped) return;
-    timer = setTimeout(() => {
-      ticking = tick()
-        .catch((error: unknown) => log.error({ err: (error as Error).message }, 'periodic job loop failed a step'))
-        .finally(() => {
-          const untilDue =
-            leading && running === null && dueAt !== null ? Math.max(0, dueAt - now().getTime()) : heartbeatMs;
-          schedule(Math.min(heartbeatMs, untilDue));
-        });
-    }, delayMs);
+    if (timer !== null) clearTimeout(timer);
+    const untilDue = leading && running === null && dueAt !== null ? Math.max(0, dueAt - now().getTime()) : heartbeatMs;
+    timer = setTimeout(step, Math.min(heartbeatMs, untilDue));
     timer.unref();
   };
-  schedule(0);
+  const step = (): void => {
+    inTick = true;
+    ticking = tick()
+      .catch((error: unknown) => log.error({ err: (error as Error).message }, 'periodic job loop failed a step'))
+      .finally(() => {
+        inTick = false;
+        rearm();
+      });
+  };
+  step();
 
   return {
     async stop() {

@@ -154,3 +154,35 @@ test('a job with interval 0 is off, and a job not run at start waits for its int
   t.is(await store.getLease('periodic:off'), null);
   t.deepEqual(runs, []);
 });
+
+test('a leader whose lease cannot be renewed stops leading and asks its run in hand to stop', async (t) => {
+  const store = openStore(t);
+  let storeAnswers = true;
+  // The store stops answering lease renewals (an outage, or another replica took the lease).
+  const flaky: Store = {
+    ...store,
+    acquireLease: (...args) =>
+      storeAnswers ? store.acquireLease(...args) : Promise.reject(new Error('store unreachable')),
+  };
+  let started = false;
+  start(t, flaky, 'a', [
+    {
+      name: 'long',
+      actor: 'periodic',
+      intervalMs: 60_000,
+      jitterRatio: 0,
+      runAtStart: true,
+      async run({ signal }) {
+        started = true;
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      },
+    },
+  ]);
+  await eventually(async () => started);
+  storeAnswers = false;
+  const [record] = await eventually(async () => {
+    const found = await store.listAudit({ limit: 10, kind: 'periodic.long' });
+    return found.length > 0 ? found : null;
+  });
+  t.like(record, { decision: 'interrupted', reason: 'this process lost the lease' });
+});

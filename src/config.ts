@@ -42,6 +42,10 @@ export interface Config {
   auditRetentionDays: number | null;
   /** How long a worker's claim on a delivery holds; a replica that dies loses its claims after this. */
   inboxLeaseSeconds: number;
+  /** How often the leader sweeps GitHub's webhook deliveries for ones to redeliver; 0 disables it. */
+  redeliveryIntervalSeconds: number;
+  /** How often the leader resyncs every active installation to repair drift (with jitter); 0 disables it. */
+  resyncIntervalSeconds: number;
 }
 
 /** Before development defaults are filled in: secrets may still be missing. */
@@ -190,6 +194,9 @@ export function parseConfig(env: Environment, readFile: (path: string) => string
     traceUrlTemplate: parseTraceUrlTemplate(env),
     auditRetentionDays: parseRetentionDays(env),
     inboxLeaseSeconds: parseWholeNumber(env, 'INBOX_LEASE_SECONDS', 60, 1, 3600),
+    // Up to GitHub's redelivery window (3 days) and a week of resync: longer is a typo, not a plan.
+    redeliveryIntervalSeconds: parseWholeNumber(env, 'REDELIVERY_INTERVAL_SECONDS', 300, 0, 259_200),
+    resyncIntervalSeconds: parseWholeNumber(env, 'RESYNC_INTERVAL_SECONDS', 21_600, 0, 604_800),
   };
 }
 

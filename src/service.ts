@@ -1,20 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { Config } from './config.js';
 import type { RedeliveryPolicy } from './domain/decide-redelivery-sweep.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-policy.js';
 import type { GitHubPort } from './github/github-port.js';
 import { createOctokitGitHub } from './github/octokit-github.js';
+import { sleep, type Sleep } from './github/rate-limit-pacing.js';
 import { createApp } from './http/create-app.js';
 import { IngressActivity } from './http/webhook-route.js';
 import { startDeliveryWorker, type ApplyDelivery, type DeliveryWorker } from './inbox/delivery-worker.js';
-import { sweepRedeliveries, type RedeliverySweepReport } from './inbox/sweep-redeliveries.js';
+import { sweepRedeliveries, sweepSummary, type RedeliverySweepReport } from './inbox/sweep-redeliveries.js';
+import { startPeriodicWork } from './periodic/periodic-work.js';
+import { serviceJobs, type RedeliverySweep } from './periodic/service-jobs.js';
 import { reconcileDeliveries } from './reconcile/apply-delivery.js';
 import { openMongoStore } from './store/mongo/mongo-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import type { Logger } from './telemetry/logger.js';
-import { pruneAuditTrail } from './telemetry/audit-trail.js';
 import { createMetrics } from './telemetry/metrics.js';
 import {
   observeDeliveryProcessed,
@@ -41,6 +45,12 @@ export interface ServiceOverrides {
   idlePollMs?: number;
   leaseMs?: number;
   redeliveryPolicy?: RedeliveryPolicy;
+  /** Stands in for the redelivery sweep the periodic job runs (tests of leadership record runs with it). */
+  sweepRedeliveries?: RedeliverySweep;
+  /** How long a replica's lease on a periodic job holds without renewal (default 60 s). */
+  periodicLeaseMs?: number;
+  /** How periodic jobs wait (rate limits): tests record the waits instead of making them. */
+  sleep?: Sleep;
 }
 
 function openStore(config: Config): Promise<Store> {
@@ -135,41 +145,48 @@ export async function startService(
       onProcessed: observeDeliveryProcessed(metrics),
     });
   }
-  // Retention runs at start and then hourly; each run prunes only what has aged past the limit.
-  const retentionDays = config.auditRetentionDays;
-  const pruneAged = () => {
-    if (retentionDays === null) return;
-    const before = new Date(now().getTime() - retentionDays * 86_400_000);
-    pruneAuditTrail(store, before, now).then(
-      ({ pruned }) => pruned > 0 && logger.info({ pruned, before: before.toISOString() }, 'audit records pruned'),
-      (error: unknown) => logger.error({ err: (error as Error).message }, 'audit pruning failed; retrying in an hour'),
-    );
-  };
-  pruneAged();
-  const retention = retentionDays === null ? null : setInterval(pruneAged, 3_600_000).unref();
+  const runRedeliverySweep = () =>
+    sweepRedeliveries({
+      store,
+      github,
+      appCredentials,
+      now,
+      logger,
+      ...(overrides.redeliveryPolicy !== undefined ? { policy: overrides.redeliveryPolicy } : {}),
+    });
+  // Periodic jobs (audit retention, drift resync, redelivery sweep) run on the replica holding each one's lease.
+  const periodic = startPeriodicWork(
+    {
+      store,
+      holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      leaseMs: overrides.periodicLeaseMs ?? 60_000,
+      logger,
+      now,
+    },
+    serviceJobs({
+      config,
+      store,
+      github,
+      logger,
+      now,
+      sleep: overrides.sleep ?? sleep,
+      sweepRedeliveries: overrides.sweepRedeliveries ?? (async () => sweepSummary(await runRedeliverySweep())),
+    }),
+  );
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host}:${address.port}`,
     store,
-    sweepRedeliveries: () =>
-      sweepRedeliveries({
-        store,
-        github,
-        appCredentials,
-        now,
-        logger,
-        ...(overrides.redeliveryPolicy !== undefined ? { policy: overrides.redeliveryPolicy } : {}),
-      }),
+    sweepRedeliveries: runRedeliverySweep,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
-        if (retention !== null) clearInterval(retention);
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         // Responses now close their connections; one that still has not finished is cut.
         const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
-        await worker?.stop();
+        await Promise.all([worker?.stop(), periodic.stop()]);
         await serverClosed;
         clearTimeout(deadline);
         await store.close();

@@ -27,9 +27,19 @@ test('no variables at all means development mode with documented defaults', (t) 
     traceUrlTemplate: null,
     auditRetentionDays: null,
     inboxLeaseSeconds: 60,
+    redeliveryIntervalSeconds: 300,
+    resyncIntervalSeconds: 21_600,
   });
   t.is(config.store.kind, 'sqlite');
   t.true(config.dataDir.endsWith('/data'));
+});
+
+test('0 disables the redelivery sweep and the drift resync', (t) => {
+  t.like(parseConfig({ REDELIVERY_INTERVAL_SECONDS: '0', RESYNC_INTERVAL_SECONDS: '0' }, readFixture), {
+    redeliveryIntervalSeconds: 0,
+    resyncIntervalSeconds: 0,
+  });
+  t.like(parseConfig({ RESYNC_INTERVAL_SECONDS: '3600' }, readFixture), { resyncIntervalSeconds: 3600 });
 });
 
 test('TRACE_URL_TEMPLATE is kept as given when it is an http URL with {traceId}', (t) => {
@@ -90,6 +100,24 @@ const badValues: [string, Environment, string, RegExp][] = [
   ['a GITHUB_API_URL with another scheme', { GITHUB_API_URL: 'ftp://x' }, 'GITHUB_API_URL', /http/],
   ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /not one of/],
   ['a non-boolean INBOX_PAUSED', { INBOX_PAUSED: 'maybe' }, 'INBOX_PAUSED', /not a boolean/],
+  [
+    'a negative REDELIVERY_INTERVAL_SECONDS',
+    { REDELIVERY_INTERVAL_SECONDS: '-5' },
+    'REDELIVERY_INTERVAL_SECONDS',
+    /whole number from 0 to 259200/,
+  ],
+  [
+    'a RESYNC_INTERVAL_SECONDS with a unit',
+    { RESYNC_INTERVAL_SECONDS: '6h' },
+    'RESYNC_INTERVAL_SECONDS',
+    /whole number from 0 to 604800/,
+  ],
+  [
+    'a RESYNC_INTERVAL_SECONDS over a week',
+    { RESYNC_INTERVAL_SECONDS: '604801' },
+    'RESYNC_INTERVAL_SECONDS',
+    /whole number from 0 to 604800/,
+  ],
   ['a zero INBOX_LEASE_SECONDS', { INBOX_LEASE_SECONDS: '0' }, 'INBOX_LEASE_SECONDS', /whole number from 1 to 3600/],
   [
     'a zero AUDIT_RETENTION_DAYS',

@@ -205,10 +205,7 @@ test.serial(
 // Serial: both worlds use installation 11, and auth-app shares in-flight tokens per installation id.
 test.serial('a running sync shows in the view with a progress bar that follows it to its end', async (t) => {
   const { fake, service } = await appWorld(t, fakeRepos('big-org', 1000));
-  fake.pageDelayMs = 400;
-  const started = (await (await ok(service.api('/api/users/u1/sync?async=1', json('POST', {})))).json()) as {
-    syncId: string;
-  };
+  fake.pageDelayMs = 500;
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   t.teardown(() => browser.close());
@@ -219,7 +216,12 @@ test.serial('a running sync shows in the view with a progress bar that follows i
   await page.goto(`${service.url}/`);
   await page.fill('#token-input', TEST_TOKEN);
   await page.click('#token-form button[type=submit]');
+  await until(async () => /No sync has run/.test((await page.locator('#syncs').textContent()) ?? ''));
 
+  // A sync started elsewhere (the CLI, the API) appears by itself.
+  const started = (await (await ok(service.api('/api/users/u1/sync?async=1', json('POST', {})))).json()) as {
+    syncId: string;
+  };
   const row = page.locator(`#syncs tr[data-sync-id="${started.syncId}"]`);
   const bar = row.locator('progress');
   const value = async () => Number((await bar.getAttribute('value')) ?? -1);

@@ -235,3 +235,26 @@ test('without App credentials the sweep reports that and asks GitHub nothing', a
   t.like(report, { available: false, since: null, considered: 0, requested: [] });
   t.regex(report.unavailableReason ?? '', /GITHUB_APP_ID/);
 });
+
+test('the service runs the sweep on its own every REDELIVERY_INTERVAL_SECONDS, under the periodic lease', async (t) => {
+  const { fake, service } = await appWorld(t, [repoA, repoB], { env: { REDELIVERY_INTERVAL_SECONDS: '1' } });
+  fake.recordHookDelivery({
+    guid: 'guid-scheduled',
+    event: 'installation_repositories',
+    action: 'added',
+    payload: scopePayload('added', 11, [repoB]),
+    installationId: 11,
+    statusCode: 504,
+    deliveredAt: minutesAgo(5),
+  });
+  const redelivered = await finished(service, 'guid-scheduled');
+  t.is(redelivered.state, 'applied', redelivered.reason ?? '');
+  const runs = await eventually(async () => {
+    const records = await service.store.listAudit({ limit: 100, kind: 'periodic.redelivery' });
+    return records.some((r) => (r.after as { report?: { requested?: number } } | null)?.report?.requested === 1)
+      ? records
+      : null;
+  });
+  t.true(runs.every((r) => r.decision === 'completed'), runs.map((r) => r.decision).join(','));
+  t.deepEqual(await outcomes(service, 'guid-scheduled', 1), ['applied']);
+});

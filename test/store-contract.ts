@@ -362,6 +362,48 @@ export function storeContract(label: string, open: OpenStore): void {
     t.is(await store.getInstallation(99), null);
   });
 
+  test(title('installations list a page at a time in id order, whatever their state'), async (t) => {
+    const store = await open(t);
+    for (const id of [30, 10, 20, 40])
+      await store.upsertInstallation(installation(id, id === 20 ? { deletedAt: at(1) } : {}));
+    const first = await store.listInstallationPage({ limit: 3 });
+    t.deepEqual(
+      first.map((i) => i.id),
+      [10, 20, 30],
+    );
+    t.is(first[1]?.deletedAt, at(1));
+    t.deepEqual(
+      (await store.listInstallationPage({ afterId: 30, limit: 3 })).map((i) => i.id),
+      [40],
+    );
+    t.deepEqual(await store.listInstallationPage({ afterId: 40, limit: 3 }), []);
+  });
+
+  test(title('a lease is held by one holder until it expires or is released'), async (t) => {
+    const store = await open(t);
+    t.is(await store.getLease('job'), null);
+    t.true(await store.acquireLease('job', 'a', at(0), at(10)), 'a free lease is taken');
+    t.false(await store.acquireLease('job', 'b', at(5), at(15)), 'a current lease is not taken by another');
+    t.true(await store.acquireLease('job', 'a', at(5), at(20)), 'its holder renews it');
+    t.deepEqual(await store.getLease('job'), { name: 'job', holder: 'a', until: at(20) });
+    t.false(await store.acquireLease('job', 'b', at(19), at(30)));
+    t.true(await store.acquireLease('other', 'b', at(19), at(30)), 'names are independent');
+    t.true(await store.acquireLease('job', 'b', at(20), at(30)), 'an expired lease is taken over');
+    t.false(await store.acquireLease('job', 'a', at(21), at(31)), 'the old holder has lost it');
+    t.false(await store.releaseLease('job', 'a'), 'only the holder releases');
+    t.true(await store.releaseLease('job', 'b'));
+    t.is(await store.getLease('job'), null);
+    t.true(await store.acquireLease('job', 'a', at(22), at(32)), 'a released lease is free at once');
+  });
+
+  test(title('of several holders racing for a free lease, exactly one gets it'), async (t) => {
+    const store = await open(t);
+    const holders = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const won = await Promise.all(holders.map((holder) => store.acquireLease('race', holder, at(0), at(10))));
+    t.is(won.filter(Boolean).length, 1);
+    t.is((await store.getLease('race'))?.holder, holders[won.indexOf(true)]);
+  });
+
   test(title('users link to installations, both ways, without duplicates'), async (t) => {
     const store = await open(t);
     const user = { id: 'u1', githubUserId: 1, githubLogin: 'octocat', createdAt: T0, updatedAt: T0 };

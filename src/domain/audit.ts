@@ -5,10 +5,12 @@ import { createHash } from 'node:crypto';
 
 export const AUDIT_SCHEMA_VERSION = 1;
 
-export type AuditActor = 'webhook' | 'sync' | 'api' | 'worker';
+/** resync: the periodic drift resync (a change it makes means a webhook was missed); periodic: another periodic job. */
+export type AuditActor = 'webhook' | 'sync' | 'api' | 'worker' | 'resync' | 'periodic';
 
 export interface AuditSource {
-  type: 'delivery' | 'sync' | 'api';
+  /** periodic: one run of a periodic job (its id is the run's, shared by every record the run writes). */
+  type: 'delivery' | 'sync' | 'api' | 'periodic';
   id: string;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditDraft } from '../domain/audit.js';
+import type { AuditDraft, AuditValue } from '../domain/audit.js';
 import {
   decideRedeliverySweep,
   DEFAULT_REDELIVERY_POLICY,
@@ -221,4 +221,17 @@ export function sweepRedeliveries(deps: RedeliverySweepDeps): Promise<Redelivery
     else log.debug(summary, 'redelivery sweep found nothing to redeliver');
     return report;
   });
+}
+
+/** What a periodic run records of a sweep: its figures, not every request (each has its own record). */
+export function sweepSummary(report: RedeliverySweepReport): { [key: string]: AuditValue } {
+  return {
+    sweepId: report.sweepId,
+    available: report.available,
+    pagesRead: report.pagesRead,
+    considered: report.considered,
+    requested: report.requested.length,
+    failures: report.failures,
+    skipped: { ...report.skipped },
+  };
 }

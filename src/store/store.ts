@@ -97,6 +97,8 @@ export interface InstallationStore {
   countInstallationsByState(): Promise<Record<InstallationState, number>>;
   getInstallation(id: number): Promise<Installation | null>;
   listInstallations(ids: number[]): Promise<Installation[]>;
+  /** Every stored installation (any state) in id order, a page at a time: those with an id above `afterId`. */
+  listInstallationPage(page: { afterId?: number; limit: number }): Promise<Installation[]>;
 }
 
 export interface UserStore {
@@ -195,7 +197,30 @@ export interface AuditStore {
   pruneAudit(recordedBefore: string, prunedAt: string): Promise<{ pruned: number; checkpoint: AuditCheckpoint | null }>;
 }
 
-export interface Store extends DeliveryStore, InstallationStore, UserStore, RepoStore, BindingStore, AuditStore {
+/** Who holds a named lease, and until when (ISO time). */
+export interface Lease {
+  name: string;
+  holder: string;
+  until: string;
+}
+
+/**
+ * Named leases with expiry, for work only one process may do at a time (periodic jobs,
+ * docs/periodic-work.md). Times are ISO strings from the caller's clock.
+ */
+export interface LeaseStore {
+  /**
+   * Takes the lease for `holder` until `until` when nobody holds it, its holder's time ran out
+   * (`until` <= `now`), or `holder` already holds it (a renewal). True when `holder` holds it now.
+   */
+  acquireLease(name: string, holder: string, now: string, until: string): Promise<boolean>;
+  /** Gives the lease up, if `holder` still holds it, so another process need not wait for it to expire. */
+  releaseLease(name: string, holder: string): Promise<boolean>;
+  getLease(name: string): Promise<Lease | null>;
+}
+
+export interface Store
+  extends DeliveryStore, InstallationStore, UserStore, RepoStore, BindingStore, AuditStore, LeaseStore {
   /** Throws when the store cannot answer a trivial query (used by /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -51,6 +51,8 @@ export const REBIND_OUTCOMES: readonly (readonly [string, string])[] = [
   ['skipped', 'installation_mismatch'],
 ];
 export const REBOUND_ENTITIES = ['automation', 'trigger'] as const;
+/** What a drift resync can change: a row decision other than unchanged, or an entity rebound. */
+export const DRIFT_REPAIRS = ['created', 'updated', 'covered', 'detached', 'propagated', 'rebound'] as const;
 export const WOKE_NOTHING_REASONS = ['no_candidates', ...NOT_WOKEN_REASONS] as const;
 export const COVERAGES = ['covered', 'visible_only', 'bound_to_gone'] as const;
 export const INSTALLATION_STATES = ['active', 'suspended', 'deleted'] as const;
@@ -165,6 +167,11 @@ export function createMetrics(now: () => Date = () => new Date()) {
       'Routed deliveries that woke no trigger, by event and the leading reason.',
       ['event', 'reason'],
     ),
+    driftRepairs: counter(
+      'reconciler_drift_repairs_total',
+      'Changes the periodic drift resync had to make (each means a webhook was missed), by decision.',
+      ['decision'],
+    ),
     githubRequests: counter('reconciler_github_requests_total', 'GitHub API requests by operation and status.', [
       'operation',
       'status',
@@ -243,6 +250,7 @@ export function createMetrics(now: () => Date = () => new Date()) {
   for (const entity of REBOUND_ENTITIES) metrics.reboundEntities.inc({ entity }, 0);
   for (const [reason, result] of product(REDELIVER_REASONS, REDELIVERY_RESULTS))
     metrics.redeliveryRequests.inc({ reason, result }, 0);
+  for (const decision of DRIFT_REPAIRS) metrics.driftRepairs.inc({ decision }, 0);
   for (const event of ROUTED_EVENTS) {
     metrics.routingDecisions.inc({ event, outcome: 'woken', reason: 'none' }, 0);
     for (const reason of NOT_WOKEN_REASONS) metrics.routingDecisions.inc({ event, outcome: 'not_woken', reason }, 0);

@@ -1,7 +1,15 @@
 import type { AuditDraft, AuditValue } from '../domain/audit.js';
 import { REDELIVER_REASONS, REDELIVERY_REQUESTED, REDELIVERY_RESULTS } from '../domain/decide-redelivery-sweep.js';
 import type { Store } from '../store/store.js';
-import { eventLabel, GITHUB_OPERATIONS, REBIND_OUTCOMES, SYNC_KINDS, SYNC_RESULTS, type Metrics } from './metrics.js';
+import {
+  DRIFT_REPAIRS,
+  eventLabel,
+  GITHUB_OPERATIONS,
+  REBIND_OUTCOMES,
+  SYNC_KINDS,
+  SYNC_RESULTS,
+  type Metrics,
+} from './metrics.js';
 import { currentTraceId } from './tracing.js';
 
 // From what the service does to the metrics it exports. Decisions are counted from the audit
@@ -42,8 +50,16 @@ function countSyncRun(metrics: Metrics, record: AuditDraft): void {
     }
 }
 
+/** A change the drift resync made: the row decision, or 'rebound' for each automation or trigger rebound. */
+function countDriftRepair(metrics: Metrics, record: AuditDraft): void {
+  const repair = record.kind === 'sync.decision' || record.kind === 'rebind.applied' ? record.decision : null;
+  const decision = oneOf(repair, DRIFT_REPAIRS);
+  if (decision !== null) metrics.driftRepairs.inc({ decision });
+}
+
 /** Counts one committed decision on the metric it belongs to. */
 export function countDecision(metrics: Metrics, record: AuditDraft): void {
+  if (record.actor === 'resync') countDriftRepair(metrics, record);
   switch (record.kind) {
     case 'sync.installation':
     case 'sync.oauth':

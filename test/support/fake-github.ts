@@ -44,6 +44,8 @@ export interface FakeFailure {
   times?: number;
   /** Answers only after this long (a slow or hanging GitHub). */
   delayMs?: number;
+  /** The error message GitHub gives (default "fake failure <status>"). */
+  message?: string;
 }
 
 /** A webhook delivery the fake GitHub made (or failed to make), as a test describes it. */
@@ -66,6 +68,15 @@ export interface FakeHookDeliveryEntry {
   item: HookDeliveryItem;
   body: string;
 }
+
+/** GitHub's rate limits (GITHUB-FACTS.md, API), as the fake answers them for `times` requests. */
+export type FakeRateLimit = Pick<FakeFailure, 'path' | 'page' | 'times'> &
+  (
+    | /** Primary: the hourly quota is used up until the reset time (epoch seconds). */
+      { kind: 'primary'; resetInSeconds: number }
+      /** Secondary: too many requests too fast; come back after Retry-After seconds. */
+    | { kind: 'secondary'; retryAfterSeconds: number; status?: 403 | 429 }
+  );
 
 const API_URL = 'https://api.github.com';
 
@@ -218,6 +229,7 @@ export interface FakeGitHub {
   /** OAuth token → the repos that user can see. */
   userRepos: Map<string, FakeRepo[]>;
   fail(failure: FakeFailure): void;
+  rateLimit(limit: FakeRateLimit): void;
   /** Every request served: method, path, page, and the credential kind used. */
   requests: { method: string; path: string; page: number; auth: 'jwt' | 'installation' | 'oauth' | 'none' }[];
   tokensIssued(): number;
@@ -393,7 +405,12 @@ export async function startFakeGitHub(t: TeardownHolder): Promise<FakeGitHub> {
       failure.times = (failure.times ?? 1) - 1;
       const answer = (): void => {
         if (!res.destroyed)
-          send(res, failure.status, { message: `fake failure ${failure.status}` }, failure.headers ?? {});
+          send(
+            res,
+            failure.status,
+            { message: failure.message ?? `fake failure ${failure.status}` },
+            failure.headers ?? {},
+          );
       };
       if (failure.delayMs === undefined) answer();
       else setTimeout(answer, failure.delayMs).unref();
@@ -494,6 +511,33 @@ export async function startFakeGitHub(t: TeardownHolder): Promise<FakeGitHub> {
     installations,
     userRepos,
     fail: (failure) => failures.push({ times: 1, ...failure }),
+    rateLimit: (limit) =>
+      failures.push(
+        limit.kind === 'primary'
+          ? {
+              path: limit.path,
+              ...(limit.page === undefined ? {} : { page: limit.page }),
+              times: limit.times ?? 1,
+              status: 403,
+              message:
+                'API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID.',
+              headers: {
+                'x-ratelimit-limit': '5000',
+                'x-ratelimit-remaining': '0',
+                'x-ratelimit-used': '5000',
+                'x-ratelimit-resource': 'core',
+                'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + limit.resetInSeconds),
+              },
+            }
+          : {
+              path: limit.path,
+              ...(limit.page === undefined ? {} : { page: limit.page }),
+              times: limit.times ?? 1,
+              status: limit.status ?? 403,
+              message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+              headers: { 'retry-after': String(limit.retryAfterSeconds) },
+            },
+      ),
     requests,
     tokensIssued: () => tokens.size,
     pageDelayMs: 0,

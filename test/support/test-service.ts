@@ -26,6 +26,9 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): C
       API_TOKEN: TEST_TOKEN,
       GITHUB_WEBHOOK_SECRET: `${TEST_SECRET},${ROTATED_SECRET}`,
       LOG_LEVEL: 'debug',
+      // Periodic jobs call GitHub on their own schedule: a test that wants them sets an interval.
+      REDELIVERY_INTERVAL_SECONDS: '0',
+      RESYNC_INTERVAL_SECONDS: '0',
       ...env,
     },
     () => {

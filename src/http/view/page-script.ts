@@ -259,7 +259,8 @@ export const PAGE_SCRIPT = String.raw`'use strict';
 
   // ---- syncs --------------------------------------------------------------------------------
 
-  const SYNC_POLL_MS = 1000;
+  // Followed closely while one runs; otherwise looked at now and then for a new one.
+  const SYNC_POLL_MS = { running: 1000, idle: 5000 };
   let syncPoll = null;
 
   function syncRow(sync) {
@@ -284,6 +285,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
   async function loadSyncs() {
     clearTimeout(syncPoll);
     syncPoll = null;
+    if (!readToken()) return;
     let syncs;
     try {
       syncs = (await api('/api/syncs?limit=10')).syncs;
@@ -292,17 +294,16 @@ export const PAGE_SCRIPT = String.raw`'use strict';
       report(error, 'syncs-status');
       return;
     }
+    // The token was forgotten while this was on its way.
+    if (!readToken()) return;
     const target = byId('syncs');
-    if (syncs.length === 0) {
-      fill(target, h('p', { class: 'muted', text: 'No sync has run on this replica lately.' }));
-      return;
-    }
-    fill(target, h('div', { class: 'scroll' }, h('table', { class: 'syncs' }, [
+    if (syncs.length === 0) fill(target, h('p', { class: 'muted', text: 'No sync has run on this replica lately.' }));
+    else fill(target, h('div', { class: 'scroll' }, h('table', { class: 'syncs' }, [
       h('thead', {}, h('tr', {}, ['User', 'State', 'Progress', 'Decisions', 'Started'].map((title) => h('th', { text: title })))),
       h('tbody', {}, syncs.map(syncRow)),
     ])));
-    // Followed while one runs; a finished one changes no more.
-    if (syncs.some((sync) => sync.state === 'running')) syncPoll = setTimeout(loadSyncs, SYNC_POLL_MS);
+    const running = syncs.some((sync) => sync.state === 'running');
+    syncPoll = setTimeout(loadSyncs, running ? SYNC_POLL_MS.running : SYNC_POLL_MS.idle);
   }
 
   // ---- deliveries ---------------------------------------------------------------------------

@@ -290,6 +290,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     audit: db.collection<Doc>('audit'),
     checkpoint: db.collection<Doc>('audit_checkpoint'),
     wakes: db.collection<Doc>('wakes'),
+    leases: db.collection<Doc>('leases'),
   };
 
   /**
@@ -620,6 +621,14 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
         .toArray();
       return found.map(toInstallation);
     },
+    async listInstallationPage(page) {
+      const found = await c.installations
+        .find(page.afterId === undefined ? {} : { _id: { $gt: page.afterId } })
+        .sort({ _id: 1 })
+        .limit(page.limit)
+        .toArray();
+      return found.map(toInstallation);
+    },
     async countInstallationsByState() {
       const counts = { active: 0, suspended: 0, deleted: 0 };
       for (const doc of await c.installations.find({}, { projection: { suspendedAt: 1, deletedAt: 1 } }).toArray()) {
@@ -929,6 +938,29 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       }
       const deleted = (await c.audit.deleteMany({ seq: { $lt: keepFrom } })).deletedCount;
       return { pruned: deleted, checkpoint: (await checkpointNow()) ?? checkpoint };
+    },
+
+    async acquireLease(name, holder, now, until) {
+      try {
+        const result = await c.leases.updateOne(
+          { _id: name, $or: [{ holder }, { until: { $lte: now } }] },
+          { $set: { holder, until } },
+          { upsert: true },
+        );
+        return result.matchedCount + result.upsertedCount > 0;
+      } catch (error) {
+        // The filter missed because another holder's lease is current, so the upsert tried to
+        // insert a second document with its name; the same happens to the loser of two first takes.
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    },
+    async releaseLease(name, holder) {
+      return (await c.leases.deleteOne({ _id: name, holder })).deletedCount > 0;
+    },
+    async getLease(name) {
+      const doc = await c.leases.findOne({ _id: name });
+      return doc === null ? null : { name, holder: str(doc.holder), until: str(doc.until) };
     },
 
     async ping() {

@@ -187,4 +187,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX repo_rows_by_installation ON repo_rows (installation_id, user_id, repo_id, root_directory);
   CREATE INDEX repo_rows_by_user_installation ON repo_rows (user_id, installation_id, repo_id, root_directory);
   `,
+  `
+  -- Named leases for work only one process may do at a time (periodic jobs).
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until TEXT NOT NULL
+  );
+  `,
 ];

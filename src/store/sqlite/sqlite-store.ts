@@ -12,6 +12,7 @@ import type {
   DeliveryFinish,
   DeliveryQuery,
   InboxBacklog,
+  Lease,
   RepoRowPage,
   Store,
   WakeQuery,
@@ -136,6 +137,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         repository_selection = excluded.repository_selection, events = excluded.events, suspended_at = excluded.suspended_at,
         suspended_by = excluded.suspended_by, deleted_at = excluded.deleted_at, updated_at = excluded.updated_at`),
     installationById: db.prepare('SELECT * FROM installations WHERE id = ?'),
+    installationPage: db.prepare('SELECT * FROM installations WHERE id > ? ORDER BY id LIMIT ?'),
+    // A renewal, a free name, or a lease whose holder's time ran out; anything else is left alone.
+    acquireLease: db.prepare(`
+      INSERT INTO leases (name, holder, until) VALUES (@name, @holder, @until)
+      ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+      WHERE leases.holder = excluded.holder OR leases.until <= @now`),
+    releaseLease: db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?'),
+    leaseByName: db.prepare('SELECT name, holder, until FROM leases WHERE name = ?'),
 
     upsertUser: db.prepare(`
       INSERT INTO users (id, github_user_id, github_login, created_at, updated_at)
@@ -446,6 +455,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         .all(...ids) as Row[];
       return rows.map(toInstallation);
     },
+    async listInstallationPage(page) {
+      return (q.installationPage.all(page.afterId ?? -1, page.limit) as Row[]).map(toInstallation);
+    },
 
     async upsertUser(user) {
       q.upsertUser.run(user);
@@ -617,6 +629,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async countAuditByReason(kind) {
       const rows = q.auditByReason.all(kind) as { reason: string; n: number }[];
       return Object.fromEntries(rows.map((row) => [row.reason, Number(row.n)]));
+    },
+
+    async acquireLease(name, holder, now, until) {
+      return q.acquireLease.run({ name, holder, now, until }).changes > 0;
+    },
+    async releaseLease(name, holder) {
+      return q.releaseLease.run(name, holder).changes > 0;
+    },
+    async getLease(name) {
+      return (q.leaseByName.get(name) as Lease | undefined) ?? null;
     },
 
     async ping() {

@@ -1,0 +1,228 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AuditDraft } from '../src/domain/audit.js';
+import type { Delivery } from '../src/domain/delivery.js';
+import { sparseInstallation, type RepoRow } from '../src/domain/entities.js';
+import { routeDelivery } from '../src/reconcile/route-delivery.js';
+import { deliveryContext } from '../src/reconcile/sync-context.js';
+import { startService } from '../src/service.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
+import { createLogger } from '../src/telemetry/logger.js';
+import { incomingFixture, repoRowFixture } from '../test/support/fixtures.js';
+import { pushPayload } from '../test/support/github-payloads.js';
+import { TEST_TOKEN, testConfig } from '../test/support/test-service.js';
+
+// Routing throughput for a push to a repo with 50 triggers (against one trigger, in the same run),
+// and the latency of the delivery story and the Projects view at 100k repo rows and 1M audit
+// records (against a small store, in the same run).
+// Usage: npm run bench:route -- [--triggers 50] [--rows 100000] [--audit 1000000] [--n 2000] [--requests 300]
+
+const { values } = parseArgs({
+  options: {
+    triggers: { type: 'string', default: '50' },
+    rows: { type: 'string', default: '100000' },
+    audit: { type: 'string', default: '1000000' },
+    n: { type: 'string', default: '2000' },
+    requests: { type: 'string', default: '300' },
+  },
+});
+const TRIGGERS = Number(values.triggers);
+const ROWS = Number(values.rows);
+const AUDIT = Number(values.audit);
+const N = Number(values.n);
+const REQUESTS = Number(values.requests);
+const REPO = { id: 7, owner: 'octo-org', name: 'api' };
+const T0 = '2026-01-01T00:00:00.000Z';
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+function openStore(): { store: Store; dispose: () => Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), 'reconciler-route-bench-'));
+  const store = openSqliteStore({ path: join(dir, 'bench.sqlite') });
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `count` users, each with a covered row for the repo and a push trigger on it bound to installation 11. */
+async function seedTriggers(store: Store, count: number): Promise<void> {
+  await store.upsertInstallation(sparseInstallation(11, T0));
+  const rows: RepoRow[] = [];
+  for (let i = 0; i < count; i++) {
+    const userId = `t-user-${i}`;
+    rows.push(repoRowFixture({ userId, repoId: REPO.id, installationId: 11, discoveredBy: 'installation' }));
+    await store.putTrigger({
+      id: `trigger-${i}`,
+      userId,
+      automationId: null,
+      installationId: 11,
+      repoId: REPO.id,
+      repoFullName: `${REPO.owner}/${REPO.name}`,
+      rootDirectory: null,
+      events: ['push'],
+      enabled: true,
+      updatedAt: T0,
+    });
+  }
+  await store.writeRepoRows(rows, []);
+}
+
+/** Routing decisions per second for a push to a repo with `triggers` triggers (store reads included). */
+async function routingThroughput(triggers: number): Promise<{ decisionsPerSecond: number; perDecisionUs: number }> {
+  const { store, dispose } = openStore();
+  try {
+    await seedTriggers(store, triggers);
+    const payload = pushPayload(REPO, 11, ['src/main.go']);
+    const delivery = { ...incomingFixture('bench'), repoId: REPO.id, installationId: 11 } as unknown as Delivery;
+    const context = deliveryContext(delivery, () => new Date());
+    for (let i = 0; i < 100; i++) await routeDelivery(store, context, delivery, payload);
+    const started = performance.now();
+    let decisions = 0;
+    for (let i = 0; i < N; i++)
+      decisions +=
+        (await routeDelivery(store, context, delivery, payload))?.audit.filter((r) => r.kind === 'routing.decision')
+          .length ?? 0;
+    const seconds = (performance.now() - started) / 1000;
+    if (decisions !== N * triggers) throw new Error(`expected ${N * triggers} decisions, made ${decisions}`);
+    return { decisionsPerSecond: decisions / seconds, perDecisionUs: (seconds * 1e6) / decisions };
+  } finally {
+    await dispose();
+  }
+}
+
+/** A store with `rows` repo rows for u1, `audit` audit records, and one routed delivery with 50 decisions. */
+async function seedViews(store: Store, rows: number, audit: number): Promise<string> {
+  await store.upsertUser({ id: 'u1', githubUserId: 1, githubLogin: 'u1', createdAt: T0, updatedAt: T0 });
+  await store.upsertInstallation(sparseInstallation(11, T0));
+  await store.upsertInstallation({ ...sparseInstallation(21, T0), deletedAt: T0 });
+  for (let start = 1; start <= rows; start += 5000) {
+    const batch: RepoRow[] = [];
+    for (let repoId = start; repoId < Math.min(rows + 1, start + 5000); repoId++)
+      batch.push(
+        repoRowFixture({
+          repoId,
+          fullName: `big-org/repo-${repoId}`,
+          name: `repo-${repoId}`,
+          installationId: repoId % 10 === 0 ? null : repoId % 7 === 0 ? 21 : 11,
+        }),
+      );
+    await store.writeRepoRows(batch, []);
+  }
+  const draft = (i: number): AuditDraft => ({
+    kind: i % 3 === 0 ? 'routing.decision' : 'sync.decision',
+    actor: i % 3 === 0 ? 'worker' : 'sync',
+    source: { type: 'sync', id: `s${i % 1000}` },
+    subject: { userId: `u${i % 500}`, repoId: (i % rows) + 1, repoFullName: `big-org/repo-${(i % rows) + 1}` },
+    decision: 'unchanged',
+    reason: null,
+    before: null,
+    after: { note: 'seed' },
+    traceId: null,
+    deliveryId: i % 3 === 0 ? `seed-${Math.floor(i / 50)}` : null,
+    occurredAt: T0,
+  });
+  for (let start = 0; start < audit; start += 10_000)
+    await store.appendAudit(Array.from({ length: Math.min(10_000, audit - start) }, (_, k) => draft(start + k)));
+
+  // The delivery whose story is read: routed to 50 triggers.
+  await seedTriggers(store, 50);
+  await store.recordDelivery({ ...incomingFixture('story'), repoId: REPO.id, installationId: 11 }, T0);
+  const claimed = await store.claimNextDelivery({ workerId: 'bench', now: T0, leaseUntil: '2999-01-01T00:00:00.000Z' });
+  if (claimed === null) throw new Error('the story delivery was not claimed');
+  const payload = pushPayload(REPO, 11, ['src/main.go']);
+  const context = deliveryContext(claimed, () => new Date(T0));
+  const routed = await routeDelivery(store, context, claimed, payload);
+  await store.finishDelivery(claimed.id, 'bench', {
+    state: 'applied',
+    reason: null,
+    processedAt: T0,
+    audit: routed?.audit ?? [],
+    ...(routed ? { routingOutcome: routed.outcome, wakes: routed.wakes } : {}),
+  });
+  return claimed.id;
+}
+
+interface ViewLatency {
+  storyP50: number;
+  storyP99: number;
+  projectsP50: number;
+  projectsP99: number;
+  seedSeconds: number;
+}
+
+async function viewLatency(rows: number, audit: number): Promise<ViewLatency> {
+  const { store, dispose } = openStore();
+  const dataDir = mkdtempSync(join(tmpdir(), 'reconciler-route-bench-service-'));
+  try {
+    const seedStarted = performance.now();
+    const deliveryId = await seedViews(store, rows, audit);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    const service = await startService(testConfig(dataDir, { LOG_LEVEL: 'warn' }), createLogger({ level: 'warn' }), {
+      store,
+    });
+    const get = async (path: string): Promise<number> => {
+      const started = performance.now();
+      const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      await response.arrayBuffer();
+      return performance.now() - started;
+    };
+    try {
+      await get('/api/users/u1');
+      const story: number[] = [];
+      const projects: number[] = [];
+      for (let i = 0; i < REQUESTS; i++) {
+        story.push(await get(`/api/deliveries/${deliveryId}`));
+        // Anywhere in the list: a cursor into the covered stretch at a random repo.
+        const cursor = Buffer.from(
+          JSON.stringify({ rank: 0, repoId: Math.floor(Math.random() * rows), rootDirectory: '' }),
+        ).toString('base64url');
+        projects.push(
+          await get(`/api/users/u1/projects?include=all&limit=100${i % 10 === 0 ? '' : `&cursor=${cursor}`}`),
+        );
+      }
+      story.sort((a, b) => a - b);
+      projects.sort((a, b) => a - b);
+      return {
+        storyP50: percentile(story, 50),
+        storyP99: percentile(story, 99),
+        projectsP50: percentile(projects, 50),
+        projectsP99: percentile(projects, 99),
+        seedSeconds,
+      };
+    } finally {
+      await service.close();
+    }
+  } finally {
+    await dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+const one = await routingThroughput(1);
+const many = await routingThroughput(TRIGGERS);
+process.stdout.write(
+  `routing, push to a repo with ${TRIGGERS} triggers: ${Math.round(many.decisionsPerSecond)} decisions/s ` +
+    `(${Math.round(many.decisionsPerSecond / TRIGGERS)} deliveries/s), ${many.perDecisionUs.toFixed(1)} µs per decision\n` +
+    `routing, 1 trigger (baseline): ${one.perDecisionUs.toFixed(1)} µs per decision; ratio per decision ` +
+    `${(many.perDecisionUs / one.perDecisionUs).toFixed(2)} (linear: <= 1)\n`,
+);
+const small = await viewLatency(1000, 10_000);
+const large = await viewLatency(ROWS, AUDIT);
+process.stdout.write(
+  `seeding ${ROWS} rows and ${AUDIT} audit records took ${large.seedSeconds.toFixed(1)} s\n` +
+    `                     story p50 / p99          projects page p50 / p99\n` +
+    `1k rows, 10k audit   ${ms(small.storyP50)} / ${ms(small.storyP99)}    ${ms(small.projectsP50)} / ${ms(small.projectsP99)}\n` +
+    `${ROWS} rows, ${AUDIT} audit   ${ms(large.storyP50)} / ${ms(large.storyP99)}    ${ms(large.projectsP50)} / ${ms(large.projectsP99)}\n` +
+    `ratio large/small p50: story ${(large.storyP50 / small.storyP50).toFixed(2)}, projects ${(large.projectsP50 / small.projectsP50).toFixed(2)}\n`,
+);

@@ -108,7 +108,7 @@ test('an installation nobody is linked to is refreshed without listing its repos
   t.like(await service.store.getInstallation(11), { accountLogin: 'octo-org' });
 });
 
-test('a 5xx on page 3 fails the sync and detaches nothing', async (t) => {
+test('a 5xx on page 3 fails the sync: the pages read are kept, nothing is detached', async (t) => {
   const { fake, service } = await world(t);
   fake.installations.set(11, { id: 11, account: { id: 5, login: 'o', type: 'User' }, repos: fakeRepos('o', 300) });
   await user(service, 'u1', [11]);
@@ -118,7 +118,7 @@ test('a 5xx on page 3 fails the sync and detaches nothing', async (t) => {
   if (installation) installation.repos = fakeRepos('o', 250);
   fake.fail({ path: /^\/installation\/repositories$/, page: 3, status: 503 });
   const failed = await sync(service, 'u1');
-  t.like(failed.installationSync.runs[0], { status: 'failed', retryable: true, pages: 0 });
+  t.like(failed.installationSync.runs[0], { status: 'failed', retryable: true, pages: 2, reposListed: 200 });
   t.regex(failed.installationSync.runs[0]?.message ?? '', /unavailable/);
   t.deepEqual(await rows(service, 'u1'), before);
   const retried = await sync(service, 'u1');

@@ -132,8 +132,7 @@ export async function applyRowPlans(
 
 /**
  * Base rows of one user against what GitHub listed, and their sub-project rows after them (R3),
- * decided and written a batch of repos at a time, so memory and commits do not grow with the
- * number of repos.
+ * decided and written a batch of repos at a time: one read and one write per batch.
  */
 async function syncUserRows(
   store: Store,
@@ -180,20 +179,39 @@ export async function* installationRowPages(store: Store, installationId: number
   }
 }
 
-async function readAllPages(
+/** What a run has read of GitHub's list so far. */
+interface Listing {
+  pages: number;
+  /** Only the ids are kept: what depends on the whole list (detaching) needs no more. */
+  listedIds: Set<number>;
+}
+
+/**
+ * Reads GitHub's pages one at a time and records each as it comes (one read and one write per
+ * user and page), so memory does not grow with the number of repos. What depends on the whole
+ * list (detaching rows GitHub no longer lists, rebinding) waits until every page was read: a
+ * failure part-way keeps what was listed and takes nothing away.
+ */
+async function syncPages(
   pages: AsyncIterable<RepoPage>,
   context: ReconcileContext,
   run: string,
-): Promise<{ repos: ListedRepo[]; pages: number }> {
-  // Keyed by id: a repo that moves between pages while GitHub is paged is listed twice.
-  const repos = new Map<number, ListedRepo>();
-  let count = 0;
+  listing: Listing,
+  record: (repos: ListedRepo[]) => Promise<void>,
+): Promise<void> {
   for await (const page of pages) {
-    for (const repo of page.repos) repos.set(repo.repoId, repo);
-    count = page.page;
-    context.onPage?.({ run, page: page.page, lastPage: page.lastPage ?? page.page, reposSeen: repos.size });
+    // A repo that moves between pages while GitHub is paged is listed twice: decided against
+    // what its first listing wrote, the second is unchanged or an update.
+    for (const repo of page.repos) listing.listedIds.add(repo.repoId);
+    await record(page.repos);
+    listing.pages = page.page;
+    context.onPage?.({
+      run,
+      page: page.page,
+      lastPage: page.lastPage ?? page.page,
+      reposSeen: listing.listedIds.size,
+    });
   }
-  return { repos: [...repos.values()], pages: count };
 }
 
 export function installationFromFacts(facts: InstallationFacts, now: string): Installation {
@@ -315,8 +333,8 @@ function inSyncSpan<R extends { status: string; reposListed: number }>(
 /**
  * Installation-backed sync of one installation (R1, R8): record its id on the base rows of every
  * user linked to it, detach rows it no longer lists, then repair stale bindings. A suspended
- * installation is reported and detaches nothing; a failure while GitHub is listed writes nothing,
- * because every page is read before anything is decided.
+ * installation is reported and detaches nothing; a failure while GitHub is listed keeps the rows
+ * of the pages read and detaches nothing, because detaching waits for the whole list.
  */
 export function syncInstallation(
   store: Store,
@@ -360,7 +378,8 @@ async function runInstallationSync(
   };
   const now = context.now().toISOString();
   const stored = await store.getInstallation(installationId);
-  let listed: ListedRepo[];
+  const source: SyncSource = { kind: 'installation', installationId };
+  const listing: Listing = { pages: 0, listedIds: new Set() };
   try {
     const facts = await github.getInstallation(installationId);
     await store.upsertInstallation(installationFromFacts(facts, now));
@@ -376,16 +395,20 @@ async function runInstallationSync(
       await store.appendAudit([runAudit('completed', report.message)]);
       return report;
     }
-    const read = await readAllPages(
+    await syncPages(
       github.listInstallationRepos(installationId),
       context,
       `installation:${installationId}`,
+      listing,
+      async (repos) => {
+        for (const userId of report.users)
+          await syncUserRows(store, context, 'sync', userId, repos, source, report.counts);
+      },
     );
-    listed = read.repos;
-    report.pages = read.pages;
-    report.reposListed = listed.length;
   } catch (error) {
     if (!(error instanceof GitHubError)) throw error;
+    report.pages = listing.pages;
+    report.reposListed = listing.listedIds.size;
     report.retryable = error.retryable;
     report.retryAfterMs = error.retryAfterMs;
     report.message = error.message;
@@ -407,9 +430,9 @@ async function runInstallationSync(
     return report;
   }
 
-  const source: SyncSource = { kind: 'installation', installationId };
-  for (const userId of report.users) await syncUserRows(store, context, 'sync', userId, listed, source, report.counts);
-  const listedIds = new Set(listed.map((repo) => repo.repoId));
+  report.pages = listing.pages;
+  report.reposListed = listing.listedIds.size;
+  const { listedIds } = listing;
   const linkedUsers = new Set(report.users);
   addCounts(
     report.counts,
@@ -470,14 +493,15 @@ async function runOAuthSync(
     reposListed: 0,
     counts: emptyCounts(),
   };
-  let listed: ListedRepo[];
+  const listing: Listing = { pages: 0, listedIds: new Set() };
   try {
-    const read = await readAllPages(github.listUserRepos(oauthToken), context, 'oauth');
-    listed = read.repos;
-    report.pages = read.pages;
-    report.reposListed = listed.length;
+    await syncPages(github.listUserRepos(oauthToken), context, 'oauth', listing, (repos) =>
+      syncUserRows(store, context, 'oauth_sync', userId, repos, { kind: 'oauth' }, report.counts),
+    );
   } catch (error) {
     if (!(error instanceof GitHubError)) throw error;
+    report.pages = listing.pages;
+    report.reposListed = listing.listedIds.size;
     report.status = 'failed';
     report.message = error.message;
     await store.appendAudit([
@@ -491,7 +515,8 @@ async function runOAuthSync(
     ]);
     return report;
   }
-  await syncUserRows(store, context, 'oauth_sync', userId, listed, { kind: 'oauth' }, report.counts);
+  report.pages = listing.pages;
+  report.reposListed = listing.listedIds.size;
   await store.appendAudit([
     auditFor(context, {
       kind: 'sync.oauth',

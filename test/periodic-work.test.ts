@@ -40,6 +40,28 @@ function recordingJob(runs: RunLog[], holder: string, overrides: Partial<Periodi
 }
 
 // Long enough that a busy test machine never lets a lease lapse between renewals (every third of it).
+/** A job 'long' that runs at start and until it is asked to stop. */
+function untilAborted(): { job: PeriodicJob; readonly started: boolean } {
+  let started = false;
+  return {
+    job: {
+      name: 'long',
+      actor: 'periodic',
+      intervalMs: 60_000,
+      jitterRatio: 0,
+      runAtStart: true,
+      async run({ signal }) {
+        started = true;
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        return { sawAbort: signal.aborted };
+      },
+    },
+    get started() {
+      return started;
+    },
+  };
+}
+
 const start = (t: ExecutionContext, store: Store, holder: string, jobs: PeriodicJob[]) => {
   const work = startPeriodicWork({ store, holder, leaseMs: 3_000, logger: silentLogger, now: () => new Date() }, jobs);
   t.teardown(() => work.stop());
@@ -120,22 +142,9 @@ test('a failing job is logged and audited as failed and runs again at its next t
 
 test('stopping asks a running job to end, waits for it, records it as interrupted and releases the lease', async (t) => {
   const store = openStore(t);
-  let started = false;
-  const work = start(t, store, 'a', [
-    {
-      name: 'long',
-      actor: 'periodic',
-      intervalMs: 60_000,
-      jitterRatio: 0,
-      runAtStart: true,
-      async run({ signal }) {
-        started = true;
-        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-        return { sawAbort: signal.aborted };
-      },
-    },
-  ]);
-  await eventually(async () => started);
+  const long = untilAborted();
+  const work = start(t, store, 'a', [long.job]);
+  await eventually(async () => long.started);
   await work.stop();
   const [record] = await store.listAudit({ limit: 10, kind: 'periodic.long' });
   t.like(record, { decision: 'interrupted', reason: 'the service is stopping', after: { report: { sawAbort: true } } });
@@ -164,21 +173,9 @@ test('a leader whose lease cannot be renewed stops leading and asks its run in h
     acquireLease: (...args) =>
       storeAnswers ? store.acquireLease(...args) : Promise.reject(new Error('store unreachable')),
   };
-  let started = false;
-  start(t, flaky, 'a', [
-    {
-      name: 'long',
-      actor: 'periodic',
-      intervalMs: 60_000,
-      jitterRatio: 0,
-      runAtStart: true,
-      async run({ signal }) {
-        started = true;
-        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-      },
-    },
-  ]);
-  await eventually(async () => started);
+  const long = untilAborted();
+  start(t, flaky, 'a', [long.job]);
+  await eventually(async () => long.started);
   storeAnswers = false;
   const [record] = await eventually(async () => {
     const found = await store.listAudit({ limit: 10, kind: 'periodic.long' });

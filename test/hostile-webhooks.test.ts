@@ -288,7 +288,7 @@ async function startTwin(t: ExecutionContext): Promise<Twin> {
 
 const FINISHED = ['applied', 'ignored', 'failed'];
 
-/** Sends a signed body; once stored, polls the store (no sleep) until the worker finished it. */
+/** Sends a signed body; once stored, polls the store every millisecond (no fixed wait) until the worker finished it. */
 async function send(
   service: TestService,
   event: string,
@@ -303,7 +303,7 @@ async function send(
     const delivery = await service.store.getDelivery(id);
     if (delivery !== null && FINISHED.includes(delivery.state)) return { status: 202, delivery };
     if (Date.now() > deadline) throw new Error(`delivery ${id} (${event}) not finished within 10 s`);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
 

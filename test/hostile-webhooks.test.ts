@@ -14,6 +14,7 @@ import {
   repositoryPayload,
   scopePayload,
 } from './support/github-payloads.js';
+import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js';
 import { openSnapshotReader, type ModelSnapshot, type SnapshotReader } from './support/store-snapshot.js';
 import { json, startTestService, temporaryDir, TEST_SECRET, type TestService } from './support/test-service.js';
 import { postDelivery, signedDelivery } from './support/webhook-samples.js';
@@ -23,8 +24,8 @@ import { postDelivery, signedDelivery } from './support/webhook-samples.js';
 // mutated payload M to twin A and, to twin B (the same world), the payload C that is the
 // original with only the fields the reconciler reads taken from M. Whatever M does, the noise
 // around those fields must not matter: A and B end in the same state. On top of that a delivery
-// that was not applied changes nothing, none fails (no GitHub is asked, so only a crash could
-// fail one), and the worker keeps applying good deliveries afterwards.
+// that was not applied changes nothing, none fails (the fake GitHub answers every resync, so
+// only a crash could fail one), and the worker keeps applying good deliveries afterwards.
 
 type Json = Record<string, unknown>;
 
@@ -267,9 +268,13 @@ interface Twin {
  * User u1 linked to installation 22 covering octo-org/api, an automation and a push and
  * pull_request trigger on it: what every kind of delivery can change or route to.
  */
-async function startTwin(t: ExecutionContext): Promise<Twin> {
+async function startTwin(t: ExecutionContext, fake: FakeGitHub | null): Promise<Twin> {
   const dataDir = temporaryDir(t);
-  const service = await startTestService(t, { dataDir });
+  const env: Record<string, string> =
+    fake === null
+      ? {}
+      : { GITHUB_API_URL: fake.url, GITHUB_APP_ID: String(fake.appId), GITHUB_APP_PRIVATE_KEY: fake.privateKey };
+  const service = await startTestService(t, { dataDir, env });
   await coveredRepoWorld(service);
   const put = async (path: string, body: unknown) => {
     const response = await service.api(path, json('PUT', body));
@@ -324,60 +329,80 @@ async function reseed(twins: [Twin, Twin], seeded: ModelSnapshot | null): Promis
 const idAt = (payload: Json, key: string): number | null =>
   asGitHubId(isObject(payload[key]) ? payload[key].id : undefined);
 
-for (const event of Object.keys(ORIGINALS)) {
-  test(`signed but damaged ${event} deliveries never crash the worker, and change only what their readable fields say`, async (t) => {
-    // 200 runs of four deliveries each, on a machine the whole suite shares.
-    t.timeout(180_000);
-    const [a, b] = await Promise.all([startTwin(t), startTwin(t)]);
-    if (a === undefined || b === undefined) throw new Error('twins did not start');
-    let seeded: ModelSnapshot | null = null;
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...(ACTIONS[event] ?? [])), damage, async (action, how) => {
-        seeded = await reseed([a, b], seeded);
-        const original = ORIGINALS[event]?.(action) ?? {};
-        const before = a.snapshot.model();
-        if (how.kind === 'truncated') {
-          const whole = JSON.stringify(original);
-          const sent = await send(a.service, event, whole.slice(0, 1 + (how.keep % (whole.length - 1))));
-          assert.equal(sent.status, 400, 'a body that is not JSON is refused at the door');
-          assert.equal(sent.delivery, null, 'and not stored');
-          assert.deepEqual(a.snapshot.model(), before);
-          return;
-        }
-        const mutated = how.kind === 'random' ? how.payload : mutate(original, how.mutations);
-        const carried = carryReadFields(original, mutated);
-        const [inA, inB] = await Promise.all([
-          send(a.service, event, JSON.stringify(mutated)),
-          send(b.service, event, JSON.stringify(carried)),
-        ]);
-        const story = `${JSON.stringify(mutated).slice(0, 600)} → ${inA.delivery?.state}: ${inA.delivery?.reason ?? inA.delivery?.error}`;
-        assert.equal(inA.status, 202, story);
-        const delivery = inA.delivery;
-        if (delivery === null) return;
-        assert.notEqual(delivery.state, 'failed', story);
-        assert.ok(delivery.reason, `every outcome says why: ${story}`);
-        if (delivery.state !== 'applied')
-          assert.deepEqual(a.snapshot.model(), before, `not applied, nothing changed: ${story}`);
-        if (idAt(mutated, 'installation') === null && idAt(mutated, 'repository') === null)
-          assert.notEqual(
-            delivery.state,
-            'applied',
-            `names no installation or repository, so applies nothing: ${story}`,
+// Without App credentials the payload is all there is; with them, installation events end in a
+// resync against the fake GitHub (one for both twins), whose answers then decide.
+const WORLDS = [
+  ...Object.keys(ORIGINALS).map((event) => ({ event, app: false })),
+  ...['installation', 'installation_repositories', 'repository'].map((event) => ({ event, app: true })),
+];
+
+for (const { event, app } of WORLDS) {
+  // @octokit/auth-app shares in-flight tokens per installation id process-wide: App worlds run one at a time.
+  (app ? test.serial : test)(
+    `signed but damaged ${event} deliveries never crash the worker, and change only what their readable fields say${app ? ' (App credentials)' : ''}`,
+    async (t) => {
+      // 200 runs of four deliveries each, on a machine the whole suite shares.
+      t.timeout(180_000);
+      let fake: FakeGitHub | null = null;
+      if (app) {
+        fake = await startFakeGitHub(t);
+        fake.installations.set(INSTALLATION_ID, {
+          id: INSTALLATION_ID,
+          account: { id: 5, login: 'octo-org', type: 'Organization' },
+          repos: [OCTO_API],
+        });
+      }
+      const [a, b] = await Promise.all([startTwin(t, fake), startTwin(t, fake)]);
+      if (a === undefined || b === undefined) throw new Error('twins did not start');
+      let seeded: ModelSnapshot | null = null;
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...(ACTIONS[event] ?? [])), damage, async (action, how) => {
+          seeded = await reseed([a, b], seeded);
+          const original = ORIGINALS[event]?.(action) ?? {};
+          const before = a.snapshot.model();
+          if (how.kind === 'truncated') {
+            const whole = JSON.stringify(original);
+            const sent = await send(a.service, event, whole.slice(0, 1 + (how.keep % (whole.length - 1))));
+            assert.equal(sent.status, 400, 'a body that is not JSON is refused at the door');
+            assert.equal(sent.delivery, null, 'and not stored');
+            assert.deepEqual(a.snapshot.model(), before);
+            return;
+          }
+          const mutated = how.kind === 'random' ? how.payload : mutate(original, how.mutations);
+          const carried = carryReadFields(original, mutated);
+          const [inA, inB] = await Promise.all([
+            send(a.service, event, JSON.stringify(mutated)),
+            send(b.service, event, JSON.stringify(carried)),
+          ]);
+          const story = `${JSON.stringify(mutated).slice(0, 600)} → ${inA.delivery?.state}: ${inA.delivery?.reason ?? inA.delivery?.error}`;
+          assert.equal(inA.status, 202, story);
+          const delivery = inA.delivery;
+          if (delivery === null) return;
+          assert.notEqual(delivery.state, 'failed', story);
+          assert.ok(delivery.reason, `every outcome says why: ${story}`);
+          if (delivery.state !== 'applied')
+            assert.deepEqual(a.snapshot.model(), before, `not applied, nothing changed: ${story}`);
+          if (idAt(mutated, 'installation') === null && idAt(mutated, 'repository') === null)
+            assert.notEqual(
+              delivery.state,
+              'applied',
+              `names no installation or repository, so applies nothing: ${story}`,
+            );
+          // The same readable fields amid the original's noise: the same outcome and state.
+          assert.equal(inB.delivery?.state, delivery.state, story);
+          assert.deepEqual(a.snapshot.model({ timeless: true }), b.snapshot.model({ timeless: true }), story);
+          assert.deepEqual(
+            a.snapshot.wakesOf(delivery.id),
+            inB.delivery ? b.snapshot.wakesOf(inB.delivery.id) : [],
+            story,
           );
-        // The same readable fields amid the original's noise: the same outcome and state.
-        assert.equal(inB.delivery?.state, delivery.state, story);
-        assert.deepEqual(a.snapshot.model({ timeless: true }), b.snapshot.model({ timeless: true }), story);
-        assert.deepEqual(
-          a.snapshot.wakesOf(delivery.id),
-          inB.delivery ? b.snapshot.wakesOf(inB.delivery.id) : [],
-          story,
-        );
-      }),
-      // No shrinking: each step costs two deliveries; the first counterexample is reported as found.
-      { numRuns: 200, endOnFailure: true },
-    );
-    // The worker is alive and applies a good delivery after all of them.
-    await reseed([a, b], null);
-    t.pass();
-  });
+        }),
+        // No shrinking: each step costs two deliveries; the first counterexample is reported as found.
+        { numRuns: 200, endOnFailure: true },
+      );
+      // The worker is alive and applies a good delivery after all of them.
+      await reseed([a, b], null);
+      t.pass();
+    },
+  );
 }

@@ -5,6 +5,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-policy.js
 import type { GitHubPort } from './github/github-port.js';
 import { createOctokitGitHub } from './github/octokit-github.js';
 import { createApp } from './http/create-app.js';
+import { answerClientError } from './http/http-error.js';
 import { IngressActivity } from './http/webhook-route.js';
 import { startDeliveryWorker, type ApplyDelivery, type DeliveryWorker } from './inbox/delivery-worker.js';
 import { reconcileDeliveries } from './reconcile/apply-delivery.js';
@@ -100,6 +101,7 @@ export async function startService(
     appCredentials,
   });
   const server = createServer(app);
+  server.on('clientError', answerClientError);
   // GitHub gives up after 10 s: a request still incomplete after 30 s is not GitHub's.
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import test from 'ava';
 import fc from 'fast-check';
 import { coveredRepoWorld, deliver, OCTO_API, pushPayload } from './support/github-payloads.js';
@@ -250,5 +251,42 @@ for (const chunked of [false, true]) {
     t.is(at.status, 400);
     t.regex(((await at.json()) as { error: { message: string } }).error.message, /^pad: is not a known field/);
     t.is((await service.api('/api/users/u9')).status, 404, 'neither request created anything');
+  });
+}
+
+/** Writes raw bytes to the service and reads the answer until the server closes. */
+function rawRequest(url: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+    socket.once('close', () => resolve(answer));
+    socket.once('error', reject);
+  });
+}
+
+const RAW_REQUESTS: [string, string, number][] = [
+  ['a request line over 16 KB', `GET /api/users/${'x'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431],
+  ['a broken request line', 'GET /api/ users x HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+  ['a line that is not HTTP', 'HELLO\r\n\r\n', 400],
+  [
+    'a Content-Length that is not a number',
+    'PUT /api/users/u9 HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
+    400,
+  ],
+];
+
+for (const [what, text, status] of RAW_REQUESTS) {
+  test(`${what} is refused by Node's parser with ${status} in the JSON error shape`, async (t) => {
+    const service = await startTestService(t);
+    const answer = await rawRequest(service.url, text);
+    t.regex(answer, new RegExp(`^HTTP/1\\.1 ${status} `));
+    t.regex(answer, /\r\ncontent-type: application\/json/i);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as {
+      error: { code: unknown; message: unknown };
+    };
+    t.is(typeof body.error.code, 'string');
+    t.is(typeof body.error.message, 'string');
   });
 }

@@ -9,6 +9,7 @@ import type { GitHubPort } from './github/github-port.js';
 import { createOctokitGitHub } from './github/octokit-github.js';
 import { sleep, type Sleep } from './github/rate-limit-pacing.js';
 import { createApp } from './http/create-app.js';
+import { answerClientError } from './http/http-error.js';
 import { IngressActivity } from './http/webhook-route.js';
 import { startDeliveryWorker, type ApplyDelivery, type DeliveryWorker } from './inbox/delivery-worker.js';
 import { sweepRedeliveries, sweepSummary, type RedeliverySweepReport } from './inbox/sweep-redeliveries.js';
@@ -115,6 +116,7 @@ export async function startService(
     appCredentials,
   });
   const server = createServer(app);
+  server.on('clientError', answerClientError);
   // GitHub gives up after 10 s: a request still incomplete after 30 s is not GitHub's.
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;

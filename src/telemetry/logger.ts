@@ -9,12 +9,24 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+// Call sites log ids and messages, never credentials; these paths are a second line of defence
+// for an object logged whole (a request's options carry its Authorization header).
+const SECRET_FIELDS = ['authorization', 'token', 'oauthToken', 'apiToken', 'privateKey', 'secret', 'webhookSecrets'];
+const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [
+  field,
+  `*.${field}`,
+  `headers.${field}`,
+  `*.headers.${field}`,
+  `*.*.headers.${field}`,
+]);
+
 /** One JSON line per event, with level and ISO time; callers add deliveryId and the like as fields. */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level,
       base: { service: 'reconciler' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       // Every line written inside a span carries its trace, so logs and traces join (R11).

@@ -233,6 +233,8 @@ export interface FakeGitHub {
   /** Every request served: method, path, page, and the credential kind used. */
   requests: { method: string; path: string; page: number; auth: 'jwt' | 'installation' | 'oauth' | 'none' }[];
   tokensIssued(): number;
+  /** Every distinct credential sent (App JWTs, installation and OAuth tokens), for tests that hunt for leaks. */
+  credentialsSeen(): string[];
   /** Each page of a paginated list is answered after this long (a slow GitHub, for progress). */
   pageDelayMs: number;
   /** Where deliveries and redeliveries are sent, signed with `secret`, once a test sets it. */
@@ -266,6 +268,7 @@ export async function startFakeGitHub(t: TeardownHolder): Promise<FakeGitHub> {
   const tokens = new Map<string, number>();
   const failures: FakeFailure[] = [];
   const requests: FakeGitHub['requests'] = [];
+  const credentials = new Set<string>();
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -397,6 +400,7 @@ export async function startFakeGitHub(t: TeardownHolder): Promise<FakeGitHub> {
     const auth: FakeGitHub['requests'][number]['auth'] =
       bearer === undefined ? 'none' : tokens.has(bearer) ? 'installation' : userRepos.has(bearer) ? 'oauth' : 'jwt';
     requests.push({ method: req.method ?? 'GET', path, page, auth });
+    if (bearer !== undefined) credentials.add(bearer);
 
     const failure = failures.find(
       (f) => f.path.test(path) && (f.page === undefined || f.page === page) && (f.times ?? 1) > 0,
@@ -540,6 +544,7 @@ export async function startFakeGitHub(t: TeardownHolder): Promise<FakeGitHub> {
       ),
     requests,
     tokensIssued: () => tokens.size,
+    credentialsSeen: () => [...credentials],
     pageDelayMs: 0,
     webhook: null,
     hookDeliveries,

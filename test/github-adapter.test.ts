@@ -1,6 +1,6 @@
 import anyTest from 'ava';
 import { GitHubError, type RepoPage } from '../src/github/github-port.js';
-import { createOctokitGitHub, lastPageFromLink } from '../src/github/octokit-github.js';
+import { classifyGitHubFailure, createOctokitGitHub, lastPageFromLink } from '../src/github/octokit-github.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import { fakeRepos, startFakeGitHub, type FakeGitHub } from './support/fake-github.js';
 
@@ -197,4 +197,27 @@ test('the last page number is read from a Link header', (t) => {
   );
   t.is(lastPageFromLink('<https://x/y?page=1>; rel="first"'), null);
   t.is(lastPageFromLink(undefined), null);
+});
+
+test('a 403 is a suspension only on the token request; a secondary limit without headers is a rate limit', (t) => {
+  const tokenUrl = 'https://api.github.com/app/installations/11/access_tokens';
+  const pageUrl = 'https://api.github.com/installation/repositories?per_page=100&page=2';
+  const failure = (url: string, message: string) => ({
+    status: 403,
+    message,
+    request: { url },
+    response: { headers: {} },
+  });
+  t.like(classifyGitHubFailure(failure(tokenUrl, 'This installation has been suspended'), { installationId: 11 }), {
+    kind: 'installation_suspended',
+  });
+  t.like(classifyGitHubFailure(failure(pageUrl, 'Resource not accessible by integration'), { installationId: 11 }), {
+    kind: 'forbidden',
+    retryable: false,
+  });
+  t.like(classifyGitHubFailure(failure(pageUrl, 'You have exceeded a secondary rate limit.'), { installationId: 11 }), {
+    kind: 'rate_limited',
+    retryable: true,
+    retryAfterMs: null,
+  });
 });

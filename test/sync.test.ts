@@ -121,8 +121,35 @@ test('a 5xx on page 3 fails the sync: the pages read are kept, nothing is detach
   t.like(failed.installationSync.runs[0], { status: 'failed', retryable: true, pages: 2, reposListed: 200 });
   t.regex(failed.installationSync.runs[0]?.message ?? '', /unavailable/);
   t.deepEqual(await rows(service, 'u1'), before);
+  // The run record counts what the pages read decided, so the decision metrics see it too.
+  const [record] = await service.store.listAudit({ limit: 1, kind: 'sync.installation', order: 'newest' });
+  t.like(record, { decision: 'failed', after: { pages: 2, reposListed: 200, counts: { unchanged: 200 } } });
   const retried = await sync(service, 'u1');
   t.like(retried.counts, { detached: 50 });
+});
+
+test('a 403 on a page of the list is a failure, not a suspension', async (t) => {
+  const { fake, service } = await world(t);
+  fake.installations.set(11, { id: 11, account: { id: 5, login: 'o', type: 'User' }, repos: fakeRepos('o', 150) });
+  await user(service, 'u1', [11]);
+  fake.fail({ path: /^\/installation\/repositories$/, page: 2, status: 403 });
+  const failed = await sync(service, 'u1');
+  t.like(failed.installationSync.runs[0], { status: 'failed', retryable: false, pages: 1 });
+  t.regex(failed.installationSync.runs[0]?.message ?? '', /forbidden/);
+  t.is((await service.store.getInstallation(11))?.suspendedAt, null);
+});
+
+test('an installation deleted while it is listed takes its id from the rows the run had recorded', async (t) => {
+  const { fake, service } = await world(t);
+  fake.installations.set(11, { id: 11, account: { id: 5, login: 'o', type: 'User' }, repos: fakeRepos('o', 150) });
+  await user(service, 'u1', [11]);
+  fake.fail({ path: /^\/installation\/repositories$/, page: 2, status: 404 });
+  const result = await sync(service, 'u1');
+  t.like(result.installationSync.runs[0], { status: 'deleted', pages: 1, counts: { created: 100, detached: 100 } });
+  const after = await rows(service, 'u1');
+  t.is(after.length, 100);
+  t.true(after.every((row) => row.installationId === null));
+  t.not((await service.store.getInstallation(11))?.deletedAt, null);
 });
 
 test('a suspended installation is reported as such and detaches nothing', async (t) => {

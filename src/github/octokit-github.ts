@@ -123,6 +123,7 @@ export function lastPageFromLink(link: string | undefined): number | null {
 interface OctokitFailure {
   status?: number;
   message?: string;
+  request?: { url?: string };
   response?: { headers?: Record<string, string | number | undefined> };
 }
 
@@ -139,7 +140,12 @@ export function classifyGitHubFailure(error: unknown, subject: { installationId?
   const retryAfter = Number(headers['retry-after']);
   const remaining = headers['x-ratelimit-remaining'];
   const reset = Number(headers['x-ratelimit-reset']);
-  if ((status === 403 || status === 429) && (Number.isFinite(retryAfter) || String(remaining) === '0')) {
+  // A secondary limit may come without either header; its message still says what it is.
+  const rateLimitMessage = /rate limit/i.test(message);
+  if (
+    (status === 403 || status === 429) &&
+    (Number.isFinite(retryAfter) || String(remaining) === '0' || rateLimitMessage)
+  ) {
     const retryAfterMs = Number.isFinite(retryAfter)
       ? retryAfter * 1000
       : Number.isFinite(reset)
@@ -149,7 +155,8 @@ export function classifyGitHubFailure(error: unknown, subject: { installationId?
   }
   const where = subject.installationId !== undefined ? `installation ${subject.installationId}` : 'GitHub';
   if (status === 401) return new GitHubError('unauthorized', `${where}: credentials refused (401)`, status, false);
-  if (status === 403 && subject.installationId !== undefined) {
+  // Only the token request says suspended with a 403: a 403 on a later page is something else.
+  if (status === 403 && subject.installationId !== undefined && /\/access_tokens$/.test(failure.request?.url ?? '')) {
     return new GitHubError('installation_suspended', `${where} refuses tokens (403): it is suspended`, status, false);
   }
   if (status === 403) return new GitHubError('forbidden', `${where}: forbidden (403): ${message}`, status, false);

@@ -95,18 +95,13 @@ export function withRateLimitPacing(github: GitHubPort, pacing: RateLimitPacing)
     listInstallationRepos(installationId) {
       return {
         async *[Symbol.asyncIterator](): AsyncGenerator<RepoPage> {
-          // The port lists from the first page: after a wait the list is read again and the pages
-          // already handed on are skipped.
-          let handedOn = 0;
+          // The port lists from the first page: after a wait the whole list is read again and
+          // handed on again. GitHub pages by offset, so skipping the pages already seen would miss
+          // a repo that moved back a page during the wait, and sync would detach it; deciding a
+          // page twice changes nothing.
           for (;;) {
             try {
-              let read = 0;
-              for await (const page of github.listInstallationRepos(installationId)) {
-                read += 1;
-                if (read <= handedOn) continue;
-                handedOn = read;
-                yield page;
-              }
+              yield* github.listInstallationRepos(installationId);
               return;
             } catch (error) {
               await waitOut(error, 'list installation repositories');

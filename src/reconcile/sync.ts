@@ -377,7 +377,6 @@ async function runInstallationSync(
     rebind: [],
   };
   const now = context.now().toISOString();
-  const stored = await store.getInstallation(installationId);
   const source: SyncSource = { kind: 'installation', installationId };
   const listing: Listing = { pages: 0, listedIds: new Set() };
   try {
@@ -414,19 +413,31 @@ async function runInstallationSync(
     report.message = error.message;
     if (error.kind === 'installation_suspended') {
       report.status = 'suspended';
-      if (stored !== null && stored.suspendedAt === null)
-        await store.upsertInstallation({ ...stored, suspendedAt: now, updatedAt: now });
+      const current = await store.getInstallation(installationId);
+      if (current !== null && current.suspendedAt === null)
+        await store.upsertInstallation({ ...current, suspendedAt: now, updatedAt: now });
     } else if (error.kind === 'installation_not_found') {
       report.status = 'deleted';
       await store.upsertInstallation({
-        ...(stored ?? sparseInstallation(installationId, now)),
+        ...((await store.getInstallation(installationId)) ?? sparseInstallation(installationId, now)),
         deletedAt: now,
         updatedAt: now,
       });
+      // Deleted while it was listed: the pages already recorded bound rows to it. They lose it
+      // as installation.deleted would take it away, even if that webhook was applied meanwhile.
+      if (listing.pages > 0)
+        addCounts(report.counts, await detachRows(store, context, installationId, 'sync', () => true));
     } else {
       report.status = 'failed';
     }
-    await store.appendAudit([runAudit(report.status, error.message)]);
+    // What the pages read before the failure decided is committed: the run record counts it.
+    await store.appendAudit([
+      runAudit(report.status, error.message, {
+        pages: report.pages,
+        reposListed: report.reposListed,
+        counts: { ...report.counts },
+      }),
+    ]);
     return report;
   }
 
@@ -510,7 +521,12 @@ async function runOAuthSync(
         subject: { userId },
         decision: 'failed',
         reason: error.message,
-        after: { durationMs: Math.round(performance.now() - started) },
+        after: {
+          pages: report.pages,
+          reposListed: report.reposListed,
+          counts: { ...report.counts },
+          durationMs: Math.round(performance.now() - started),
+        },
       }),
     ]);
     return report;

@@ -120,7 +120,7 @@ async function resyncWorld(t: ExecutionContext): Promise<{ fake: FakeGitHub; sto
   return { fake, store };
 }
 
-function resync(fake: FakeGitHub, store: Store, maxRateLimitWaitMs: number) {
+function resync(fake: FakeGitHub, store: Store, maxRateLimitWaitMs: number, quotaReserve = 0) {
   const lines: string[] = [];
   const logger = createLogger({
     level: 'debug',
@@ -146,6 +146,7 @@ function resync(fake: FakeGitHub, store: Store, maxRateLimitWaitMs: number) {
       // The waits asked for are recorded, not made.
       sleep: async (ms) => void waits.push(ms),
       maxRateLimitWaitMs,
+      quotaReserve,
     },
     { runId: 'run-1', signal: new AbortController().signal },
   );
@@ -191,7 +192,11 @@ test.serial(
         ['list installation repositories', 429],
       ],
     );
-    t.is((await store.listRepoRowsByInstallation(11, { limit: 1000 })).length, 150, 'every page was read once into the store');
+    t.is(
+      (await store.listRepoRowsByInstallation(11, { limit: 1000 })).length,
+      150,
+      'every page was read once into the store',
+    );
     const logged = lines.map((line) => JSON.parse(line) as { msg: string; waitMs?: number });
     t.deepEqual(
       logged.filter((line) => line.msg === 'GitHub rate limit: waiting').map((line) => line.waitMs),
@@ -215,3 +220,24 @@ test.serial(
     t.deepEqual(await store.listRepoRowsByInstallation(12, { limit: 1000 }), []);
   },
 );
+
+test.serial('near the end of the hourly quota the resync waits for the reset before it reads on', async (t) => {
+  const { fake, store } = await resyncWorld(t);
+  // Six requests left this hour, reset in 40 s; the resync keeps 4 for requests a user waits for.
+  fake.quota = { remaining: 6, resetInSeconds: 40 };
+  const { report, waits, lines } = resync(fake, store, 120_000, 4);
+  const done = await report;
+  t.like(done, {
+    installations: [
+      { installationId: 11, status: 'completed' },
+      { installationId: 12, status: 'completed' },
+    ],
+  });
+  t.true(waits.length >= 1, 'it waited');
+  t.true(
+    waits.every((ms) => ms > 30_000 && ms <= 40_000),
+    `each wait lasts until the reset: ${waits.join(', ')}`,
+  );
+  t.true(lines.some((line) => /GitHub rate limit: waiting/.test(line) && /quota reserve/.test(line)));
+  t.is((await store.listRepoRowsByInstallation(11, { limit: 1000 })).length, 150);
+});

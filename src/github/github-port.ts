@@ -19,11 +19,20 @@ export interface InstallationFacts {
   suspendedBy: string | null;
 }
 
+/** What GitHub said of the credential's hourly quota with a response (x-ratelimit-*). */
+export interface RateLimitQuota {
+  remaining: number;
+  /** When the quota is whole again, epoch milliseconds. */
+  resetAtMs: number;
+}
+
 export interface RepoPage {
   repos: ListedRepo[];
   /** 1-based page number and, when GitHub's Link header says, the last one. */
   page: number;
   lastPage: number | null;
+  /** Null when GitHub sent no rate-limit headers (GitHub Enterprise Server with limits off). */
+  quota: RateLimitQuota | null;
 }
 
 export interface GitHubPort {

@@ -4,7 +4,13 @@ import type { HookDeliveryAttempt } from '../domain/decide-redelivery-sweep.js';
 import type { ListedRepo } from '../domain/decide-sync.js';
 import type { AccountType, Visibility } from '../domain/entities.js';
 import type { Logger } from '../telemetry/logger.js';
-import { GitHubError, type GitHubPort, type InstallationFacts, type RepoPage } from './github-port.js';
+import {
+  GitHubError,
+  type GitHubPort,
+  type InstallationFacts,
+  type RateLimitQuota,
+  type RepoPage,
+} from './github-port.js';
 
 export interface OctokitGitHubOptions {
   /** Without App credentials only the user-token calls work; App calls fail as unauthorized. */
@@ -118,6 +124,15 @@ export function nextPageFromLink(link: string | undefined): string | null {
 export function lastPageFromLink(link: string | undefined): number | null {
   const match = link === undefined ? null : /<[^>]*[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(link);
   return match?.[1] === undefined ? null : Number(match[1]);
+}
+
+/** The hourly quota a response reports, when it reports one. */
+export function quotaOf(headers: Record<string, string | number | undefined>): RateLimitQuota | null {
+  const remaining = Number(headers['x-ratelimit-remaining']);
+  const reset = Number(headers['x-ratelimit-reset']);
+  if (headers['x-ratelimit-remaining'] === undefined || !Number.isFinite(remaining) || !Number.isFinite(reset))
+    return null;
+  return { remaining, resetAtMs: reset * 1000 };
 }
 
 interface OctokitFailure {
@@ -249,7 +264,12 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
         const link = response.headers.link;
         // The last page carries no rel="last": keep what the earlier pages said.
         lastPage = lastPageFromLink(link) ?? lastPage;
-        yield { repos: reposOf(body).map(toListedRepo), page, lastPage: lastPage ?? page };
+        yield {
+          repos: reposOf(body).map(toListedRepo),
+          page,
+          lastPage: lastPage ?? page,
+          quota: quotaOf(response.headers),
+        };
         url = nextPageFromLink(link);
       }
     } catch (error) {

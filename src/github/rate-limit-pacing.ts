@@ -22,6 +22,13 @@ export const sleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+/** The quota is down to the reserve: not a refusal by GitHub, a rate limit all the same. */
+class ReserveReached extends GitHubError {
+  constructor(message: string, retryAfterMs: number) {
+    super('rate_limited', message, null, true, retryAfterMs);
+  }
+}
+
 // GitHub: without Retry-After or a reset time, wait at least a minute before trying again.
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 // A reset time already past still waits a little, so that a budget always runs out.
@@ -35,6 +42,11 @@ export interface RateLimitWait {
 
 export interface RateLimitPacing {
   sleep: Sleep;
+  /**
+   * When a page says no more than this many requests are left in the hour, the listing waits
+   * for the reset: the rest of the quota is kept for requests a user waits for (an API sync).
+   */
+  quotaReserve: number;
   /** Waits beyond this total are not made: the rate-limited call fails as it would without pacing. */
   maxTotalWaitMs: number;
   logger: Logger;
@@ -76,6 +88,19 @@ export function withRateLimitPacing(github: GitHubPort, pacing: RateLimitPacing)
     }
   };
 
+  /** Waits for the quota's reset when a page says it is down to the reserve (or gives up, as waitOut does). */
+  const keepReserve = async (page: RepoPage, operation: string): Promise<void> => {
+    if (page.quota === null || page.quota.remaining > pacing.quotaReserve) return;
+    const left = page.quota.remaining;
+    await waitOut(
+      new ReserveReached(
+        `GitHub rate limit: ${left} requests left until the reset, kept for requests a user waits for`,
+        page.quota.resetAtMs - Date.now(),
+      ),
+      `${operation} (quota reserve)`,
+    );
+  };
+
   return {
     get waits() {
       return waits;
@@ -101,9 +126,14 @@ export function withRateLimitPacing(github: GitHubPort, pacing: RateLimitPacing)
           // page twice changes nothing.
           for (;;) {
             try {
-              yield* github.listInstallationRepos(installationId);
+              for await (const page of github.listInstallationRepos(installationId)) {
+                yield page;
+                await keepReserve(page, 'list installation repositories');
+              }
               return;
             } catch (error) {
+              // Out of wait budget at the reserve: the run ends here, as on a refusal.
+              if (error instanceof ReserveReached) throw error;
               await waitOut(error, 'list installation repositories');
             }
           }

@@ -30,6 +30,9 @@ export interface ServiceJobDeps {
 const HOUR_MS = 3_600_000;
 // A resync spends at most this long waiting for rate limits; the rest of the installations wait for the next run.
 const RESYNC_MAX_RATE_LIMIT_WAIT_MS = 15 * 60_000;
+// An installation token has at least 5,000 requests an hour: the resync leaves a tenth of them
+// to syncs and refreshes a user waits for.
+const RESYNC_QUOTA_RESERVE = 500;
 
 export function serviceJobs(deps: ServiceJobDeps): PeriodicJob[] {
   const { config, logger, now } = deps;
@@ -69,6 +72,7 @@ export function serviceJobs(deps: ServiceJobDeps): PeriodicJob[] {
             logger,
             sleep: deps.sleep,
             maxRateLimitWaitMs: RESYNC_MAX_RATE_LIMIT_WAIT_MS,
+            quotaReserve: RESYNC_QUOTA_RESERVE,
           },
           run,
         ),

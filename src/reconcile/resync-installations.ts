@@ -22,6 +22,8 @@ export interface ResyncDeps {
   sleep: Sleep;
   /** The most one run waits for GitHub's rate limits in total; past it the rest waits for the next run. */
   maxRateLimitWaitMs: number;
+  /** Requests of each hourly quota the resync leaves to requests a user waits for. */
+  quotaReserve: number;
 }
 
 const INSTALLATION_PAGE = 100;
@@ -43,6 +45,7 @@ export async function resyncInstallations(deps: ResyncDeps, run: PeriodicRun): P
   const github = withRateLimitPacing(deps.github, {
     sleep: deps.sleep,
     maxTotalWaitMs: deps.maxRateLimitWaitMs,
+    quotaReserve: deps.quotaReserve,
     logger: log,
     signal: run.signal,
   });

@@ -237,6 +237,8 @@ export interface FakeGitHub {
   credentialsSeen(): string[];
   /** Each page of a paginated list is answered after this long (a slow GitHub, for progress). */
   pageDelayMs: number;
+  /** When set, answers carry x-ratelimit-* headers counting down from `remaining` (never refusing). */
+  quota: { remaining: number; resetInSeconds: number } | null;
   /** Where deliveries and redeliveries are sent, signed with `secret`, once a test sets it. */
   webhook: { url: string; secret: string } | null;
   /** Every delivery attempt, oldest first: what GET /app/hook/deliveries lists (newest first). */
@@ -271,6 +273,17 @@ export async function startFakeGitHub(t: TeardownHolder): Promise<FakeGitHub> {
   const credentials = new Set<string>();
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    // Every answer spends one request of the hourly quota and says what is left, as GitHub does.
+    const quota = server.quota;
+    if (quota !== null) {
+      quota.remaining = Math.max(0, quota.remaining - 1);
+      headers = {
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': String(quota.remaining),
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + quota.resetInSeconds),
+        ...headers,
+      };
+    }
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
     res.end(JSON.stringify(body));
   };
@@ -546,6 +559,7 @@ export async function startFakeGitHub(t: TeardownHolder): Promise<FakeGitHub> {
     tokensIssued: () => tokens.size,
     credentialsSeen: () => [...credentials],
     pageDelayMs: 0,
+    quota: null,
     webhook: null,
     hookDeliveries,
     recordHookDelivery: (delivery) =>

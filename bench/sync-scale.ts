@@ -17,6 +17,7 @@ import { TEST_TOKEN, testConfig } from '../test/support/test-service.js';
 // the fake GitHub runs in this process. The baseline is the smallest size of the same run:
 // per-repo cost at the largest size over the smallest says whether the cost grows linearly.
 // Usage: npm run bench:sync -- [--sizes 1000,10000,100000] [--change 0.01]
+// V8 flags for the service processes go in NODE_OPTIONS (e.g. --max-old-space-size=256).
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const INSTALLATION_ID = 11;
@@ -37,6 +38,8 @@ interface SizeResult {
   projectsWalkOk: boolean;
   peakRssAfterSyncMb: number;
   peakRssMb: number;
+  /** The heap still in use after a full GC once the first sync ended: what the sync keeps, not its garbage. */
+  liveHeapAfterSyncMb: number;
 }
 
 type ChildMessage = { type: 'change' } | { type: 'result'; result: SizeResult };
@@ -64,6 +67,12 @@ function countingWrites(store: Store): { store: Store; writes: () => number } {
 }
 
 const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** Heap in use after a full collection (the child runs with --expose-gc). */
+function liveHeapMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return Math.round(process.memoryUsage().heapUsed / 1048576);
+}
 
 async function runChild(): Promise<void> {
   const githubUrl = process.env.BENCH_GITHUB_URL ?? '';
@@ -101,6 +110,7 @@ async function runChild(): Promise<void> {
     await api(`/api/users/${USER}/installations/${INSTALLATION_ID}`, { method: 'PUT' });
     const first = await sync();
     const peakAfterSync = peakRssMb();
+    const liveAfterSync = liveHeapMb();
     const changed = await new Promise<number>((resolve) => {
       process.once('message', (message: ParentMessage) => resolve(message.changed));
       process.send?.({ type: 'change' } satisfies ChildMessage);
@@ -143,6 +153,7 @@ async function runChild(): Promise<void> {
       projectsWalkOk: ordered && seen.size === Number(process.env.BENCH_REPOS),
       peakRssAfterSyncMb: peakAfterSync,
       peakRssMb: peakRssMb(),
+      liveHeapAfterSyncMb: liveAfterSync,
     };
     process.send?.({ type: 'result', result } satisfies ChildMessage);
   } finally {
@@ -176,6 +187,7 @@ async function runSize(
     repos: installationRepos,
   });
   const child = fork(SCRIPT, ['--child'], {
+    execArgv: [...process.execArgv, '--expose-gc'],
     env: {
       ...process.env,
       BENCH_GITHUB_URL: fake.url,
@@ -231,6 +243,7 @@ async function main(): Promise<void> {
     fixed(r.projectsFirstPageMs, 1),
     `${fixed(r.projectsWalkMs)} (${r.projectsPages} pages, ${r.projectsWalkOk ? 'ok' : 'WRONG'})`,
     `${r.peakRssAfterSyncMb}/${r.peakRssMb}`,
+    String(r.liveHeapAfterSyncMb),
   ]);
   const header = [
     'repos',
@@ -243,6 +256,7 @@ async function main(): Promise<void> {
     'projects p1 ms',
     'projects walk ms',
     'peak RSS MB (sync/all)',
+    'live heap MB',
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
   for (const row of [header, ...rows])

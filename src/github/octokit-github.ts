@@ -241,7 +241,8 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
 
   // Octokit parses every answer with json-with-bigint, which costs several times JSON.parse: on
   // a 10k-repo sync it was about half the CPU (bench/sync-scale.ts). Repo lists hold no integer
-  // beyond 2^53, so their pages are read raw and parsed with JSON.parse.
+  // beyond 2^53, so their pages are read raw and parsed with JSON.parse. The next page is asked
+  // for before this one is handed on, so GitHub's answer time overlaps the recording of a page.
   async function* pages(
     clientFor: () => Octokit,
     route: string,
@@ -250,27 +251,31 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
   ): AsyncIterable<RepoPage> {
     let page = 0;
     let lastPage: number | null = null;
-    let url: string | null = `${route}?per_page=100`;
+    let ahead: Promise<{ body: unknown; headers: Record<string, string | number | undefined> }> | null = null;
     try {
       const client = clientFor();
-      while (url !== null) {
-        const response = await client.request({
-          method: 'GET',
-          url,
-          request: { parseSuccessResponseBody: false },
-        });
+      const fetchPage = async (url: string) => {
+        const response = await client.request({ method: 'GET', url, request: { parseSuccessResponseBody: false } });
         const body = JSON.parse(await new Response(response.data as ReadableStream).text()) as unknown;
+        return { body, headers: response.headers };
+      };
+      ahead = fetchPage(`${route}?per_page=100`);
+      while (ahead !== null) {
+        const { body, headers } = await ahead;
         page += 1;
-        const link = response.headers.link;
+        const link = headers.link as string | undefined;
         // The last page carries no rel="last": keep what the earlier pages said.
         lastPage = lastPageFromLink(link) ?? lastPage;
+        const next = nextPageFromLink(link);
+        ahead = next === null ? null : fetchPage(next);
+        // Settled here too: a consumer that stops early never awaits it.
+        ahead?.catch(() => undefined);
         yield {
           repos: reposOf(body).map(toListedRepo),
           page,
           lastPage: lastPage ?? page,
-          quota: quotaOf(response.headers),
+          quota: quotaOf(headers),
         };
-        url = nextPageFromLink(link);
       }
     } catch (error) {
       throw classifyGitHubFailure(error, subject);

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sign } from '@octokit/webhooks-methods';
 import { createRequire } from 'node:module';
+import { LeanConnection } from './lean-http-client.js';
 
 // Acknowledgement throughput and latency of the durable webhook ingress, against a bare
 // Express 5 app that only verifies the signature, measured in the same run over loopback.
@@ -104,46 +104,36 @@ const payload = JSON.stringify(
 );
 const signature = await sign(SECRET, payload);
 
-function post(agent: Agent, url: string, id: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${url}/webhooks/github`,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-          'x-github-event': 'push',
-          'x-github-delivery': id,
-          'x-hub-signature-256': signature,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.once('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.once('error', reject);
-    req.end(payload);
-  });
+const body = Buffer.from(payload);
+
+function requestHead(id: string): string {
+  return (
+    'POST /webhooks/github HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n' +
+    `content-length: ${body.length}\r\nx-github-event: push\r\nx-github-delivery: ${id}\r\n` +
+    `x-hub-signature-256: ${signature}\r\n\r\n`
+  );
 }
 
 async function send(url: string, count: number, prefix: string): Promise<number[]> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const port = Number(new URL(url).port);
+  const connections = await Promise.all(Array.from({ length: CONCURRENCY }, () => LeanConnection.open(port)));
   const latencies: number[] = [];
   let next = 0;
-  const workers = Array.from({ length: CONCURRENCY }, async () => {
-    while (next < count) {
-      const id = `${prefix}-${next++}`;
-      const started = performance.now();
-      const status = await post(agent, url, id);
-      if (status !== 202) throw new Error(`delivery ${id} answered ${status}`);
-      latencies.push(performance.now() - started);
-    }
-  });
-  await Promise.all(workers);
-  agent.destroy();
+  try {
+    await Promise.all(
+      connections.map(async (connection) => {
+        while (next < count) {
+          const id = `${prefix}-${next++}`;
+          const started = performance.now();
+          const status = await connection.send(requestHead(id), body);
+          if (status !== 202) throw new Error(`delivery ${id} answered ${status}`);
+          latencies.push(performance.now() - started);
+        }
+      }),
+    );
+  } finally {
+    for (const connection of connections) connection.close();
+  }
   return latencies;
 }
 

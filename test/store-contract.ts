@@ -127,6 +127,40 @@ export function storeContract(label: string, open: OpenStore): void {
     t.is(await store.getDeliveryPayload('missing'), null);
   });
 
+  test(title('a received delivery is stored with the facts its payload gives, as sent'), async (t) => {
+    const store = await open(t);
+    const payload = '{"action":"renamed","installation":{"id":5},"repository":{"id":9,"name":"x"}}';
+    const { action: _a, installationId: _i, repoId: _r, ...received } = incoming('r1', { payload });
+    const result = await store.receiveDelivery(received, T0);
+    t.is(result.status, 'accepted');
+    t.like(await store.getDelivery('r1'), { action: 'renamed', installationId: 5, repoId: 9, state: 'received' });
+    t.is(await store.getDeliveryPayload('r1'), payload);
+    t.is((await store.receiveDelivery(received, at(1))).status, 'pending', 'the same id again is not stored twice');
+  });
+
+  test(title('a received delivery whose payload is not a JSON object is refused and stores nothing'), async (t) => {
+    const store = await open(t);
+    const { action: _a, installationId: _i, repoId: _r, ...received } = incoming('bad');
+    for (const payload of ['{"truncated": ', '[1,2]', 'null']) {
+      const result = await store.receiveDelivery({ ...received, payload }, T0);
+      t.is(result.status, 'malformed');
+      t.regex(result.status === 'malformed' ? result.problem : '', /JSON/);
+    }
+    t.is(await store.getDelivery('bad'), null);
+    t.deepEqual(await store.getDeliveriesByIds(['bad']), []);
+    // A bad one in the same commit group as good ones costs them nothing.
+    const { action: _b, installationId: _j, repoId: _s, ...good } = incoming('good');
+    const results = await Promise.all([
+      store.receiveDelivery({ ...received, payload: '{' }, T0),
+      store.receiveDelivery(good, T0),
+    ]);
+    t.deepEqual(
+      results.map((r) => r.status),
+      ['malformed', 'accepted'],
+    );
+    t.like(await store.getDelivery('good'), { state: 'received' });
+  });
+
   test(title('deliveries are read by a batch of ids, leaving out ids never stored'), async (t) => {
     const store = await open(t);
     for (const id of ['a', 'b', 'c']) await store.recordDelivery(incoming(id), T0);

@@ -19,6 +19,9 @@ export interface IncomingDelivery {
   traceparent?: string;
 }
 
+/** A verified request before its payload is read: the store reads the indexed facts where it writes. */
+export type ReceivedDelivery = Omit<IncomingDelivery, 'action' | 'installationId' | 'repoId'>;
+
 export type RoutedOutcome = 'woke' | 'woke_none' | 'no_candidates';
 
 export interface Delivery extends Omit<IncomingDelivery, 'payload' | 'replayOf' | 'traceparent'> {
@@ -74,6 +77,16 @@ export function readDeliveryPayload(rawBody: string): PayloadReading {
     installationId: asGitHubId(field(field(parsed, 'installation'), 'id')),
     repoId: asGitHubId(field(field(parsed, 'repository'), 'id')),
   };
+}
+
+/** A received delivery with the facts its payload gives, or why its payload cannot be read. */
+export function readReceivedDelivery(
+  received: ReceivedDelivery,
+): { ok: true; incoming: IncomingDelivery } | { ok: false; problem: string } {
+  const reading = readDeliveryPayload(received.payload);
+  if (!reading.ok) return reading;
+  const { action, installationId, repoId } = reading;
+  return { ok: true, incoming: { ...received, action, installationId, repoId } };
 }
 
 /** The headers worth keeping with a delivery: they identify the hook and its sender. */

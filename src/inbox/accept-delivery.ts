@@ -1,4 +1,4 @@
-import { KEPT_DELIVERY_HEADERS, readDeliveryPayload, type Delivery } from '../domain/delivery.js';
+import { KEPT_DELIVERY_HEADERS, type Delivery } from '../domain/delivery.js';
 import type { DeliveryStore, RecordDeliveryResult } from '../store/store.js';
 import { currentTraceparent } from '../telemetry/tracing.js';
 import { verifySignature } from './verify-signature.js';
@@ -11,7 +11,7 @@ export type AcceptOutcome =
   | { kind: 'stored'; status: RecordDeliveryResult['status']; delivery: Delivery };
 
 export interface DeliveryAcceptorDeps {
-  store: Pick<DeliveryStore, 'recordDelivery'>;
+  store: Pick<DeliveryStore, 'receiveDelivery'>;
   webhookSecrets: readonly string[];
   now: () => Date;
 }
@@ -26,7 +26,7 @@ const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const EVENT_NAME = /^[a-z_]{1,64}$/;
 
 /**
- * The inbox's front door: verify, read the few indexed facts, commit. Nothing slow happens
+ * The inbox's front door: verify, then let the store read the few indexed facts and commit. Nothing slow happens
  * here because GitHub marks a delivery failed after 10 s (GITHUB-FACTS.md, Deliveries).
  * The signature is checked first so that a forger learns nothing about what else is expected.
  */
@@ -51,9 +51,6 @@ export async function acceptDelivery(
   if (deliveryId === undefined || !DELIVERY_ID.test(deliveryId)) {
     return { kind: 'malformed', code: 'missing_header', message: 'X-GitHub-Delivery is missing or not a delivery id' };
   }
-  const reading = readDeliveryPayload(rawBody);
-  if (!reading.ok) return { kind: 'malformed', code: 'malformed_body', message: reading.problem };
-
   const kept: Record<string, string> = {};
   for (const name of KEPT_DELIVERY_HEADERS) {
     const value = header(headers, name);
@@ -61,13 +58,10 @@ export async function acceptDelivery(
   }
   const now = deps.now().toISOString();
   const traceparent = currentTraceparent();
-  const result = await deps.store.recordDelivery(
+  const result = await deps.store.receiveDelivery(
     {
       id: deliveryId,
       event,
-      action: reading.action,
-      installationId: reading.installationId,
-      repoId: reading.repoId,
       receivedAt: now,
       payload: rawBody,
       headers: kept,
@@ -75,5 +69,6 @@ export async function acceptDelivery(
     },
     now,
   );
+  if (result.status === 'malformed') return { kind: 'malformed', code: 'malformed_body', message: result.problem };
   return { kind: 'stored', status: result.status, delivery: result.delivery };
 }

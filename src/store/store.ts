@@ -1,6 +1,6 @@
 import type { AuditCheckpoint, AuditDraft, AuditRecord } from '../domain/audit.js';
 import type { Coverage } from '../domain/projects.js';
-import type { Delivery, DeliveryState, IncomingDelivery, RoutedOutcome } from '../domain/delivery.js';
+import type { Delivery, DeliveryState, IncomingDelivery, ReceivedDelivery, RoutedOutcome } from '../domain/delivery.js';
 import type {
   Automation,
   Installation,
@@ -25,6 +25,9 @@ export type RecordDeliveryResult =
   | { status: 'pending'; delivery: Delivery }
   /** Stored and given up after its last attempt: a redelivery queues it once more. */
   | { status: 'requeued'; delivery: Delivery };
+
+/** What receiving a delivery did: recorded as above, or refused (nothing stored) because its payload is not a JSON object. */
+export type ReceiveDeliveryResult = RecordDeliveryResult | { status: 'malformed'; problem: string };
 
 export interface DeliveryClaim {
   workerId: string;
@@ -73,6 +76,11 @@ export interface InboxBacklog {
 
 export interface DeliveryStore {
   recordDelivery(incoming: IncomingDelivery, now: string): Promise<RecordDeliveryResult>;
+  /**
+   * Reads the indexed facts (action, installation, repository) from the payload and records the
+   * delivery, as one step so that a store can do both off the event loop that answers GitHub.
+   */
+  receiveDelivery(received: ReceivedDelivery, now: string): Promise<ReceiveDeliveryResult>;
   /**
    * Takes the oldest delivery that is due: received, failed with its retry time reached, or
    * processing under a lease that expired (its worker died). Counts the attempt.

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoServerError, type ClientSession, type Db, type UpdateFilter } from 'mongodb';
 import { sealAuditRecord, type AuditCheckpoint, type AuditDraft, type AuditRecord } from '../../domain/audit.js';
-import { decideRedelivery, type Delivery, type DeliveryState, type IncomingDelivery } from '../../domain/delivery.js';
+import {
+  decideRedelivery,
+  readReceivedDelivery,
+  type Delivery,
+  type DeliveryState,
+  type IncomingDelivery,
+} from '../../domain/delivery.js';
 import type {
   AccountType,
   Automation,
@@ -461,59 +467,65 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     return true;
   };
 
-  return {
-    async recordDelivery(incoming: IncomingDelivery, now: string): Promise<RecordDeliveryResult> {
-      const { payload, replayOf, traceparent, ...fields } = incoming;
-      const existing = await getDeliveryNow(incoming.id);
-      if (existing === null) {
-        // The payload first: a delivery document is never visible without its payload.
-        for (let n = 0, at = 0, end = 0; at < payload.length || n === 0; n++, at = end) {
-          end = Math.min(payload.length, at + PAYLOAD_CHUNK_CHARS);
-          // Never between the halves of a surrogate pair: BSON would store each half as U+FFFD.
-          if (end < payload.length && /[\uD800-\uDBFF]/.test(payload.charAt(end - 1))) end -= 1;
-          await upsertOnce(() =>
-            c.payloads.updateOne(
-              { _id: `${incoming.id}:${n}` },
-              { $set: { deliveryId: incoming.id, n, data: payload.slice(at, end) } },
-              { upsert: true },
-            ),
-          );
-        }
-        const doc = {
-          _id: fields.id,
-          event: fields.event,
-          action: fields.action,
-          installationId: fields.installationId,
-          repoId: fields.repoId,
-          receivedAt: fields.receivedAt,
-          headers: JSON.stringify(fields.headers),
-          state: 'received',
-          attempts: 0,
-          error: null,
-          reason: null,
-          processedAt: null,
-          nextAttemptAt: null,
-          leaseOwner: null,
-          leaseUntil: null,
-          replayOf: replayOf ?? null,
-          traceparent: traceparent ?? null,
-          routingOutcome: null,
-        };
-        // null: another replica stored the same delivery a moment ago (a redelivery racing the original).
-        const seq = await insertNumbered('deliveries', doc);
-        if (seq !== null) return { status: 'accepted', delivery: toDelivery({ ...doc, seq }) };
-      }
-      const stored = existing ?? (await getDeliveryNow(incoming.id));
-      if (stored === null) throw new Error(`delivery ${incoming.id} vanished while being recorded`);
-      const decision = decideRedelivery(stored);
-      if (decision.status === 'requeued')
-        await c.deliveries.updateOne(
-          { _id: incoming.id, state: 'failed', nextAttemptAt: null },
-          { $set: { state: 'received' } },
+  const recordDelivery = async (incoming: IncomingDelivery, now: string): Promise<RecordDeliveryResult> => {
+    const { payload, replayOf, traceparent, ...fields } = incoming;
+    const existing = await getDeliveryNow(incoming.id);
+    if (existing === null) {
+      // The payload first: a delivery document is never visible without its payload.
+      for (let n = 0, at = 0, end = 0; at < payload.length || n === 0; n++, at = end) {
+        end = Math.min(payload.length, at + PAYLOAD_CHUNK_CHARS);
+        // Never between the halves of a surrogate pair: BSON would store each half as U+FFFD.
+        if (end < payload.length && /[\uD800-\uDBFF]/.test(payload.charAt(end - 1))) end -= 1;
+        await upsertOnce(() =>
+          c.payloads.updateOne(
+            { _id: `${incoming.id}:${n}` },
+            { $set: { deliveryId: incoming.id, n, data: payload.slice(at, end) } },
+            { upsert: true },
+          ),
         );
-      if (decision.status === 'pending' && decision.makeDueNow)
-        await c.deliveries.updateOne({ _id: incoming.id, state: 'failed' }, { $set: { nextAttemptAt: now } });
-      return { status: decision.status, delivery: (await getDeliveryNow(incoming.id)) ?? stored };
+      }
+      const doc = {
+        _id: fields.id,
+        event: fields.event,
+        action: fields.action,
+        installationId: fields.installationId,
+        repoId: fields.repoId,
+        receivedAt: fields.receivedAt,
+        headers: JSON.stringify(fields.headers),
+        state: 'received',
+        attempts: 0,
+        error: null,
+        reason: null,
+        processedAt: null,
+        nextAttemptAt: null,
+        leaseOwner: null,
+        leaseUntil: null,
+        replayOf: replayOf ?? null,
+        traceparent: traceparent ?? null,
+        routingOutcome: null,
+      };
+      // null: another replica stored the same delivery a moment ago (a redelivery racing the original).
+      const seq = await insertNumbered('deliveries', doc);
+      if (seq !== null) return { status: 'accepted', delivery: toDelivery({ ...doc, seq }) };
+    }
+    const stored = existing ?? (await getDeliveryNow(incoming.id));
+    if (stored === null) throw new Error(`delivery ${incoming.id} vanished while being recorded`);
+    const decision = decideRedelivery(stored);
+    if (decision.status === 'requeued')
+      await c.deliveries.updateOne(
+        { _id: incoming.id, state: 'failed', nextAttemptAt: null },
+        { $set: { state: 'received' } },
+      );
+    if (decision.status === 'pending' && decision.makeDueNow)
+      await c.deliveries.updateOne({ _id: incoming.id, state: 'failed' }, { $set: { nextAttemptAt: now } });
+    return { status: decision.status, delivery: (await getDeliveryNow(incoming.id)) ?? stored };
+  };
+
+  return {
+    recordDelivery,
+    async receiveDelivery(received, now) {
+      const reading = readReceivedDelivery(received);
+      return reading.ok ? recordDelivery(reading.incoming, now) : { status: 'malformed', problem: reading.problem };
     },
     async claimNextDelivery(claim) {
       await recoverPending(claim.now);

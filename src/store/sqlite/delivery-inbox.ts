@@ -1,14 +1,18 @@
 import type Database from 'better-sqlite3';
-import { decideRedelivery, type Delivery, type IncomingDelivery } from '../../domain/delivery.js';
-import type { RecordDeliveryResult } from '../store.js';
+import {
+  decideRedelivery,
+  readReceivedDelivery,
+  type Delivery,
+  type IncomingDelivery,
+  type ReceivedDelivery,
+} from '../../domain/delivery.js';
+import type { ReceiveDeliveryResult, RecordDeliveryResult } from '../store.js';
 import { DELIVERY_COLUMNS, toDelivery, type Row } from './rows.js';
 
-export interface InboxItem {
-  incoming: IncomingDelivery;
-  now: string;
-}
+/** A delivery whose facts are known already, or one received whose payload the inbox reads. */
+export type InboxItem = { incoming: IncomingDelivery; now: string } | { received: ReceivedDelivery; now: string };
 
-export type InboxItemResult = { ok: true; result: RecordDeliveryResult } | { ok: false; error: string };
+export type InboxItemResult = { ok: true; result: ReceiveDeliveryResult } | { ok: false; error: string };
 
 /**
  * Records deliveries, several per transaction (group commit). A batch that fails is retried one
@@ -27,7 +31,7 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
 
   const stored = (id: string): Delivery => toDelivery(deliveryById.get(id) as Row);
 
-  const recordOne = ({ incoming, now }: InboxItem): RecordDeliveryResult => {
+  const recordIncoming = (incoming: IncomingDelivery, now: string): RecordDeliveryResult => {
     const { payload, replayOf, traceparent, ...fields } = incoming;
     const inserted = insertDelivery.run({
       ...fields,
@@ -59,6 +63,11 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
     if (decision.status === 'pending' && decision.makeDueNow) makeRetryDue.run(now, incoming.id);
     return { status: decision.status, delivery: stored(incoming.id) };
   };
+  const recordOne = (item: InboxItem): ReceiveDeliveryResult => {
+    if ('incoming' in item) return recordIncoming(item.incoming, item.now);
+    const reading = readReceivedDelivery(item.received);
+    return reading.ok ? recordIncoming(reading.incoming, item.now) : { status: 'malformed', problem: reading.problem };
+  };
   const recordAll = db.transaction((batch: readonly InboxItem[]) => batch.map(recordOne));
 
   return (batch) => {
@@ -68,7 +77,7 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
       return batch.map((item) => {
         try {
           const [result] = recordAll.immediate([item]);
-          return { ok: true, result: result as RecordDeliveryResult };
+          return { ok: true, result: result as ReceiveDeliveryResult };
         } catch (error) {
           return { ok: false, error: error instanceof Error ? error.message : String(error) };
         }

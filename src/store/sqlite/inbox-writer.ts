@@ -1,16 +1,16 @@
 import { Worker } from 'node:worker_threads';
-import type { IncomingDelivery } from '../../domain/delivery.js';
-import type { RecordDeliveryResult } from '../store.js';
+import type { ReceiveDeliveryResult } from '../store.js';
+import type { InboxItem } from './delivery-inbox.js';
 import type { InboxReply, InboxRequest } from './inbox-writer-thread.js';
 
 export interface InboxWriter {
-  record(incoming: IncomingDelivery, now: string): Promise<RecordDeliveryResult>;
+  record(item: InboxItem): Promise<ReceiveDeliveryResult>;
   /** Waits for every delivery already handed over to be committed, then stops the thread. */
   close(): Promise<void>;
 }
 
 interface Pending {
-  resolve: (result: RecordDeliveryResult) => void;
+  resolve: (result: ReceiveDeliveryResult) => void;
   reject: (error: Error) => void;
 }
 
@@ -48,11 +48,11 @@ export function startInboxWriter(path: string): InboxWriter {
   };
 
   return {
-    record(incoming, now) {
+    record(item) {
       if (closed !== null) return Promise.reject(new Error('the store is closed'));
       worker ??= spawnThread();
       const requestId = nextRequestId++;
-      const request: InboxRequest = { type: 'record', requestId, item: { incoming, now } };
+      const request: InboxRequest = { type: 'record', requestId, item };
       return new Promise((resolve, reject) => {
         pending.set(requestId, { resolve, reject });
         worker?.postMessage(request);

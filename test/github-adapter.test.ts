@@ -221,3 +221,25 @@ test('a 403 is a suspension only on the token request; a secondary limit without
     retryAfterMs: null,
   });
 });
+
+test('other 4xx answers are refusals that a retry cannot change; 5xx and network failures are retryable', (t) => {
+  const answer = (status: number | undefined, message: string) => ({
+    ...(status !== undefined ? { status } : {}),
+    message,
+    request: { url: 'https://api.github.com/app/hook/deliveries/9/attempts' },
+    response: { headers: {} },
+  });
+  for (const status of [400, 409, 410, 422]) {
+    t.like(classifyGitHubFailure(answer(status, 'Validation Failed'), {}), {
+      kind: 'rejected',
+      retryable: false,
+      status,
+    });
+  }
+  t.like(classifyGitHubFailure(answer(502, 'Bad Gateway'), {}), { kind: 'unavailable', retryable: true });
+  t.like(classifyGitHubFailure(answer(undefined, 'connect ECONNREFUSED'), {}), {
+    kind: 'unavailable',
+    retryable: true,
+    status: null,
+  });
+});

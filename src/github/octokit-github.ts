@@ -144,7 +144,8 @@ interface OctokitFailure {
 
 /**
  * GitHub's failures, typed. Rate limits come as 403 or 429 with `x-ratelimit-remaining: 0` or
- * `retry-after` (GITHUB-FACTS.md, API); they and 5xx are retryable, the rest are not.
+ * `retry-after` (GITHUB-FACTS.md, API); they, 5xx and network failures are retryable, other 4xx
+ * are not.
  */
 export function classifyGitHubFailure(error: unknown, subject: { installationId?: number }): GitHubError {
   if (error instanceof GitHubError) return error;
@@ -179,6 +180,9 @@ export function classifyGitHubFailure(error: unknown, subject: { installationId?
     return new GitHubError('installation_not_found', `${where} does not exist (404): it was deleted`, status, false);
   }
   if (status === 404) return new GitHubError('not_found', `${where}: not found (404)`, status, false);
+  if (status !== null && status >= 400 && status < 500) {
+    return new GitHubError('rejected', `${where} refused the request (${status}): ${message}`, status, false);
+  }
   return new GitHubError('unavailable', `${where} unavailable: ${message}`, status, true);
 }
 

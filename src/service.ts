@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { Config } from './config.js';
-import type { RedeliveryPolicy } from './domain/decide-redelivery-sweep.js';
+import type { RedeliveryPolicy, SweepHorizon } from './domain/decide-redelivery-sweep.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-policy.js';
 import type { GitHubPort } from './github/github-port.js';
 import { createOctokitGitHub } from './github/octokit-github.js';
@@ -147,8 +147,11 @@ export async function startService(
       onProcessed: observeDeliveryProcessed(metrics),
     });
   }
+  // Per process: a restart, or another replica taking the lease over, reads the whole window first.
+  const sweepMemory: { horizon: SweepHorizon | null } = { horizon: null };
   const runRedeliverySweep = () =>
     sweepRedeliveries({
+      memory: sweepMemory,
       store,
       github,
       appCredentials,

@@ -2,6 +2,8 @@ import test from 'ava';
 import {
   decideRedeliverySweep,
   DEFAULT_REDELIVERY_POLICY,
+  nextSweepHorizon,
+  sweepRead,
   type HookDeliveryAttempt,
   type RedeliveryPolicy,
   type RedeliveryRequest,
@@ -18,6 +20,8 @@ const POLICY: RedeliveryPolicy = {
   backOffMs: 30 * 60_000,
   maxRequestsPerDelivery: 3,
   maxRequestsPerRun: 10,
+  wholeWindowEveryMs: 6 * 3_600_000,
+  settleMarginMs: 10 * 60_000,
 };
 
 let nextId = 1;
@@ -189,4 +193,67 @@ test('the default policy stays inside the three days GitHub keeps deliveries and
   t.true(DEFAULT_REDELIVERY_POLICY.windowMs < 3 * 86_400_000);
   t.true(DEFAULT_REDELIVERY_POLICY.backOffMs > 300_000, 'longer than the default sweep interval (300 s)');
   t.true(DEFAULT_REDELIVERY_POLICY.maxRequestsPerRun > 0);
+});
+
+const hoursAgo = (hours: number): string => minutesAgo(hours * 60);
+const windowStart = new Date(NOW.getTime() - POLICY.windowMs).toISOString();
+
+test('the first sweep reads the whole window; later ones from the horizon, and the whole window again when it is due', (t) => {
+  t.deepEqual(sweepRead(NOW, POLICY, null), { since: windowStart, wholeWindow: true });
+  t.deepEqual(sweepRead(NOW, POLICY, { readFrom: hoursAgo(2), wholeWindowReadAt: hoursAgo(1) }), {
+    since: hoursAgo(2),
+    wholeWindow: false,
+  });
+  t.deepEqual(sweepRead(NOW, POLICY, { readFrom: hoursAgo(2), wholeWindowReadAt: hoursAgo(6) }), {
+    since: windowStart,
+    wholeWindow: true,
+  });
+  // A horizon that fell out of GitHub's window: what is left of the window is all there is to read.
+  t.deepEqual(sweepRead(NOW, POLICY, { readFrom: hoursAgo(80), wholeWindowReadAt: hoursAgo(1) }), {
+    since: windowStart,
+    wholeWindow: true,
+  });
+});
+
+test('the horizon stays at the oldest GUID still open; settled ones let it move up to the margin', (t) => {
+  const read = { since: windowStart, wholeWindow: true };
+  const attempts = [
+    attempt('applied-long-ago', 202, hoursAgo(50)),
+    attempt('used-up', 502, hoursAgo(40)),
+    attempt('backing-off', 502, hoursAgo(30)),
+    attempt('pending', 202, hoursAgo(20)),
+    attempt('applied-recently', 202, minutesAgo(1)),
+  ];
+  const requests = [
+    ...Array.from({ length: POLICY.maxRequestsPerDelivery }, (_, i) => ({
+      guid: 'used-up',
+      requestedAt: hoursAgo(39 - i),
+    })),
+    { guid: 'backing-off', requestedAt: minutesAgo(5) },
+  ];
+  const inStore = [
+    stored('applied-long-ago', 'applied'),
+    stored('pending', 'received'),
+    stored('applied-recently', 'applied'),
+  ];
+  const plan = decide(attempts, inStore, requests);
+  t.like(reasons(plan), { 'used-up': 'skip:requests_used_up', 'backing-off': 'skip:backing_off' });
+  t.deepEqual(nextSweepHorizon(plan, read, null, NOW, POLICY), {
+    readFrom: hoursAgo(30),
+    wholeWindowReadAt: NOW.toISOString(),
+  });
+
+  // Once everything is settled the horizon is the margin before now, whatever was read.
+  const settled = decide(attempts.slice(0, 2), inStore, requests);
+  t.is(nextSweepHorizon(settled, read, null, NOW, POLICY).readFrom, minutesAgo(10));
+  // A GUID asked for in this sweep stays open until a later sweep sees how its redelivery went.
+  const asked = decide([attempt('lost', 502, hoursAgo(3))]);
+  t.is(asked.redeliver.length, 1);
+  t.is(nextSweepHorizon(asked, read, null, NOW, POLICY).readFrom, hoursAgo(3));
+  // A partial read keeps the time of the last whole one.
+  const previous = { readFrom: hoursAgo(3), wholeWindowReadAt: hoursAgo(2) };
+  t.is(
+    nextSweepHorizon(settled, { since: hoursAgo(3), wholeWindow: false }, previous, NOW, POLICY).wholeWindowReadAt,
+    hoursAgo(2),
+  );
 });

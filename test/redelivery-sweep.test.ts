@@ -255,6 +255,57 @@ test('the service runs the sweep on its own every REDELIVERY_INTERVAL_SECONDS, u
       ? records
       : null;
   });
-  t.true(runs.every((r) => r.decision === 'completed'), runs.map((r) => r.decision).join(','));
+  t.true(
+    runs.every((r) => r.decision === 'completed'),
+    runs.map((r) => r.decision).join(','),
+  );
   t.deepEqual(await outcomes(service, 'guid-scheduled', 1), ['applied']);
+});
+
+test('a sweep reads only the part of the log not yet settled, and the whole window again when it is due', async (t) => {
+  let offsetMs = 0;
+  const { fake, service } = await appWorld(t, [repoA], { overrides: { now: () => new Date(Date.now() + offsetMs) } });
+  // 150 deliveries five hours ago, all applied here: two pages of GitHub's log.
+  const settled = Array.from({ length: 150 }, (_, i) => `guid-settled-${i}`);
+  for (const [i, guid] of settled.entries())
+    await fake.sendHookDelivery({
+      guid,
+      event: 'push',
+      payload: pushPayload(repoA, 11, [`file-${i}`]),
+      deliveredAt: minutesAgo(300 - i / 60),
+    });
+  for (const guid of settled) await finished(service, guid);
+  const lostAt = minutesAgo(20);
+  fake.recordHookDelivery({
+    guid: 'guid-lost',
+    event: 'push',
+    payload: pushPayload(repoA, 11, []),
+    statusCode: 502,
+    deliveredAt: lostAt,
+  });
+  const time = (iso: string | null) => Date.parse(iso ?? '');
+
+  const first = await service.sweepRedeliveries();
+  t.like(first, { wholeWindow: true, attemptsListed: 151, pagesRead: 2 });
+  t.deepEqual(requested(first), ['guid-lost:failed_at_github:accepted']);
+  t.is(
+    time(first.nextReadFrom),
+    time(lostAt),
+    'the GUID just asked for keeps the horizon back until its redelivery is seen',
+  );
+  await fake.redeliveriesSettled();
+  await finished(service, 'guid-lost');
+
+  const second = await service.sweepRedeliveries();
+  t.like(second, { wholeWindow: false, attemptsListed: 2, pagesRead: 1 });
+  t.is(time(second.since), time(lostAt));
+  t.deepEqual(second.requested, []);
+  t.like(second.skipped, { ok: 1 });
+  t.true(time(second.nextReadFrom) > time(minutesAgo(11)), 'all settled: the next sweep reads the last minutes only');
+
+  offsetMs = DEFAULT_REDELIVERY_POLICY.wholeWindowEveryMs + 60_000;
+  const third = await service.sweepRedeliveries();
+  t.like(third, { wholeWindow: true, attemptsListed: 152, pagesRead: 2 });
+  t.like(third.skipped, { ok: 151 });
+  t.deepEqual(third.requested, []);
 });

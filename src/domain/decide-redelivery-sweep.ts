@@ -65,6 +65,13 @@ export interface RedeliveryPolicy {
   maxRequestsPerDelivery: number;
   /** Requests in one run, so that a long outage is caught up without a burst. */
   maxRequestsPerRun: number;
+  /**
+   * How often a sweep reads the whole window even though its older part was settled: what can
+   * unsettle it is the store losing deliveries (restored from a backup), and a restart reads it all too.
+   */
+  wholeWindowEveryMs: number;
+  /** Attempts younger than this are read again by the next sweep: GitHub's log may list them late. */
+  settleMarginMs: number;
 }
 
 // A day less than GitHub's three: a request made near the edge is refused (GITHUB-FACTS.md).
@@ -75,6 +82,8 @@ export const DEFAULT_REDELIVERY_POLICY: RedeliveryPolicy = {
   backOffMs: 30 * 60_000,
   maxRequestsPerDelivery: 5,
   maxRequestsPerRun: 50,
+  wholeWindowEveryMs: 6 * 3_600_000,
+  settleMarginMs: 10 * 60_000,
 };
 
 /** A redelivery this service asked for earlier (read back from the audit trail). */
@@ -209,4 +218,50 @@ export function decideRedeliverySweep(facts: SweepFacts): SweepPlan {
     decisions,
     redeliver: decisions.filter((decision): decision is RedeliverDecision => decision.kind === 'redeliver'),
   };
+}
+
+/**
+ * What one sweep leaves the next, so that a busy App's three-day log (hundreds of pages) is not
+ * read every few minutes: the part of it in which every GUID was settled need not be read again.
+ */
+export interface SweepHorizon {
+  /** Every GUID first delivered before this was settled (ok, requests used up, outside the window). */
+  readFrom: string;
+  /** When a sweep last read the whole window. */
+  wholeWindowReadAt: string;
+}
+
+export interface SweepRead {
+  /** GitHub's log is read down to this delivery time. */
+  since: string;
+  wholeWindow: boolean;
+}
+
+/** Where a sweep starts reading: the whole window first, then from the horizon, and the whole window again now and then. */
+export function sweepRead(now: Date, policy: RedeliveryPolicy, horizon: SweepHorizon | null): SweepRead {
+  const windowStart = new Date(now.getTime() - policy.windowMs).toISOString();
+  const wholeWindowDue =
+    horizon === null || now.getTime() - Date.parse(horizon.wholeWindowReadAt) >= policy.wholeWindowEveryMs;
+  if (wholeWindowDue || horizon.readFrom <= windowStart) return { since: windowStart, wholeWindow: true };
+  return { since: horizon.readFrom, wholeWindow: false };
+}
+
+// A GUID skipped for any other reason may still need a request: it stays in what the next sweep reads.
+const SETTLED: readonly SweepSkipReason[] = ['ok', 'requests_used_up', 'outside_window'];
+
+/** The horizon after a sweep that read `read` and decided `plan`. */
+export function nextSweepHorizon(
+  plan: SweepPlan,
+  read: SweepRead,
+  previous: SweepHorizon | null,
+  now: Date,
+  policy: RedeliveryPolicy,
+): SweepHorizon {
+  let readFrom = new Date(now.getTime() - policy.settleMarginMs).toISOString();
+  for (const decision of plan.decisions) {
+    const open = decision.kind === 'redeliver' || !SETTLED.includes(decision.reason);
+    if (open && decision.firstDeliveredAt < readFrom) readFrom = decision.firstDeliveredAt;
+  }
+  const wholeWindowReadAt = read.wholeWindow || previous === null ? now.toISOString() : previous.wholeWindowReadAt;
+  return { readFrom, wholeWindowReadAt };
 }

@@ -3,6 +3,7 @@ import type { AuditDraft, AuditValue } from '../domain/audit.js';
 import {
   decideRedeliverySweep,
   DEFAULT_REDELIVERY_POLICY,
+  nextSweepHorizon,
   REDELIVERY_REQUESTED,
   SWEEP_SKIP_REASONS,
   type HookDeliveryAttempt,
@@ -11,7 +12,9 @@ import {
   type RedeliveryPolicy,
   type RedeliveryRequest,
   type RedeliveryResult,
+  type SweepHorizon,
   type SweepSkipReason,
+  sweepRead,
 } from '../domain/decide-redelivery-sweep.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { GitHubPort } from '../github/github-port.js';
@@ -35,6 +38,11 @@ export interface RedeliverySweepDeps {
   now: () => Date;
   logger: Logger;
   policy?: RedeliveryPolicy;
+  /**
+   * Kept by whoever runs the sweeps, from one to the next: where GitHub's log still needs
+   * reading. Without it every sweep reads the whole window.
+   */
+  memory?: { horizon: SweepHorizon | null };
 }
 
 export interface RequestedRedelivery {
@@ -55,6 +63,10 @@ export interface RedeliverySweepReport {
   unavailableReason: string | null;
   /** The oldest delivery time read: GitHub's log is not read past it. */
   since: string | null;
+  /** Whether this sweep read GitHub's whole redelivery window, or only from where the last one left off. */
+  wholeWindow: boolean;
+  /** Where the next sweep starts reading (every GUID first delivered before it was settled). */
+  nextReadFrom: string | null;
   pagesRead: number;
   attemptsListed: number;
   /** GUIDs decided on (each once, whatever its number of attempts). */
@@ -153,6 +165,8 @@ export function sweepRedeliveries(deps: RedeliverySweepDeps): Promise<Redelivery
       available: deps.appCredentials,
       unavailableReason: deps.appCredentials ? null : NO_APP_CREDENTIALS_FOR_SWEEP,
       since: null,
+      wholeWindow: false,
+      nextReadFrom: null,
       pagesRead: 0,
       attemptsListed: 0,
       considered: 0,
@@ -165,8 +179,11 @@ export function sweepRedeliveries(deps: RedeliverySweepDeps): Promise<Redelivery
       return report;
     }
     const now = deps.now();
-    const since = new Date(now.getTime() - policy.windowMs);
-    report.since = since.toISOString();
+    const previous = deps.memory?.horizon ?? null;
+    const read = sweepRead(now, policy, previous);
+    report.since = read.since;
+    report.wholeWindow = read.wholeWindow;
+    const since = new Date(read.since);
 
     const attempts: HookDeliveryAttempt[] = [];
     for await (const page of deps.github.listHookDeliveries(since)) {
@@ -176,7 +193,8 @@ export function sweepRedeliveries(deps: RedeliverySweepDeps): Promise<Redelivery
     report.attemptsListed = attempts.length;
     const guids = [...new Set(attempts.map((attempt) => attempt.guid))];
     const stored = await storedDeliveries(deps, guids);
-    const requests = await earlierRequests(deps, report.since);
+    // Every request inside GitHub's window counts against a GUID, however little of the log is read.
+    const requests = await earlierRequests(deps, new Date(now.getTime() - policy.windowMs).toISOString());
 
     const plan = decideRedeliverySweep({ attempts, stored, requests, now, policy });
     report.considered = plan.decisions.length;
@@ -204,12 +222,19 @@ export function sweepRedeliveries(deps: RedeliverySweepDeps): Promise<Redelivery
         ...outcome,
       });
     }
+    // Only after every request is recorded: a sweep cut short leaves the horizon where it was.
+    const horizon = nextSweepHorizon(plan, read, previous, now, policy);
+    report.nextReadFrom = horizon.readFrom;
+    if (deps.memory !== undefined) deps.memory.horizon = horizon;
     setSpanAttributes({
+      'reconciler.sweep.whole_window': report.wholeWindow,
       'reconciler.sweep.considered': report.considered,
       'reconciler.sweep.requested': report.requested.length,
       'reconciler.sweep.failures': report.failures,
     });
     const summary = {
+      since: report.since,
+      wholeWindow: report.wholeWindow,
       pagesRead: report.pagesRead,
       considered: report.considered,
       requested: report.requested.length,
@@ -228,6 +253,9 @@ export function sweepSummary(report: RedeliverySweepReport): { [key: string]: Au
   return {
     sweepId: report.sweepId,
     available: report.available,
+    since: report.since,
+    wholeWindow: report.wholeWindow,
+    nextReadFrom: report.nextReadFrom,
     pagesRead: report.pagesRead,
     considered: report.considered,
     requested: report.requested.length,

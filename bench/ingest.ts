@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sign } from '@octokit/webhooks-methods';
 import { createRequire } from 'node:module';
+import { freePort } from '../test/support/free-port.js';
 import { LeanConnection } from './lean-http-client.js';
 
 // Acknowledgement throughput and latency of the durable webhook ingress, against a bare
@@ -43,17 +43,6 @@ interface RoundResult {
   p99Ms: number;
   /** Durable only: from the last acknowledgement until every delivery is applied or ignored. */
   drainMs: number | null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startServer(

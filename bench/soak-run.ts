@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sign } from '@octokit/webhooks-methods';
+import { freePort } from '../test/support/free-port.js';
 import { planSoak, type ExpectedRow, type PlannedDelivery, type SoakStream } from './soak-plan.js';
 
 // The soak run (issue 8, item 5): signed deliveries of mixed events at a fixed concurrency
@@ -46,17 +46,6 @@ export interface SoakResult {
 const SECRET = 'soak-webhook-secret';
 const TOKEN = 'soak-api-token';
 const MAIN_JS = fileURLToPath(new URL('../src/main.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Peak resident set of a live process (VmHWM), in bytes; 0 when it cannot be read. */
 function peakRss(pid: number | undefined): number {

@@ -40,6 +40,24 @@ export interface Delivery extends Omit<IncomingDelivery, 'payload' | 'replayOf' 
   nextAttemptAt: string | null;
 }
 
+/** A delivery as it is first stored: received, not attempted yet. */
+export function newDelivery(incoming: IncomingDelivery, seq: number): Delivery {
+  const { payload: _payload, replayOf, traceparent, ...fields } = incoming;
+  return {
+    ...fields,
+    seq,
+    state: 'received',
+    attempts: 0,
+    error: null,
+    reason: null,
+    processedAt: null,
+    nextAttemptAt: null,
+    replayOf: replayOf ?? null,
+    traceparent: traceparent ?? null,
+    routingOutcome: null,
+  };
+}
+
 /** The trace id inside a W3C traceparent (`00-<trace id>-<span id>-<flags>`). */
 export const traceIdOf = (traceparent: string | null): string | null => traceparent?.split('-')[1] ?? null;
 

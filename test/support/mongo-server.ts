@@ -1,25 +1,15 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
+import { freePort } from './free-port.js';
 
 // A MongoDB for the tests: MONGODB_URI when set (CI starts ../shared/tools/mongo-wire-server),
 // else the wire server started here, once per test file, on a free port.
 
 const WIRE_SERVER = fileURLToPath(new URL('../../../../shared/tools/mongo-wire-server/run.sh', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 let started: Promise<string> | null = null;
 

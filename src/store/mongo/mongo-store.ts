@@ -3,6 +3,7 @@ import { MongoClient, MongoServerError, type ClientSession, type Db, type Update
 import { sealAuditRecord, type AuditCheckpoint, type AuditDraft, type AuditRecord } from '../../domain/audit.js';
 import {
   decideRedelivery,
+  newDelivery,
   readReceivedDelivery,
   type Delivery,
   type DeliveryState,
@@ -468,7 +469,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
   };
 
   const recordDelivery = async (incoming: IncomingDelivery, now: string): Promise<RecordDeliveryResult> => {
-    const { payload, replayOf, traceparent, ...fields } = incoming;
+    const { payload } = incoming;
     const existing = await getDeliveryNow(incoming.id);
     if (existing === null) {
       // The payload first: a delivery document is never visible without its payload.
@@ -484,29 +485,11 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
           ),
         );
       }
-      const doc = {
-        _id: fields.id,
-        event: fields.event,
-        action: fields.action,
-        installationId: fields.installationId,
-        repoId: fields.repoId,
-        receivedAt: fields.receivedAt,
-        headers: JSON.stringify(fields.headers),
-        state: 'received',
-        attempts: 0,
-        error: null,
-        reason: null,
-        processedAt: null,
-        nextAttemptAt: null,
-        leaseOwner: null,
-        leaseUntil: null,
-        replayOf: replayOf ?? null,
-        traceparent: traceparent ?? null,
-        routingOutcome: null,
-      };
+      const { seq: _seq, id, headers, ...fresh } = newDelivery(incoming, 0);
+      const doc = { _id: id, ...fresh, headers: JSON.stringify(headers), leaseOwner: null, leaseUntil: null };
       // null: another replica stored the same delivery a moment ago (a redelivery racing the original).
       const seq = await insertNumbered('deliveries', doc);
-      if (seq !== null) return { status: 'accepted', delivery: toDelivery({ ...doc, seq }) };
+      if (seq !== null) return { status: 'accepted', delivery: newDelivery(incoming, seq) };
     }
     const stored = existing ?? (await getDeliveryNow(incoming.id));
     if (stored === null) throw new Error(`delivery ${incoming.id} vanished while being recorded`);

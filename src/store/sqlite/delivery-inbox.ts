@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import {
   decideRedelivery,
+  newDelivery,
   readReceivedDelivery,
   type Delivery,
   type IncomingDelivery,
@@ -41,22 +42,7 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
     });
     if (inserted.changes > 0) {
       insertPayload.run(inserted.lastInsertRowid, payload);
-      return {
-        status: 'accepted',
-        delivery: {
-          ...fields,
-          seq: Number(inserted.lastInsertRowid),
-          state: 'received',
-          attempts: 0,
-          error: null,
-          reason: null,
-          processedAt: null,
-          nextAttemptAt: null,
-          replayOf: replayOf ?? null,
-          traceparent: traceparent ?? null,
-          routingOutcome: null,
-        },
-      };
+      return { status: 'accepted', delivery: newDelivery(incoming, Number(inserted.lastInsertRowid)) };
     }
     const decision = decideRedelivery(stored(incoming.id));
     if (decision.status === 'requeued') requeue.run(incoming.id);

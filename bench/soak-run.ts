@@ -23,6 +23,8 @@ export interface SoakOptions {
   seed: number;
   /** Called with progress lines (the CLI prints them). */
   log?: (line: string) => void;
+  /** MONGODB_URI and MONGODB_DB for the server: the soak runs on MongoDB. Default: the embedded store. */
+  storeEnv?: Record<string, string>;
 }
 
 export interface SoakResult {
@@ -293,6 +295,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     API_TOKEN: TOKEN,
     GITHUB_WEBHOOK_SECRET: SECRET,
     LOG_LEVEL: 'warn',
+    ...options.storeEnv,
   });
   try {
     await server.start();

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
+import { MongoClient } from 'mongodb';
 import { runSoak } from './soak-run.js';
 
 // Load and crash test (issue 8, item 5): signed deliveries of mixed events against the real
 // server, SIGKILLed and restarted while they arrive; then every delivery must be finished once
 // and the routing model must equal the one the event streams predict.
 // Usage: npm run bench:soak -- [--n 10000] [--concurrency 50] [--installations 100] [--kills 2] [--seed 1]
+//        [--mongodb-uri mongodb://host:port]  (default: the embedded store; on MongoDB a database of its own, dropped after)
 
 const { values } = parseArgs({
   options: {
@@ -13,9 +15,12 @@ const { values } = parseArgs({
     installations: { type: 'string' },
     kills: { type: 'string', default: '2' },
     seed: { type: 'string', default: '1' },
+    'mongodb-uri': { type: 'string' },
   },
 });
 const concurrency = Number(values.concurrency);
+const mongodbUri = values['mongodb-uri'];
+const mongodbDb = `reconciler_soak_${Date.now()}`;
 const options = {
   deliveries: Number(values.n),
   concurrency,
@@ -23,11 +28,17 @@ const options = {
   kills: Number(values.kills),
   seed: Number(values.seed),
   log: (line: string) => console.log(line),
+  ...(mongodbUri !== undefined ? { storeEnv: { MONGODB_URI: mongodbUri, MONGODB_DB: mongodbDb } } : {}),
 };
 console.log(
-  `soak: ${options.deliveries} signed deliveries (installation, installation_repositories, repository, push, pull_request) in ${options.installations} ordered streams, concurrency ${concurrency}, ${options.kills} SIGKILLs, loopback`,
+  `soak on ${mongodbUri === undefined ? 'the embedded store' : `MongoDB (${mongodbDb})`}: ${options.deliveries} signed deliveries (installation, installation_repositories, repository, push, pull_request) in ${options.installations} ordered streams, concurrency ${concurrency}, ${options.kills} SIGKILLs, loopback`,
 );
-const result = await runSoak(options);
+const result = await runSoak(options).finally(async () => {
+  if (mongodbUri === undefined) return;
+  const client = new MongoClient(mongodbUri);
+  await client.db(mongodbDb).dropDatabase();
+  await client.close();
+});
 console.log(
   `  throughput      ${result.deliveriesPerSecond.toFixed(0)} deliveries/s acknowledged (${result.sendSeconds.toFixed(1)} s, restarts included)`,
 );

@@ -1,17 +1,27 @@
 import test from 'ava';
 import { planSoak } from '../bench/soak-plan.js';
 import { runSoak } from '../bench/soak-run.js';
+import { STORE_KINDS, storeEnv } from './support/mongo-server.js';
 
 // The soak benchmark's core at a small size (npm run bench:soak runs it at 10,000): a real
 // server killed once mid-run loses nothing, applies nothing twice, and ends in the modelled state.
 
-test('a soak run with a SIGKILL mid-run finishes every delivery once, as modelled, and ends in the modelled state', async (t) => {
-  t.timeout(90_000);
-  const result = await runSoak({ deliveries: 300, concurrency: 10, installations: 20, kills: 1, seed: 7 });
-  t.deepEqual(result.problems, []);
-  t.true(result.ok);
-  t.is(result.kills, 1);
-});
+for (const storeKind of STORE_KINDS) {
+  test(`${storeKind}: a soak run with a SIGKILL mid-run finishes every delivery once, as modelled, and ends in the modelled state`, async (t) => {
+    t.timeout(120_000);
+    const result = await runSoak({
+      deliveries: 300,
+      concurrency: 10,
+      installations: 20,
+      kills: 1,
+      seed: 7,
+      storeEnv: await storeEnv(t, storeKind),
+    });
+    t.deepEqual(result.problems, []);
+    t.true(result.ok);
+    t.is(result.kills, 1);
+  });
+}
 
 test('the soak plan is deterministic, keeps each stream in order and covers every event kind', (t) => {
   const plan = planSoak({ deliveries: 500, installations: 10, seed: 3 });

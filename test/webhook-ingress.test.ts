@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
@@ -162,4 +163,35 @@ test('a delivery the store cannot take is answered 500 and counted as an error o
   t.regex(metrics, /^reconciler_webhook_requests_total\{event="push",result="error"\} 1$/m);
   t.regex(metrics, /^reconciler_inbox_pending nan$/im, 'a gauge the store cannot answer reads unknown, not a 500');
   t.notRegex(metrics, /^reconciler_repos\{/m);
+});
+
+test('a client that closes the connection mid-body gets nothing stored, is counted as aborted and is not logged as an error', async (t) => {
+  const service = await startTestService(t);
+  const { port } = new URL(service.url);
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => {
+      socket.write(
+        'POST /webhooks/github HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n' +
+          'x-github-event: push\r\nx-github-delivery: guid-cut\r\nx-hub-signature-256: sha256=00\r\n\r\n{"zen":',
+      );
+      setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, 100);
+    });
+    socket.once('error', reject);
+  });
+  const metrics = await eventually(async () => {
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    return /result="aborted"\} 1$/m.test(text) ? text : null;
+  });
+  t.regex(metrics, /^reconciler_webhook_requests_total\{event="push",result="aborted"\} 1$/m);
+  t.notRegex(metrics, /result="error"\} [1-9]/);
+  t.deepEqual(await service.store.listDeliveries({ limit: 10 }), []);
+  const lines = service.logLines().map((line) => JSON.parse(line) as { level: string | number; msg: string });
+  t.true(lines.some((line) => /closed the connection mid-body/.test(line.msg)));
+  t.false(
+    lines.some((line) => line.level === 'error' || line.level === 50),
+    'a client going away is not our error',
+  );
 });

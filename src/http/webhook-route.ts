@@ -9,11 +9,14 @@ import { sendError } from './http-error.js';
 /** GitHub does not deliver payloads above 25 MB (GITHUB-FACTS.md, Deliveries). */
 export const GITHUB_PAYLOAD_CAP_BYTES = 25 * 1024 * 1024;
 
-/** Reads the raw body, or gives up (null) as soon as it passes the cap, without keeping the rest. */
-function readCappedBody(req: IncomingMessage, capBytes: number): Promise<Buffer | null> {
+/**
+ * Reads the raw body; 'too_large' as soon as it passes the cap, without keeping the rest;
+ * 'aborted' when the client goes away before sending all of it.
+ */
+function readCappedBody(req: IncomingMessage, capBytes: number): Promise<Buffer | 'too_large' | 'aborted'> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > capBytes) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
+  if (Number.isFinite(declared) && declared > capBytes) return Promise.resolve('too_large');
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
@@ -21,18 +24,20 @@ function readCappedBody(req: IncomingMessage, capBytes: number): Promise<Buffer 
       if (size > capBytes) {
         req.off('data', onData);
         chunks.length = 0;
-        resolve(null);
+        resolve('too_large');
         return;
       }
       chunks.push(chunk);
     };
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
-    req.once('error', reject);
+    // Node reports a request body cut short as an error ("aborted"): the client's doing, not ours.
+    req.once('error', () => resolve('aborted'));
   });
 }
 
-export type WebhookResult = 'accepted' | 'duplicate' | 'bad_signature' | 'malformed' | 'too_large' | 'error';
+export type WebhookResult =
+  'accepted' | 'duplicate' | 'bad_signature' | 'malformed' | 'too_large' | 'aborted' | 'error';
 
 export interface WebhookRouteDeps extends DeliveryAcceptorDeps {
   logger: Logger;
@@ -62,7 +67,13 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
   const receive = async (req: Request, res: Response, span: Span): Promise<WebhookResult> => {
     const headerFields = { deliveryId: req.get('x-github-delivery'), event: req.get('x-github-event') };
     const body = await readCappedBody(req, GITHUB_PAYLOAD_CAP_BYTES);
-    if (body === null) {
+    if (body === 'aborted') {
+      // Nothing was stored and nobody is left to answer: GitHub marks the attempt failed and the
+      // redelivery sweep asks for it again.
+      log.info({ ...headerFields, result: 'aborted' }, 'webhook refused: the client closed the connection mid-body');
+      return 'aborted';
+    }
+    if (body === 'too_large') {
       log.warn({ ...headerFields, result: 'too_large' }, 'webhook refused: body over the 25 MB cap');
       // Close the connection rather than read the rest of an oversized upload.
       res.set('Connection', 'close');

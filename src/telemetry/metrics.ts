@@ -28,8 +28,17 @@ export type EventLabel = (typeof KNOWN_EVENTS)[number];
 export const eventLabel = (event: string | null | undefined): EventLabel =>
   (KNOWN_EVENTS as readonly string[]).includes(event ?? '') ? (event as EventLabel) : 'other';
 
+// aborted: the client went away before the whole body arrived; nothing stored, nobody answered.
 // error: the service could not store it (e.g. the store is down), so GitHub will see a 500.
-export const WEBHOOK_RESULTS = ['accepted', 'duplicate', 'bad_signature', 'malformed', 'too_large', 'error'] as const;
+export const WEBHOOK_RESULTS = [
+  'accepted',
+  'duplicate',
+  'bad_signature',
+  'malformed',
+  'too_large',
+  'aborted',
+  'error',
+] as const;
 export const DELIVERY_OUTCOMES = ['applied', 'ignored', 'failed', 'retried'] as const;
 export const SYNC_KINDS = ['installation', 'oauth'] as const;
 export const SYNC_RESULTS = ['completed', 'failed', 'suspended', 'deleted'] as const;

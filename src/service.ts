@@ -52,6 +52,8 @@ export interface ServiceOverrides {
   periodicLeaseMs?: number;
   /** How periodic jobs wait (rate limits): tests record the waits instead of making them. */
   sleep?: Sleep;
+  /** Webhook body bytes in memory at once (default WEBHOOK_BODY_BYTES_IN_FLIGHT). */
+  webhookBodyBudgetBytes?: number;
 }
 
 function openStore(config: Config): Promise<Store> {
@@ -87,7 +89,7 @@ export async function startService(
     repoCoverage: () => store.countReposByCoverage(),
     installationStates: () => store.countInstallationsByState(),
   });
-  const ingressActivity = new IngressActivity();
+  const ingressActivity = new IngressActivity(overrides.webhookBodyBudgetBytes);
   const github =
     overrides.github ??
     createOctokitGitHub({

@@ -5,7 +5,13 @@ import Database from 'better-sqlite3';
 import { sign } from '@octokit/webhooks-methods';
 import type { ApplyDelivery } from '../src/inbox/delivery-worker.js';
 import { GITHUB_PAYLOAD_CAP_BYTES } from '../src/http/webhook-route.js';
-import { examplePayload, postDelivery, sendLargeBody, signedDelivery } from './support/webhook-samples.js';
+import {
+  examplePayload,
+  postDelivery,
+  postSeeingEarlyAnswer,
+  sendLargeBody,
+  signedDelivery,
+} from './support/webhook-samples.js';
 import { eventually, ROTATED_SECRET, startTestService, temporaryDir, TEST_SECRET } from './support/test-service.js';
 
 function countingApplier(): { apply: ApplyDelivery; calls: string[] } {
@@ -194,4 +200,48 @@ test('a client that closes the connection mid-body gets nothing stored, is count
     lines.some((line) => line.level === 'error' || line.level === 50),
     'a client going away is not our error',
   );
+});
+
+test('webhook bodies held in memory at once are bounded: over the budget a request is refused with 503 and the others go on', async (t) => {
+  const service = await startTestService(t, { overrides: { webhookBodyBudgetBytes: 1_000_000 } });
+  const { port } = new URL(service.url);
+  const big = async (id: string) =>
+    signedDelivery(TEST_SECRET, 'star', id, { action: 'created', zen: 'x'.repeat(700_000) });
+
+  // A slow upload holds 600 KB of the budget while it is still arriving.
+  const slow = await big('guid-slow');
+  const raw = Buffer.from(slow.body);
+  const socket = connect(Number(port), '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  const head = Object.entries({ ...slow.headers, host: 'x', 'content-length': String(raw.length) })
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\r\n');
+  const answer = new Promise<string>((resolve) => {
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (text.includes('\r\n\r\n')) resolve(text);
+    });
+  });
+  socket.write(`POST /webhooks/github HTTP/1.1\r\n${head}\r\n\r\n`);
+  socket.write(raw.subarray(0, 600_000));
+  // Received and reserved before the next request comes in.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+
+  const refused = await postSeeingEarlyAnswer(service.url, await big('guid-crowded'));
+  t.is(refused.status, 503);
+  t.is(refused.headers['retry-after'], '1');
+  t.is((JSON.parse(refused.body) as { error: { code: string } }).error.code, 'busy');
+
+  // The slow one finishes within the budget; once it is done, the budget is free again.
+  socket.write(raw.subarray(600_000));
+  t.regex(await answer, /^HTTP\/1\.1 202 /);
+  socket.destroy();
+  t.is((await postDelivery(service.url, await big('guid-later'))).status, 202);
+  t.deepEqual(
+    (await service.store.getDeliveriesByIds(['guid-slow', 'guid-crowded', 'guid-later'])).map((d) => d.id).sort(),
+    ['guid-later', 'guid-slow'],
+  );
+  const metrics = await (await fetch(`${service.url}/metrics`)).text();
+  t.regex(metrics, /^reconciler_webhook_requests_total\{event="other",result="busy"\} 1$/m);
 });

@@ -10,24 +10,39 @@ import { sendError } from './http-error.js';
 export const GITHUB_PAYLOAD_CAP_BYTES = 25 * 1024 * 1024;
 
 /**
- * Reads the raw body; 'too_large' as soon as it passes the cap, without keeping the rest;
- * 'aborted' when the client goes away before sending all of it.
+ * Webhook bodies held in memory at once, across requests. The signature can only be checked once
+ * a body is whole, so until then anyone can make us hold up to 25 MB per connection: this bounds
+ * the sum (five bodies at GitHub's cap; ordinary deliveries are a few KB).
  */
-function readCappedBody(req: IncomingMessage, capBytes: number): Promise<Buffer | 'too_large' | 'aborted'> {
+export const WEBHOOK_BODY_BYTES_IN_FLIGHT = 128 * 1024 * 1024;
+
+type BodyReading = Buffer | 'too_large' | 'over_budget' | 'aborted';
+
+/**
+ * Reads the raw body, taking each chunk from the shared budget first. Gives up, without keeping
+ * what it read, as soon as the body passes the cap ('too_large') or the budget is spent
+ * ('over_budget'); 'aborted' when the client goes away before sending all of it.
+ */
+function readCappedBody(
+  req: IncomingMessage,
+  capBytes: number,
+  reserve: (bytes: number) => boolean,
+): Promise<BodyReading> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > capBytes) return Promise.resolve('too_large');
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const giveUp = (reading: BodyReading): void => {
+      req.off('data', onData);
+      chunks.length = 0;
+      resolve(reading);
+    };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > capBytes) {
-        req.off('data', onData);
-        chunks.length = 0;
-        resolve('too_large');
-        return;
-      }
-      chunks.push(chunk);
+      if (size > capBytes) giveUp('too_large');
+      else if (!reserve(chunk.length)) giveUp('over_budget');
+      else chunks.push(chunk);
     };
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
@@ -37,7 +52,7 @@ function readCappedBody(req: IncomingMessage, capBytes: number): Promise<Buffer 
 }
 
 export type WebhookResult =
-  'accepted' | 'duplicate' | 'bad_signature' | 'malformed' | 'too_large' | 'aborted' | 'error';
+  'accepted' | 'duplicate' | 'bad_signature' | 'malformed' | 'too_large' | 'busy' | 'aborted' | 'error';
 
 export interface WebhookRouteDeps extends DeliveryAcceptorDeps {
   logger: Logger;
@@ -47,16 +62,29 @@ export interface WebhookRouteDeps extends DeliveryAcceptorDeps {
   onAnswered: (answer: { event: string | null; result: WebhookResult; seconds: number }) => void;
 }
 
-/** Counts webhook requests in progress, so that the worker can let acknowledgements go first. */
+/**
+ * Webhook requests in progress, so that the worker can let acknowledgements go first, and the
+ * bytes of their bodies held in memory, against one budget.
+ */
 export class IngressActivity {
   private inFlight = 0;
+  private bodyBytes = 0;
+  constructor(private readonly bodyBytesBudget = WEBHOOK_BODY_BYTES_IN_FLIGHT) {}
   readonly isBusy = (): boolean => this.inFlight > 0;
-  async track<T>(work: () => Promise<T>): Promise<T> {
+  async track<T>(work: (reserveBody: (bytes: number) => boolean) => Promise<T>): Promise<T> {
     this.inFlight += 1;
+    let reserved = 0;
+    const reserveBody = (bytes: number): boolean => {
+      if (this.bodyBytes + bytes > this.bodyBytesBudget) return false;
+      this.bodyBytes += bytes;
+      reserved += bytes;
+      return true;
+    };
     try {
-      return await work();
+      return await work(reserveBody);
     } finally {
       this.inFlight -= 1;
+      this.bodyBytes -= reserved;
     }
   }
 }
@@ -64,14 +92,34 @@ export class IngressActivity {
 /** `POST /webhooks/github`: mounted before any body parser, because the signature covers the raw bytes. */
 export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity): RequestHandler {
   const log = deps.logger.child({ component: 'webhook' });
-  const receive = async (req: Request, res: Response, span: Span): Promise<WebhookResult> => {
+  const receive = async (
+    req: Request,
+    res: Response,
+    span: Span,
+    reserveBody: (bytes: number) => boolean,
+  ): Promise<WebhookResult> => {
     const headerFields = { deliveryId: req.get('x-github-delivery'), event: req.get('x-github-event') };
-    const body = await readCappedBody(req, GITHUB_PAYLOAD_CAP_BYTES);
+    const body = await readCappedBody(req, GITHUB_PAYLOAD_CAP_BYTES, reserveBody);
     if (body === 'aborted') {
       // Nothing was stored and nobody is left to answer: GitHub marks the attempt failed and the
       // redelivery sweep asks for it again.
       log.info({ ...headerFields, result: 'aborted' }, 'webhook refused: the client closed the connection mid-body');
       return 'aborted';
+    }
+    if (body === 'over_budget') {
+      log.warn(
+        { ...headerFields, result: 'busy' },
+        `webhook refused: over ${WEBHOOK_BODY_BYTES_IN_FLIGHT} bytes of webhook bodies in memory at once`,
+      );
+      res.set('Connection', 'close');
+      res.set('Retry-After', '1');
+      sendError(
+        res,
+        503,
+        'busy',
+        'too many webhook bytes are being received at once; GitHub marks this attempt failed and the redelivery sweep asks for it again',
+      );
+      return 'busy';
     }
     if (body === 'too_large') {
       log.warn({ ...headerFields, result: 'too_large' }, 'webhook refused: body over the 25 MB cap');
@@ -115,7 +163,7 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
     }
   };
   return (req, res) =>
-    activity.track(() => {
+    activity.track((reserveBody) => {
       const started = performance.now();
       // A child of the HTTP server span when the http instrumentation runs, the request's own span otherwise.
       const kind = trace.getActiveSpan() === undefined ? SpanKind.SERVER : SpanKind.INTERNAL;
@@ -127,7 +175,7 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
         });
         let result: WebhookResult;
         try {
-          result = await receive(req, res, span);
+          result = await receive(req, res, span, reserveBody);
         } catch (error) {
           // Counted too: a store outage must show on the webhook dashboard, not only in logs.
           deps.onAnswered(answered('error'));

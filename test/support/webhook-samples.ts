@@ -52,6 +52,23 @@ export async function postDelivery(baseUrl: string, delivery: SignedDelivery): P
   return fetch(`${baseUrl}/webhooks/github`, { method: 'POST', headers: delivery.headers, body: delivery.body });
 }
 
+/** Posts a delivery with Node's client, which (unlike fetch) sees an answer the server gives before reading the whole body. */
+export function postSeeingEarlyAnswer(
+  url: string,
+  delivery: SignedDelivery,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/webhooks/github`, { method: 'POST', headers: delivery.headers });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(delivery.body);
+  });
+}
+
 /** Sends `size` bytes with Node's client, which lets us see an early answer while still uploading. */
 export function sendLargeBody(
   url: string,

@@ -295,6 +295,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     API_TOKEN: TOKEN,
     GITHUB_WEBHOOK_SECRET: SECRET,
     LOG_LEVEL: 'warn',
+    // A SIGKILL leaves the delivery in hand claimed (on MongoDB, where no restart can tell a dead
+    // claim from another replica's) and its installation waiting until the lease ends: keep that short.
+    INBOX_LEASE_SECONDS: '10',
     ...options.storeEnv,
   });
   try {

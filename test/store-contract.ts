@@ -224,7 +224,8 @@ export function storeContract(label: string, open: OpenStore): void {
 
   test(title('claims take deliveries in arrival order and count attempts'), async (t) => {
     const store = await open(t);
-    for (const id of ['first', 'second', 'third']) await store.recordDelivery(incoming(id), T0);
+    for (const [i, id] of ['first', 'second', 'third'].entries())
+      await store.recordDelivery(incoming(id, { installationId: 42 + i }), T0);
     const order: string[] = [];
     for (let i = 0; i < 3; i++) {
       const delivery = await store.claimNextDelivery(claimAt('w1', i));
@@ -234,6 +235,27 @@ export function storeContract(label: string, open: OpenStore): void {
     t.deepEqual(order, ['first', 'second', 'third']);
     t.is(await store.claimNextDelivery(claimAt('w1', 4)), null);
   });
+
+  test(
+    title("an installation's deliveries are claimed one at a time, in order, even when its claim outlives a worker"),
+    async (t) => {
+      const store = await open(t);
+      await store.recordDelivery(incoming('i42-first', { installationId: 42 }), T0);
+      await store.recordDelivery(incoming('i42-second', { installationId: 42 }), T0);
+      await store.recordDelivery(incoming('no-installation', { installationId: null }), T0);
+      await store.recordDelivery(incoming('i43', { installationId: 43 }), T0);
+      t.is((await store.claimNextDelivery(claimAt('w1', 0, 30)))?.id, 'i42-first');
+      // w1 dies holding i42-first: the others may go on, but not i42-second.
+      t.is((await store.claimNextDelivery(claimAt('w2', 1)))?.id, 'no-installation');
+      t.is((await store.claimNextDelivery(claimAt('w3', 2)))?.id, 'i43');
+      t.is(await store.claimNextDelivery(claimAt('w4', 3)), null, 'i42-second waits for i42-first');
+      // Once the dead worker's lease ends, the earlier delivery is taken again before the later one.
+      t.like(await store.claimNextDelivery(claimAt('w4', 31)), { id: 'i42-first', attempts: 2 });
+      t.is(await store.claimNextDelivery(claimAt('w5', 32)), null);
+      t.true(await store.finishDelivery('i42-first', 'w4', finished()));
+      t.is((await store.claimNextDelivery(claimAt('w5', 33)))?.id, 'i42-second');
+    },
+  );
 
   test(title('a claim holds until its lease expires, then another worker takes it over'), async (t) => {
     const store = await open(t);

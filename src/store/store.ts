@@ -83,7 +83,10 @@ export interface DeliveryStore {
   receiveDelivery(received: ReceivedDelivery, now: string): Promise<ReceiveDeliveryResult>;
   /**
    * Takes the oldest delivery that is due: received, failed with its retry time reached, or
-   * processing under a lease that expired (its worker died). Counts the attempt.
+   * processing under a lease that expired (its worker died). Counts the attempt. Never one of an
+   * installation that has a delivery under a live claim: an installation's deliveries are applied
+   * one at a time, so a later one cannot overtake an earlier one that a crashed worker still
+   * holds, or that another replica is applying.
    */
   claimNextDelivery(claim: DeliveryClaim): Promise<Delivery | null>;
   /** When the next waiting retry becomes due, so an idle worker knows how long to sleep. */

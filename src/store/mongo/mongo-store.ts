@@ -512,10 +512,17 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     },
     async claimNextDelivery(claim) {
       await recoverPending(claim.now);
+      const underClaim = await c.deliveries.distinct('installationId', {
+        state: 'processing',
+        leaseUntil: { $gt: claim.now },
+        installationId: { $ne: null },
+      });
       const doc = await c.deliveries.findOneAndUpdate(
         {
           // Not while an earlier attempt's copy-out is pending: a new finish would replace it.
           pending: null,
+          // One at a time per installation ($nin also matches deliveries without one).
+          ...(underClaim.length > 0 ? { installationId: { $nin: underClaim } } : {}),
           $or: [
             { state: 'received' },
             { state: 'failed', nextAttemptAt: { $ne: null, $lte: claim.now } },

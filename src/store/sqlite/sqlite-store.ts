@@ -58,6 +58,10 @@ function applyMigrations(db: Database.Database): void {
   }
 }
 
+// A delivery whose installation has another delivery under a live claim waits (DeliveryStore.claimNextDelivery).
+const NOT_UNDER_CLAIM = `(installation_id IS NULL OR installation_id NOT IN (
+  SELECT installation_id FROM deliveries WHERE state = 'processing' AND lease_until > @now AND installation_id IS NOT NULL))`;
+
 /**
  * The embedded default store. One service process owns a database file at a time: SQLite
  * serves one writer, so several replicas need the MongoDB store.
@@ -101,12 +105,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     deliveryPayload: db.prepare(
       'SELECT p.payload FROM deliveries d JOIN delivery_payloads p ON p.seq = d.seq WHERE d.id = ?',
     ),
-    oldestReceived: db.prepare(`SELECT seq FROM deliveries WHERE state = 'received' ORDER BY seq LIMIT 1`),
+    oldestReceived: db.prepare(
+      `SELECT seq FROM deliveries WHERE state = 'received' AND ${NOT_UNDER_CLAIM} ORDER BY seq LIMIT 1`,
+    ),
     oldestRetryDue: db.prepare(
-      `SELECT min(seq) AS seq FROM deliveries WHERE state = 'failed' AND next_attempt_at <= ?`,
+      `SELECT min(seq) AS seq FROM deliveries WHERE state = 'failed' AND next_attempt_at <= @now AND ${NOT_UNDER_CLAIM}`,
     ),
     oldestLeaseExpired: db.prepare(
-      `SELECT min(seq) AS seq FROM deliveries WHERE state = 'processing' AND lease_until <= ?`,
+      `SELECT min(seq) AS seq FROM deliveries WHERE state = 'processing' AND lease_until <= @now AND ${NOT_UNDER_CLAIM}`,
     ),
     claim: db.prepare(`
       UPDATE deliveries SET state = 'processing', attempts = attempts + 1, lease_owner = @workerId, lease_until = @leaseUntil
@@ -312,9 +318,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // finishes fail under load.
   const oldestDueSeq = (now: string): number | null => {
     const candidates = [
-      (q.oldestReceived.get() as { seq: number } | undefined)?.seq,
-      (q.oldestRetryDue.get(now) as { seq: number | null }).seq,
-      (q.oldestLeaseExpired.get(now) as { seq: number | null }).seq,
+      (q.oldestReceived.get({ now }) as { seq: number } | undefined)?.seq,
+      (q.oldestRetryDue.get({ now }) as { seq: number | null }).seq,
+      (q.oldestLeaseExpired.get({ now }) as { seq: number | null }).seq,
     ].filter((seq): seq is number => typeof seq === 'number');
     return candidates.length === 0 ? null : Math.min(...candidates);
   };

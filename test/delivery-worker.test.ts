@@ -1,5 +1,6 @@
 import test from 'ava';
-import type { ApplyDelivery } from '../src/inbox/delivery-worker.js';
+import { startDeliveryWorker, type ApplyDelivery } from '../src/inbox/delivery-worker.js';
+import { silentLogger } from '../src/telemetry/logger.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { join } from 'node:path';
 import { examplePayload, postDelivery, signedDelivery } from './support/webhook-samples.js';
@@ -196,4 +197,44 @@ test('under concurrent ingress every delivery is processed once, on its first at
     service.logLines().filter((line) => /"level":"(error|fatal)"/.test(line)),
     [],
   );
+});
+
+test('a due retry held back by a claim on its installation is polled for, not spun on', async (t) => {
+  const store = openSqliteStore({ path: join(temporaryDir(t), 'inbox.sqlite') });
+  t.teardown(() => store.close());
+  const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
+  const receive = (id: string) =>
+    store.receiveDelivery(
+      { id, event: 'installation', receivedAt: iso(0), payload: '{"installation":{"id":7}}', headers: {} },
+      iso(0),
+    );
+  await receive('failed-once');
+  await store.claimNextDelivery({ workerId: 'w', now: iso(0), leaseUntil: iso(60_000) });
+  await store.failDelivery('failed-once', 'w', {
+    error: 'boom',
+    processedAt: iso(0),
+    nextAttemptAt: iso(100),
+    audit: [],
+  });
+  await receive('held');
+  // A worker that died holds the installation's other delivery for a minute.
+  t.like(await store.claimNextDelivery({ workerId: 'dead', now: iso(0), leaseUntil: iso(60_000) }), { id: 'held' });
+
+  let claims = 0;
+  const worker = startDeliveryWorker({
+    store: { ...store, claimNextDelivery: (claim) => ((claims += 1), store.claimNextDelivery(claim)) },
+    apply: async () => ({ state: 'applied', reason: null, audit: [] }),
+    logger: silentLogger,
+    now: () => new Date(),
+    retryPolicy: fastRetries,
+    leaseMs: 60_000,
+    idlePollMs: 500,
+    isIngressBusy: () => false,
+    maxDeferMs: 100,
+    onProcessed: () => undefined,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1_300));
+  await worker.stop();
+  t.true(claims <= 5, `${claims} claims in 1.3 s polling every 500 ms`);
+  t.is((await store.getDelivery('failed-once'))?.state, 'failed', 'still waiting for its installation');
 });

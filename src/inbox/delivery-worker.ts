@@ -115,7 +115,10 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const idleMs = async (): Promise<number> => {
     const nextRetry = await deps.store.nextRetryAt();
     if (nextRetry === null) return deps.idlePollMs;
-    return Math.max(0, Math.min(deps.idlePollMs, Date.parse(nextRetry) - deps.now().getTime()));
+    const untilRetry = Date.parse(nextRetry) - deps.now().getTime();
+    // A retry already due that the claim just passed over waits for its installation (another
+    // of its deliveries is claimed): poll for it, do not spin.
+    return untilRetry <= 0 ? deps.idlePollMs : Math.min(deps.idlePollMs, untilRetry);
   };
 
   const applyAndRecord = async (delivery: Delivery, span: Span): Promise<void> => {

@@ -35,6 +35,8 @@ export class LeanConnection {
   /** Sends `head` (request line and headers, ending in a blank line) and `body`; resolves to the status. */
   send(head: string, body: Buffer): Promise<number> {
     if (this.waiting !== null) return Promise.reject(new Error('one request at a time per connection'));
+    // A write after the server closed the socket would never settle.
+    if (this.socket.destroyed) return Promise.reject(new Error('the connection is closed'));
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.socket.cork();
@@ -45,7 +47,7 @@ export class LeanConnection {
   }
 
   close(): void {
-    this.waiting = null;
+    this.fail(new Error('the connection was closed by the client'));
     this.socket.destroy();
   }
 
@@ -54,6 +56,12 @@ export class LeanConnection {
     const headerEnd = this.buffered.indexOf(HEADER_END);
     if (headerEnd < 0) return;
     const head = this.buffered.toString('latin1', 0, headerEnd);
+    // Only what the servers under test send: a Content-Length body, never chunked.
+    if (/\r\ntransfer-encoding:/i.test(head)) {
+      this.fail(new Error('chunked responses are not supported by the lean client'));
+      this.socket.destroy();
+      return;
+    }
     const length = Number(CONTENT_LENGTH.exec(head)?.[1] ?? 0);
     const total = headerEnd + HEADER_END.length + length;
     if (this.buffered.length < total) return;

@@ -36,7 +36,11 @@ console.log(
 const result = await runSoak(options).finally(async () => {
   if (mongodbUri === undefined) return;
   const client = new MongoClient(mongodbUri);
-  await client.db(mongodbDb).dropDatabase();
+  // A failed drop must not hide the soak's own result or error.
+  await client
+    .db(mongodbDb)
+    .dropDatabase()
+    .catch((error: unknown) => console.error(`could not drop ${mongodbDb}: ${String(error)}`));
   await client.close();
 });
 console.log(

@@ -236,7 +236,9 @@ test('other 4xx answers are refusals that a retry cannot change; 5xx and network
       status,
     });
   }
-  t.like(classifyGitHubFailure(answer(502, 'Bad Gateway'), {}), { kind: 'unavailable', retryable: true });
+  for (const status of [502, 408, 429]) {
+    t.like(classifyGitHubFailure(answer(status, 'try later'), {}), { kind: 'unavailable', retryable: true, status });
+  }
   t.like(classifyGitHubFailure(answer(undefined, 'connect ECONNREFUSED'), {}), {
     kind: 'unavailable',
     retryable: true,

@@ -74,7 +74,7 @@ export interface RedeliveryPolicy {
   settleMarginMs: number;
 }
 
-// A day less than GitHub's three: a request made near the edge is refused (GITHUB-FACTS.md).
+// An hour less than GitHub's three days: a request made near the edge is refused (GITHUB-FACTS.md).
 // 30 min covers a redelivered delivery's whole retry schedule (DEFAULT_RETRY_POLICY, about 38 min
 // for 16 attempts, mostly spent after the first few failures).
 export const DEFAULT_REDELIVERY_POLICY: RedeliveryPolicy = {

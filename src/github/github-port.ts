@@ -60,9 +60,9 @@ export type GitHubErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'rate_limited'
-  /** Any other 4xx (422 validation failed, 400, 409, 410): the same request will be refused again. */
+  /** Any other 4xx (422 validation failed, 400, 409, 410; not 408 or 429): the same request will be refused again. */
   | 'rejected'
-  /** 5xx, or no answer at all: GitHub may take it later. */
+  /** 5xx, 408, a bare 429, or no answer at all: GitHub may take it later. */
   | 'unavailable';
 
 /** A GitHub failure that says whether trying again later can help. */

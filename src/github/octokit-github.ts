@@ -180,7 +180,8 @@ export function classifyGitHubFailure(error: unknown, subject: { installationId?
     return new GitHubError('installation_not_found', `${where} does not exist (404): it was deleted`, status, false);
   }
   if (status === 404) return new GitHubError('not_found', `${where}: not found (404)`, status, false);
-  if (status !== null && status >= 400 && status < 500) {
+  // 408 (timeout) and a 429 without rate-limit headers (a proxy, an Enterprise Server) may pass.
+  if (status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429) {
     return new GitHubError('rejected', `${where} refused the request (${status}): ${message}`, status, false);
   }
   return new GitHubError('unavailable', `${where} unavailable: ${message}`, status, true);

@@ -47,7 +47,7 @@ function readCappedBody(
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
     // Node reports a request body cut short as an error ("aborted"): the client's doing, not ours.
-    req.once('error', () => resolve('aborted'));
+    req.once('error', () => giveUp('aborted'));
   });
 }
 
@@ -69,7 +69,7 @@ export interface WebhookRouteDeps extends DeliveryAcceptorDeps {
 export class IngressActivity {
   private inFlight = 0;
   private bodyBytes = 0;
-  constructor(private readonly bodyBytesBudget = WEBHOOK_BODY_BYTES_IN_FLIGHT) {}
+  constructor(readonly bodyBytesBudget = WEBHOOK_BODY_BYTES_IN_FLIGHT) {}
   readonly isBusy = (): boolean => this.inFlight > 0;
   async track<T>(work: (reserveBody: (bytes: number) => boolean) => Promise<T>): Promise<T> {
     this.inFlight += 1;
@@ -109,7 +109,7 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
     if (body === 'over_budget') {
       log.warn(
         { ...headerFields, result: 'busy' },
-        `webhook refused: over ${WEBHOOK_BODY_BYTES_IN_FLIGHT} bytes of webhook bodies in memory at once`,
+        `webhook refused: over ${activity.bodyBytesBudget} bytes of webhook bodies in memory at once`,
       );
       res.set('Connection', 'close');
       res.set('Retry-After', '1');

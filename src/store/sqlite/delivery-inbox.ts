@@ -49,25 +49,39 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
     if (decision.status === 'pending' && decision.makeDueNow) makeRetryDue.run(now, incoming.id);
     return { status: decision.status, delivery: stored(incoming.id) };
   };
-  const recordOne = (item: InboxItem): ReceiveDeliveryResult => {
-    if ('incoming' in item) return recordIncoming(item.incoming, item.now);
-    const reading = readReceivedDelivery(item.received);
-    return reading.ok ? recordIncoming(reading.incoming, item.now) : { status: 'malformed', problem: reading.problem };
-  };
-  const recordAll = db.transaction((batch: readonly InboxItem[]) => batch.map(recordOne));
-
-  return (batch) => {
+  type Readable = { incoming: IncomingDelivery; now: string };
+  const recordAll = db.transaction((batch: readonly Readable[]) =>
+    batch.map(({ incoming, now }) => recordIncoming(incoming, now)),
+  );
+  const commit = (readable: readonly Readable[]): InboxItemResult[] => {
     try {
-      return recordAll.immediate(batch).map((result) => ({ ok: true, result }));
+      return recordAll.immediate(readable).map((result) => ({ ok: true, result }));
     } catch {
-      return batch.map((item) => {
+      return readable.map((entry) => {
         try {
-          const [result] = recordAll.immediate([item]);
-          return { ok: true, result: result as ReceiveDeliveryResult };
+          const [result] = recordAll.immediate([entry]);
+          return { ok: true, result: result as RecordDeliveryResult };
         } catch (error) {
           return { ok: false, error: error instanceof Error ? error.message : String(error) };
         }
       });
     }
+  };
+
+  return (batch) => {
+    // Payloads are read before the transaction: a 25 MB one must not hold the write lock while it is parsed.
+    const readings = batch.map((item) =>
+      'incoming' in item ? { ok: true as const, incoming: item.incoming } : readReceivedDelivery(item.received),
+    );
+    const readable = batch.flatMap((item, i) => {
+      const reading = readings[i];
+      return reading?.ok ? [{ incoming: reading.incoming, now: item.now }] : [];
+    });
+    const committed = readable.length > 0 ? commit(readable) : [];
+    let next = 0;
+    return readings.map((reading): InboxItemResult => {
+      if (reading.ok) return committed[next++] ?? { ok: false, error: 'no outcome recorded' };
+      return { ok: true, result: { status: 'malformed', problem: reading.problem } };
+    });
   };
 }

@@ -400,9 +400,9 @@ for (const { event, app } of WORLDS) {
         // No shrinking: each step costs two deliveries; the first counterexample is reported as found.
         { numRuns: 200, endOnFailure: true },
       );
-      // The worker is alive and applies a good delivery after all of them.
-      await reseed([a, b], null);
-      t.pass();
+      // The worker is alive and applies a good delivery after all of them, and the twins agree.
+      const after = await reseed([a, b], null);
+      t.deepEqual(b.snapshot.model({ timeless: true }), after);
     },
   );
 }

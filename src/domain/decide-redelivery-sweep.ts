@@ -237,7 +237,7 @@ export interface SweepRead {
   wholeWindow: boolean;
 }
 
-/** Where a sweep starts reading: the whole window first, then from the horizon, and the whole window again now and then. */
+/** Where a sweep starts reading: the whole window first, then from the horizon, the whole window again when due. */
 export function sweepRead(now: Date, policy: RedeliveryPolicy, horizon: SweepHorizon | null): SweepRead {
   const windowStart = new Date(now.getTime() - policy.windowMs).toISOString();
   const wholeWindowDue =

@@ -26,8 +26,9 @@ const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const EVENT_NAME = /^[a-z_]{1,64}$/;
 
 /**
- * The inbox's front door: verify, then let the store read the few indexed facts and commit. Nothing slow happens
- * here because GitHub marks a delivery failed after 10 s (GITHUB-FACTS.md, Deliveries).
+ * The inbox's front door: verify, then let the store read the few indexed facts and commit.
+ * Nothing slow happens here because GitHub marks a delivery failed after 10 s (GITHUB-FACTS.md,
+ * Deliveries).
  * The signature is checked first so that a forger learns nothing about what else is expected.
  */
 export async function acceptDelivery(

@@ -86,6 +86,10 @@ export const DEFAULT_REDELIVERY_POLICY: RedeliveryPolicy = {
   settleMarginMs: 10 * 60_000,
 };
 
+/** The oldest delivery time GitHub still takes a redelivery request for, by the policy. */
+export const redeliveryWindowStart = (now: Date, policy: RedeliveryPolicy): string =>
+  new Date(now.getTime() - policy.windowMs).toISOString();
+
 /** A redelivery this service asked for earlier (read back from the audit trail). */
 export interface RedeliveryRequest {
   guid: string;
@@ -188,7 +192,7 @@ const isRedeliverReason = (reason: SweepDecision['reason']): reason is Redeliver
  */
 export function decideRedeliverySweep(facts: SweepFacts): SweepPlan {
   const { policy, now } = facts;
-  const windowStart = new Date(now.getTime() - policy.windowMs).toISOString();
+  const windowStart = redeliveryWindowStart(now, policy);
   const backOffStart = new Date(now.getTime() - policy.backOffMs).toISOString();
   const stored = new Map(facts.stored.map((delivery) => [delivery.id, delivery]));
   const requests = new Map<string, { count: number; last: string }>();
@@ -239,7 +243,7 @@ export interface SweepRead {
 
 /** Where a sweep starts reading: the whole window first, then from the horizon, the whole window again when due. */
 export function sweepRead(now: Date, policy: RedeliveryPolicy, horizon: SweepHorizon | null): SweepRead {
-  const windowStart = new Date(now.getTime() - policy.windowMs).toISOString();
+  const windowStart = redeliveryWindowStart(now, policy);
   const wholeWindowDue =
     horizon === null || now.getTime() - Date.parse(horizon.wholeWindowReadAt) >= policy.wholeWindowEveryMs;
   if (wholeWindowDue || horizon.readFrom <= windowStart) return { since: windowStart, wholeWindow: true };

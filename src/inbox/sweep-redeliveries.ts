@@ -5,6 +5,7 @@ import {
   DEFAULT_REDELIVERY_POLICY,
   nextSweepHorizon,
   REDELIVERY_REQUESTED,
+  redeliveryWindowStart,
   SWEEP_SKIP_REASONS,
   type HookDeliveryAttempt,
   type RedeliverDecision,
@@ -194,7 +195,7 @@ export function sweepRedeliveries(deps: RedeliverySweepDeps): Promise<Redelivery
     const guids = [...new Set(attempts.map((attempt) => attempt.guid))];
     const stored = await storedDeliveries(deps, guids);
     // Every request inside GitHub's window counts against a GUID, however little of the log is read.
-    const requests = await earlierRequests(deps, new Date(now.getTime() - policy.windowMs).toISOString());
+    const requests = await earlierRequests(deps, redeliveryWindowStart(now, policy));
 
     const plan = decideRedeliverySweep({ attempts, stored, requests, now, policy });
     report.considered = plan.decisions.length;

@@ -70,16 +70,15 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
 
   return (batch) => {
     // Payloads are read before the transaction: a 25 MB one must not hold the write lock while it is parsed.
-    const readings = batch.map((item) =>
-      'incoming' in item ? { ok: true as const, incoming: item.incoming } : readReceivedDelivery(item.received),
-    );
-    const readable = batch.flatMap((item, i) => {
-      const reading = readings[i];
-      return reading?.ok ? [{ incoming: reading.incoming, now: item.now }] : [];
-    });
+    const readings = batch.map((item) => ({
+      now: item.now,
+      reading:
+        'incoming' in item ? { ok: true as const, incoming: item.incoming } : readReceivedDelivery(item.received),
+    }));
+    const readable = readings.flatMap(({ now, reading }) => (reading.ok ? [{ incoming: reading.incoming, now }] : []));
     const committed = readable.length > 0 ? commit(readable) : [];
     let next = 0;
-    return readings.map((reading): InboxItemResult => {
+    return readings.map(({ reading }): InboxItemResult => {
       if (reading.ok) return committed[next++] ?? { ok: false, error: 'no outcome recorded' };
       return { ok: true, result: { status: 'malformed', problem: reading.problem } };
     });

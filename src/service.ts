@@ -8,9 +8,8 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-policy.js
 import type { GitHubPort } from './github/github-port.js';
 import { createOctokitGitHub } from './github/octokit-github.js';
 import { sleep, type Sleep } from './github/rate-limit-pacing.js';
-import { createApp } from './http/create-app.js';
-import { answerClientError } from './http/http-error.js';
-import { IngressActivity } from './http/webhook-route.js';
+import { answerClientError, createApp } from './http/create-app.js';
+import { IngressActivity } from './inbox/ingress-gate.js';
 import { startDeliveryWorker, type ApplyDelivery, type DeliveryWorker } from './inbox/delivery-worker.js';
 import { sweepRedeliveries, sweepSummary, type RedeliverySweepReport } from './inbox/sweep-redeliveries.js';
 import { startPeriodicWork } from './periodic/periodic-work.js';

@@ -4,7 +4,7 @@ import test from 'ava';
 import Database from 'better-sqlite3';
 import { sign } from '@octokit/webhooks-methods';
 import type { ApplyDelivery } from '../src/inbox/delivery-worker.js';
-import { GITHUB_PAYLOAD_CAP_BYTES } from '../src/http/webhook-route.js';
+import { GITHUB_PAYLOAD_CAP_BYTES } from '../src/http/routes/webhook.js';
 import {
   examplePayload,
   postDelivery,

@@ -1,21 +1,22 @@
 import express, { type Express } from 'express';
 import type { GitHubPort } from '../github/github-port.js';
+import type { IngressActivity } from '../inbox/ingress-gate.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { requireApiToken } from './api-auth.js';
-import { auditRoutes } from './audit-routes.js';
-import { bindingRoutes } from './binding-routes.js';
-import { deliveryRoutes } from './delivery-routes.js';
-import { observabilityView } from './observability-view.js';
-import { diagnoseRoutes } from './diagnose-routes.js';
+import { auditRoutes } from './routes/audit.js';
+import { bindingRoutes } from './routes/bindings.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { observabilityView } from './routes/observability-view.js';
+import { diagnoseRoutes } from './routes/diagnose.js';
 import { errorHandler, sendError, unknownRoute } from './http-error.js';
-import { summaryRoutes } from './summary-routes.js';
-import { syncRoutes } from './sync-routes.js';
-import { userRoutes } from './user-routes.js';
-import { viewRoutes } from './view-routes.js';
-import { wakeRoutes } from './wake-routes.js';
-import { webhookRoute, type IngressActivity, type WebhookRouteDeps } from './webhook-route.js';
+import { summaryRoutes } from './routes/summary.js';
+import { syncRoutes } from './routes/syncs.js';
+import { userRoutes } from './routes/users.js';
+import { viewRoutes } from './routes/projects.js';
+import { wakeRoutes } from './routes/wakes.js';
+import { webhookRoute, type WebhookRouteDeps } from './routes/webhook.js';
 
 export interface AppDeps {
   store: Store;
@@ -33,6 +34,10 @@ export interface AppDeps {
   github: GitHubPort;
   appCredentials: boolean;
 }
+
+// The HTTP adapter's one entry for the composition root: the app, and the answer to requests
+// Node could not parse (they never reach Express).
+export { answerClientError } from './http-error.js';
 
 /** API bodies are small JSON documents; anything larger is a mistake or an attack. */
 const API_BODY_LIMIT = '1mb';

@@ -28,7 +28,7 @@ export type EventLabel = (typeof KNOWN_EVENTS)[number];
 export const eventLabel = (event: string | null | undefined): EventLabel =>
   (KNOWN_EVENTS as readonly string[]).includes(event ?? '') ? (event as EventLabel) : 'other';
 
-// busy: refused (503) because too many webhook bytes were in memory at once (webhook-route.ts).
+// busy: refused (503) because too many webhook bytes were in memory at once (src/http/routes/webhook.ts).
 // aborted: the client went away before the whole body arrived; nothing stored, nobody answered.
 // error: the service could not store it (e.g. the store is down), so GitHub will see a 500.
 export const WEBHOOK_RESULTS = [

@@ -1,14 +1,14 @@
 import { Router } from 'express';
-import { installationState } from '../domain/entities.js';
-import type { ProjectCursor } from '../domain/projects.js';
-import type { GitHubPort } from '../github/github-port.js';
-import { readProjectsPage } from '../reconcile/read-projects.js';
-import { refreshInstallations } from '../reconcile/refresh-installations.js';
-import { apiContext } from '../reconcile/sync-context.js';
-import type { Store } from '../store/store.js';
-import { HttpError } from './http-error.js';
-import { requireUser } from './user-routes.js';
-import { platformId, queryLimit } from './validate.js';
+import { installationState } from '../../domain/entities.js';
+import type { ProjectCursor } from '../../domain/projects.js';
+import type { GitHubPort } from '../../github/github-port.js';
+import { readProjectsPage } from '../../reconcile/read-projects.js';
+import { refreshInstallations } from '../../reconcile/refresh-installations.js';
+import { apiContext } from '../../reconcile/sync-context.js';
+import type { Store } from '../../store/store.js';
+import { HttpError } from '../http-error.js';
+import { requireUser } from './users.js';
+import { platformId, queryLimit } from '../validate.js';
 
 export interface ViewRouteDeps {
   store: Store;

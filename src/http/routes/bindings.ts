@@ -1,10 +1,10 @@
 import { Router } from 'express';
-import type { AuditSubject } from '../domain/audit.js';
-import type { Automation, Trigger } from '../domain/entities.js';
-import type { Store } from '../store/store.js';
-import { apiAudit, asAuditValue } from './api-audit.js';
-import { HttpError } from './http-error.js';
-import { requireUser } from './user-routes.js';
+import type { AuditSubject } from '../../domain/audit.js';
+import type { Automation, Trigger } from '../../domain/entities.js';
+import type { Store } from '../../store/store.js';
+import { apiAudit, asAuditValue } from '../api-audit.js';
+import { HttpError } from '../http-error.js';
+import { requireUser } from './users.js';
 import {
   arrayOf,
   boolean,
@@ -16,7 +16,7 @@ import {
   repoFullName,
   required,
   rootDirectory,
-} from './validate.js';
+} from '../validate.js';
 
 // Automations and triggers: the installation-scoped bindings that routing and rebinding act on.
 

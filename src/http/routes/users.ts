@@ -1,10 +1,10 @@
 import { Router } from 'express';
-import { sparseInstallation, type RepoRow, type User } from '../domain/entities.js';
-import { projectView } from '../domain/projects.js';
-import type { Store } from '../store/store.js';
-import { apiAudit, asAuditValue } from './api-audit.js';
-import { HttpError } from './http-error.js';
-import { boundedString, githubId, parseBody, platformId, required, rootDirectory } from './validate.js';
+import { sparseInstallation, type RepoRow, type User } from '../../domain/entities.js';
+import { projectView } from '../../domain/projects.js';
+import type { Store } from '../../store/store.js';
+import { apiAudit, asAuditValue } from '../api-audit.js';
+import { HttpError } from '../http-error.js';
+import { boundedString, githubId, parseBody, platformId, required, rootDirectory } from '../validate.js';
 
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 

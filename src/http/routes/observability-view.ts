@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
-import { PAGE_SCRIPT } from './view/page-script.js';
-import { renderPageShell } from './view/page-shell.js';
-import { PAGE_STYLE } from './view/page-style.js';
+import { PAGE_SCRIPT } from '../view/page-script.js';
+import { renderPageShell } from '../view/page-shell.js';
+import { PAGE_STYLE } from '../view/page-style.js';
 
 // The Observability view (R11, design card: "routing failures can be diagnosed from the
 // Observability view"): GET / is a static shell, /view/* its script and stylesheet. The page

@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import type { AuditQuery, Store } from '../store/store.js';
-import { HttpError } from './http-error.js';
-import { pruneAuditTrail, verifyAuditTrail } from '../telemetry/audit-trail.js';
+import type { AuditQuery, Store } from '../../store/store.js';
+import { HttpError } from '../http-error.js';
+import { pruneAuditTrail, verifyAuditTrail } from '../../telemetry/audit-trail.js';
 import {
   boundedString,
   githubId,
@@ -12,7 +12,7 @@ import {
   repoFullName,
   required,
   seqCursor,
-} from './validate.js';
+} from '../validate.js';
 
 // Audit search (REQUIREMENTS.md, "HTTP contract"): newest first, filters combine with AND.
 

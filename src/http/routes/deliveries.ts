@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { traceIdOf, type Delivery, type DeliveryState, type RoutedOutcome } from '../domain/delivery.js';
-import { deliverySummary, tellDeliveryStory } from '../domain/delivery-story.js';
-import { routingRecordsOf } from '../reconcile/route-delivery.js';
-import type { Store } from '../store/store.js';
-import { currentTraceparent, inSpan, remoteContextOf } from '../telemetry/tracing.js';
-import { apiAudit } from './api-audit.js';
-import { HttpError } from './http-error.js';
-import { queryLimit, queryString, seqCursor } from './validate.js';
+import { traceIdOf, type Delivery, type DeliveryState, type RoutedOutcome } from '../../domain/delivery.js';
+import { deliverySummary, tellDeliveryStory } from '../../domain/delivery-story.js';
+import { routingRecordsOf } from '../../reconcile/route-delivery.js';
+import type { Store } from '../../store/store.js';
+import { currentTraceparent, inSpan, remoteContextOf } from '../../telemetry/tracing.js';
+import { apiAudit } from '../api-audit.js';
+import { HttpError } from '../http-error.js';
+import { queryLimit, queryString, seqCursor } from '../validate.js';
 
 const STATES: readonly DeliveryState[] = ['received', 'processing', 'applied', 'ignored', 'failed'];
 

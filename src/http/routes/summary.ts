@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { RebindSkipReason } from '../domain/decide-rebind.js';
-import type { Store } from '../store/store.js';
+import type { RebindSkipReason } from '../../domain/decide-rebind.js';
+import type { Store } from '../../store/store.js';
 
 // The Observability view's overview: coverage, installation states, the inbox, and rebind skips
 // (the design card's "Grafana dashboards on coverage and rebind skips", without Grafana).

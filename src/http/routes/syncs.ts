@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import type { GitHubPort } from '../github/github-port.js';
-import { createSyncRuns } from '../reconcile/sync-runs.js';
-import { syncUser } from '../reconcile/sync-user.js';
-import type { Store } from '../store/store.js';
-import { HttpError } from './http-error.js';
-import { requireUser } from './user-routes.js';
-import { boundedString, optional, parseBody, platformId, queryLimit, queryString } from './validate.js';
+import type { GitHubPort } from '../../github/github-port.js';
+import { createSyncRuns } from '../../reconcile/sync-runs.js';
+import { syncUser } from '../../reconcile/sync-user.js';
+import type { Store } from '../../store/store.js';
+import { HttpError } from '../http-error.js';
+import { requireUser } from './users.js';
+import { boundedString, optional, parseBody, platformId, queryLimit, queryString } from '../validate.js';
 
 export interface SyncRouteDeps {
   store: Store;

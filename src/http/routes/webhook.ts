@@ -1,20 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { SpanKind, trace, type Span } from '@opentelemetry/api';
 import type { Request, RequestHandler, Response } from 'express';
-import { acceptDelivery, type DeliveryAcceptorDeps } from '../inbox/accept-delivery.js';
-import type { Logger } from '../telemetry/logger.js';
-import { inSpan } from '../telemetry/tracing.js';
-import { sendError } from './http-error.js';
+import { acceptDelivery, type DeliveryAcceptorDeps } from '../../inbox/accept-delivery.js';
+import type { Logger } from '../../telemetry/logger.js';
+import { inSpan } from '../../telemetry/tracing.js';
+import type { IngressActivity } from '../../inbox/ingress-gate.js';
+import { sendError } from '../http-error.js';
 
 /** GitHub does not deliver payloads above 25 MB (GITHUB-FACTS.md, Deliveries). */
 export const GITHUB_PAYLOAD_CAP_BYTES = 25 * 1024 * 1024;
-
-/**
- * Webhook bodies held in memory at once, across requests. The signature can only be checked once
- * a body is whole, so until then anyone can make us hold up to 25 MB per connection: this bounds
- * the sum (five bodies at GitHub's cap; ordinary deliveries are a few KB).
- */
-export const WEBHOOK_BODY_BYTES_IN_FLIGHT = 128 * 1024 * 1024;
 
 type BodyReading = Buffer | 'too_large' | 'over_budget' | 'aborted';
 
@@ -60,33 +54,6 @@ export interface WebhookRouteDeps extends DeliveryAcceptorDeps {
   onStored: () => void;
   /** Called for every answer (metrics); `event` is the unverified header, to be bounded by the observer. */
   onAnswered: (answer: { event: string | null; result: WebhookResult; seconds: number }) => void;
-}
-
-/**
- * Webhook requests in progress, so that the worker can let acknowledgements go first, and the
- * bytes of their bodies held in memory, against one budget.
- */
-export class IngressActivity {
-  private inFlight = 0;
-  private bodyBytes = 0;
-  constructor(readonly bodyBytesBudget = WEBHOOK_BODY_BYTES_IN_FLIGHT) {}
-  readonly isBusy = (): boolean => this.inFlight > 0;
-  async track<T>(work: (reserveBody: (bytes: number) => boolean) => Promise<T>): Promise<T> {
-    this.inFlight += 1;
-    let reserved = 0;
-    const reserveBody = (bytes: number): boolean => {
-      if (this.bodyBytes + bytes > this.bodyBytesBudget) return false;
-      this.bodyBytes += bytes;
-      reserved += bytes;
-      return true;
-    };
-    try {
-      return await work(reserveBody);
-    } finally {
-      this.inFlight -= 1;
-      this.bodyBytes -= reserved;
-    }
-  }
 }
 
 /** `POST /webhooks/github`: mounted before any body parser, because the signature covers the raw bytes. */

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { Store } from '../store/store.js';
-import { queryLimit, queryString, seqCursor } from './validate.js';
+import type { Store } from '../../store/store.js';
+import { queryLimit, queryString, seqCursor } from '../validate.js';
 
 // The wake outbox, read by the platform's runner (docs/routing.md, "Wakes"): oldest first, and
 // the cursor only moves forward, so a runner that keeps nextCursor sees every wake once.

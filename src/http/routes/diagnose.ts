@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import { diagnose, type DiagnoseDeps } from '../reconcile/diagnose-repo.js';
-import { HttpError } from './http-error.js';
-import { requireUser } from './user-routes.js';
-import { platformId, queryString, repoFullName } from './validate.js';
+import { diagnose, type DiagnoseDeps } from '../../reconcile/diagnose-repo.js';
+import { HttpError } from '../http-error.js';
+import { requireUser } from './users.js';
+import { platformId, queryString, repoFullName } from '../validate.js';
 
 export function diagnoseRoutes(deps: DiagnoseDeps): Router {
   const router = Router();

@@ -1,12 +1,12 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { Router, type Response } from 'express';
-import { PAGE_SCRIPT } from '../view/page-script.js';
 import { renderPageShell } from '../view/page-shell.js';
 import { PAGE_STYLE } from '../view/page-style.js';
 
 // The Observability view (R11, design card: "routing failures can be diagnosed from the
-// Observability view"): GET / is a static shell, /view/* its script and stylesheet. The page
-// holds no data of its own; it reads /api with the token the person enters, so serving it needs
-// no token and leaks nothing.
+// Observability view"): GET / is a static shell, /view/* its script modules and stylesheet. The
+// page holds no data of its own; it reads /api with the token the person enters, so serving it
+// needs no token and leaks nothing.
 
 export interface ObservabilityViewOptions {
   /** A trace viewer's URL with `{traceId}` in it (TRACE_URL_TEMPLATE); null shows ids without links. */
@@ -24,6 +24,27 @@ const CONTENT_SECURITY_POLICY = [
 
 const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#182033"/><path d="M8 22l6-6-6-6M16 22h8" stroke="#7fb0ff" stroke-width="3" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
 
+/**
+ * The view's modules as `npm run build` emitted them (src/http/view/app/tsconfig.json), beside
+ * this file in dist: read once, served from memory under /view/<name>.js. The names are the
+ * directory's, so no request path ever reaches the file system.
+ */
+const VIEW_MODULES_DIR = new URL('../view/app/', import.meta.url);
+let viewModules: ReadonlyMap<string, string> | null = null;
+
+function readViewModules(): ReadonlyMap<string, string> {
+  if (viewModules !== null) return viewModules;
+  let names: string[];
+  try {
+    names = readdirSync(VIEW_MODULES_DIR).filter((name) => /^[a-z][a-z0-9-]*\.js$/.test(name));
+  } catch (error) {
+    throw new Error(`the Observability view is not built (${(error as Error).message}); run npm run build`);
+  }
+  if (!names.includes('app.js')) throw new Error('the Observability view is not built (no app.js); run npm run build');
+  viewModules = new Map(names.map((name) => [name, readFileSync(new URL(name, VIEW_MODULES_DIR), 'utf8')]));
+  return viewModules;
+}
+
 function send(res: Response, type: string, body: string): void {
   res.set({
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -37,10 +58,15 @@ function send(res: Response, type: string, body: string): void {
 
 export function observabilityView(options: ObservabilityViewOptions): Router {
   const page = renderPageShell(options.traceUrlTemplate);
+  const modules = readViewModules();
   const router = Router();
   router.get('/', (_req, res) => send(res, 'text/html; charset=utf-8', page));
-  router.get('/view/app.js', (_req, res) => send(res, 'text/javascript; charset=utf-8', PAGE_SCRIPT));
   router.get('/view/app.css', (_req, res) => send(res, 'text/css; charset=utf-8', PAGE_STYLE));
   router.get('/view/icon.svg', (_req, res) => send(res, 'image/svg+xml', ICON));
+  router.get('/view/:module', (req, res, next) => {
+    const script = modules.get(req.params.module);
+    if (script === undefined) next();
+    else send(res, 'text/javascript; charset=utf-8', script);
+  });
   return router;
 }

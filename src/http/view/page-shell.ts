@@ -1,6 +1,6 @@
 // The Observability view's HTML shell (R11): static markup only. Every value the page shows is
-// fetched from /api by page-script.ts and inserted as text; the one value rendered here, the
-// trace URL template, is escaped into an attribute.
+// fetched from /api by the view's program (view/app/) and inserted as text; the one value
+// rendered here, the trace URL template, is escaped into an attribute.
 
 const escapeAttribute = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -14,7 +14,7 @@ export function renderPageShell(traceUrlTemplate: string | null): string {
 <title>Reconciler · Observability</title>
 <link rel="icon" href="/view/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/view/app.css">
-<script src="/view/app.js" defer></script>
+<script type="module" src="/view/app.js"></script>
 </head>
 <body>
 <header class="topbar">

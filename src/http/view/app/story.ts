@@ -1,0 +1,134 @@
+import type { AuditRecordJson, DeliveryStoryJson, ReplayAnswer, StoryCandidateJson } from '../../api-shapes.js';
+import { api, AuthNeeded } from './api.js';
+import { badge, byId, code, fill, h, muted, orDash, table, type Child } from './dom.js';
+import { list, loadDeliveries, markSelected } from './deliveries.js';
+import { deliveryHref, eventName, outcomeBadge, subjectText, time, traceUrl } from './format.js';
+
+// The story of one delivery (R10): what it was, which triggers it could wake and why each did or
+// did not, its audit records and trace, and a re-test button. Its address is #delivery=<id>.
+
+const fact = (label: string, value: Child): Child => [h('dt', { text: label }), h('dd', {}, value)];
+
+function traceFact(traceId: string | null): Child {
+  if (!traceId) return muted('no trace recorded');
+  const url = traceUrl(traceId);
+  return h('span', { class: 'trace' }, [
+    h('code', { id: 'story-trace-id', text: traceId }),
+    ' ',
+    url
+      ? h('a', { id: 'story-trace-link', href: url, target: '_blank', rel: 'noopener noreferrer', text: 'Open trace ↗' })
+      : muted('(set TRACE_URL_TEMPLATE to link traces)'),
+  ]);
+}
+
+function candidateCard(candidate: StoryCandidateJson): HTMLElement {
+  const woken = candidate.outcome === 'woken';
+  return h('li', { class: `candidate ${woken ? 'is-woken' : 'is-not-woken'}`, 'data-trigger-id': candidate.triggerId }, [
+    h('div', { class: 'candidate-head' }, [
+      h('strong', {}, ['Trigger ', code(candidate.triggerId)]),
+      ' ',
+      badge(woken ? 'woken' : 'not_woken', woken ? 'woken' : 'not woken'),
+      candidate.reason ? [' ', h('code', { class: 'reason', text: candidate.reason })] : null,
+    ]),
+    h('div', { class: 'sub' }, [
+      'automation ', orDash(candidate.automationId),
+      ' · user ', orDash(candidate.userId),
+      ' · bound to installation ', orDash(candidate.boundInstallationId),
+    ]),
+    candidate.detail ? h('p', { class: 'detail', text: candidate.detail }) : null,
+    candidate.fix ? h('p', { class: 'fix' }, [h('strong', { text: 'Fix: ' }), candidate.fix]) : null,
+  ]);
+}
+
+function auditTable(records: readonly AuditRecordJson[]): HTMLElement {
+  const rows = records.map((record) => h('tr', {}, [
+    h('td', { text: record.seq }),
+    h('td', {}, time(record.occurredAt)),
+    h('td', {}, code(record.kind)),
+    h('td', { text: record.decision }),
+    h('td', { class: 'reason-cell' }, orDash(record.reason)),
+    h('td', { class: 'sub', text: subjectText(record.subject) }),
+  ]));
+  return table('audit', ['#', 'When', 'Kind', 'Decision', 'Reason', 'Subject'], rows);
+}
+
+async function replay(id: string, statusNode: HTMLElement, button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  statusNode.textContent = 'Replaying…';
+  try {
+    const answer = await api<ReplayAnswer>(`/api/deliveries/${encodeURIComponent(id)}/replay`, 'POST');
+    fill(statusNode, 'Replayed as ', h('a', { href: deliveryHref(answer.deliveryId) }, code(answer.deliveryId)),
+      '; it goes through the same pipeline and has its own story.');
+    void loadDeliveries(true);
+    // The worker takes a moment: show the replay's outcome once it is likely known.
+    list.reload = setTimeout(() => void loadDeliveries(true), 1500);
+  } catch (error) {
+    if (!(error instanceof AuthNeeded)) statusNode.textContent = (error as Error).message;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function renderStory(story: DeliveryStoryJson): void {
+  const { delivery, candidates, audit } = story;
+  const replayStatus = h('span', { class: 'status', role: 'status' });
+  const replayButton = h('button', { type: 'button', id: 'replay-button', text: 'Re-test (replay this delivery)' });
+  replayButton.addEventListener('click', () => void replay(delivery.id, replayStatus, replayButton));
+  fill(byId('story'),
+    h('div', { class: 'story-head' }, [h('h3', {}, ['Delivery ', code(delivery.id)]), outcomeBadge(story.outcome)]),
+    h('p', { class: 'story-summary', id: 'story-summary', text: story.summary }),
+    h('dl', { class: 'facts' }, [
+      fact('Event', code(eventName(delivery))),
+      fact('State', [delivery.state, ' · ', delivery.attempts + (delivery.attempts === 1 ? ' attempt' : ' attempts')]),
+      fact('Installation', orDash(delivery.installationId)),
+      fact('Repo id', orDash(delivery.repoId)),
+      fact('Received', time(delivery.receivedAt)),
+      fact('Processed', time(delivery.processedAt)),
+      delivery.nextAttemptAt ? fact('Next attempt', time(delivery.nextAttemptAt)) : null,
+      delivery.error ? fact('Error', delivery.error) : null,
+      delivery.replayOf ? fact('Replay of', h('a', { href: deliveryHref(delivery.replayOf) }, code(delivery.replayOf))) : null,
+      fact('Trace', traceFact(story.traceId)),
+    ]),
+    h('div', { class: 'actions' }, [replayButton, ' ', replayStatus]),
+    h('h4', { text: `Candidate triggers (${candidates.length})` }),
+    candidates.length === 0
+      ? h('p', { class: 'muted', text: story.outcome === 'not_routed' ? 'Not routed, so no trigger was considered.' : 'No trigger is registered for this repository.' })
+      : h('ul', { class: 'candidates', id: 'story-candidates' }, candidates.map(candidateCard)),
+    h('h4', { text: `Audit records (${audit.length})` }),
+    audit.length === 0 ? h('p', { class: 'muted', text: 'No audit record names this delivery.' }) : auditTable(audit),
+    story.auditTruncated
+      ? h('p', { class: 'hint' }, ['Only the first ', String(audit.length), ' records are shown; GET ', code(`/api/audit?deliveryId=${encodeURIComponent(delivery.id)}`), ' has them all.'])
+      : null,
+  );
+}
+
+export async function openStory(id: string): Promise<void> {
+  list.openId = id;
+  markSelected();
+  const target = byId('story');
+  fill(target, h('p', { class: 'muted' }, ['Loading delivery ', code(id), '…']));
+  try {
+    const story = await api<DeliveryStoryJson>(`/api/deliveries/${encodeURIComponent(id)}`);
+    if (list.openId !== id) return;
+    renderStory(story);
+    // Opened from far down the list (or below it on a narrow screen): bring the story into view.
+    const top = byId('story-panel').getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight - 120) byId('story-panel').scrollIntoView({ behavior: 'smooth' });
+  } catch (error) {
+    if (error instanceof AuthNeeded || list.openId !== id) return;
+    fill(target, h('p', { class: 'status error', text: (error as Error).message }));
+  }
+}
+
+export function openFromHash(): void {
+  const match = /^#delivery=(.+)$/.exec(location.hash);
+  if (!match?.[1]) return;
+  let id: string;
+  try {
+    id = decodeURIComponent(match[1]);
+  } catch {
+    // A hand-edited address that is not valid percent-encoding names no delivery.
+    return;
+  }
+  void openStory(id);
+}

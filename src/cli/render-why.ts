@@ -1,44 +1,11 @@
 // The `why` command's text: the delivery story and the troubleshooting answers, as the API gives
 // them, laid out for a terminal. Pure: JSON in, lines out.
 
-export interface StoryJson {
-  delivery: {
-    id: string;
-    event: string;
-    action: string | null;
-    installationId: number | null;
-    repoId: number | null;
-    state: string;
-    attempts: number;
-    error: string | null;
-    receivedAt: string;
-    processedAt: string | null;
-    replayOf?: string | null;
-  };
-  traceId: string | null;
-  summary: string;
-  outcome: string;
-  candidates: {
-    triggerId: string;
-    automationId: string | null;
-    outcome: string;
-    reason: string | null;
-    detail?: string | null;
-    fix: string | null;
-  }[];
-  audit: { seq: number; kind: string; decision: string; reason: string | null }[];
-  auditTruncated?: boolean;
-}
-
-export interface DiagnosisJson {
-  userId: string;
-  repo: string;
-  steps: { step: number; name: string; status: string; evidence: string; next: string | null }[];
-}
+import type { DeliveryStoryJson, DiagnosisJson } from '../http/api-shapes.js';
 
 const MARK: Record<string, string> = { ok: '✔', problem: '✘', unknown: '?', woken: '✔', not_woken: '✘' };
 
-export function renderStory(story: StoryJson): string {
+export function renderStory(story: DeliveryStoryJson): string {
   const d = story.delivery;
   const lines = [
     `delivery ${d.id}: ${d.action === null ? d.event : `${d.event}.${d.action}`}`,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import type { SyncProgress } from '../reconcile/sync-runs.js';
+import type { SyncProgressJson, SyncRequest, SyncStarted } from '../http/api-shapes.js';
 import { progressLine } from './render-sync.js';
 import { CONNECTION_USAGE, parseCommandLine, runCommand, serviceClient, UsageError } from './service-client.js';
 
@@ -22,15 +22,16 @@ runCommand(USAGE, async () => {
   if (values.user === undefined || positionals.length > 0) throw new UsageError('give --user U');
   const client = serviceClient(values);
   const token = values['oauth-token'];
-  const started = await client.call<{ syncId: string; joined: boolean }>(
-    `/api/users/${encodeURIComponent(values.user)}/sync?async=1`,
-    { method: 'POST', body: JSON.stringify(token === undefined ? {} : { oauthToken: token }) },
-  );
+  const request: SyncRequest = token === undefined ? {} : { oauthToken: token };
+  const started = await client.call<SyncStarted>(`/api/users/${encodeURIComponent(values.user)}/sync?async=1`, {
+    method: 'POST',
+    body: JSON.stringify(request),
+  });
   process.stdout.write(`${started.joined ? 'joined the running' : 'started'} sync ${started.syncId}\n`);
   const tty = process.stderr.isTTY === true;
   let shown = '';
   for (;;) {
-    const progress = await client.call<SyncProgress>(`/api/syncs/${started.syncId}`);
+    const progress = await client.call<SyncProgressJson>(`/api/syncs/${started.syncId}`);
     const line = progressLine(progress);
     // On a terminal the bar redraws in place; in a log, one line per change.
     if (line !== shown) process.stderr.write(tty ? `\r${line}` : `${line}\n`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { renderDiagnosis, renderStory, type DiagnosisJson, type StoryJson } from './render-why.js';
+import type { DeliveryStoryJson, DiagnosisJson } from '../http/api-shapes.js';
+import { renderDiagnosis, renderStory } from './render-why.js';
 import { CONNECTION_USAGE, parseCommandLine, runCommand, serviceClient, UsageError } from './service-client.js';
 
 // `npm run why -- <deliveryId>` or `npm run why -- --repo owner/name --user U`: asks a running
@@ -33,13 +34,13 @@ runCommand(USAGE, async () => {
   )
     throw new UsageError('give either a delivery id, or both --repo owner/name and --user U');
   const client = serviceClient(values);
-  const path = askRepo
-    ? `/api/diagnose?${new URLSearchParams({ userId: String(values.user), repo: String(values.repo) }).toString()}`
-    : `/api/deliveries/${encodeURIComponent(deliveryId ?? '')}`;
-  const body = await client.call<Record<string, unknown>>(path);
-  if (values.json) process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-  else
-    process.stdout.write(
-      askRepo ? renderDiagnosis(body as unknown as DiagnosisJson) : renderStory(body as unknown as StoryJson),
-    );
+  const print = <T>(body: T, render: (body: T) => string): void => {
+    process.stdout.write(values.json ? `${JSON.stringify(body, null, 2)}\n` : render(body));
+  };
+  if (askRepo) {
+    const query = new URLSearchParams({ userId: String(values.user), repo: String(values.repo) });
+    print(await client.call<DiagnosisJson>(`/api/diagnose?${query.toString()}`), renderDiagnosis);
+  } else {
+    print(await client.call<DeliveryStoryJson>(`/api/deliveries/${encodeURIComponent(deliveryId ?? '')}`), renderStory);
+  }
 });

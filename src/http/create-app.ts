@@ -8,13 +8,14 @@ import { requireApiToken } from './api-auth.js';
 import { auditRoutes } from './routes/audit.js';
 import { bindingRoutes } from './routes/bindings.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { installationRoutes } from './routes/installations.js';
 import { observabilityView } from './routes/observability-view.js';
 import { diagnoseRoutes } from './routes/diagnose.js';
 import { errorHandler, sendError, unknownRoute } from './http-error.js';
 import { summaryRoutes } from './routes/summary.js';
 import { syncRoutes } from './routes/syncs.js';
 import { userRoutes } from './routes/users.js';
-import { viewRoutes } from './routes/projects.js';
+import { projectRoutes } from './routes/projects.js';
 import { wakeRoutes } from './routes/wakes.js';
 import { webhookRoute, type WebhookRouteDeps } from './routes/webhook.js';
 
@@ -101,7 +102,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(bindingRoutes({ store: deps.store, now: deps.now }));
   const githubDeps = { store: deps.store, github: deps.github, appCredentials: deps.appCredentials, now: deps.now };
   api.use(syncRoutes(githubDeps));
-  api.use(viewRoutes(githubDeps));
+  api.use(installationRoutes(githubDeps));
+  api.use(projectRoutes(githubDeps));
   api.use(diagnoseRoutes(githubDeps));
   api.use(unknownRoute);
   app.use('/api', api);

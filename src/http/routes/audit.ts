@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AuditQuery, Store } from '../../store/store.js';
+import type { AuditPage, AuditPruneAnswer, AuditVerifyAnswer } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
 import { pruneAuditTrail, verifyAuditTrail } from '../../telemetry/audit-trail.js';
 import {
@@ -47,7 +48,7 @@ export function auditRoutes(store: Store, now: () => Date): Router {
   const router = Router();
   // Walks the whole hash chain: ok, or the first record that was edited, removed or reordered.
   router.get('/audit/verify', async (_req, res) => {
-    res.json(await verifyAuditTrail(store));
+    res.json((await verifyAuditTrail(store)) satisfies AuditVerifyAnswer);
   });
   // Retention (docs/audit.md): removes the oldest records behind a checkpoint.
   router.post('/audit/prune', async (req, res) => {
@@ -55,7 +56,7 @@ export function auditRoutes(store: Store, now: () => Date): Router {
     const before = new Date(isoTime(body.before, 'before'));
     if (before.getTime() > now().getTime())
       throw new HttpError(400, 'invalid_input', 'before: must not be in the future');
-    res.json(await pruneAuditTrail(store, before, now));
+    res.json((await pruneAuditTrail(store, before, now)) satisfies AuditPruneAnswer);
   });
   router.get('/audit', async (req, res) => {
     const query = req.query;
@@ -89,7 +90,10 @@ export function auditRoutes(store: Store, now: () => Date): Router {
     };
     const records = await store.listAudit(filter);
     const last = records.at(-1);
-    res.json({ records, nextCursor: records.length === limit && last !== undefined ? String(last.seq) : null });
+    res.json({
+      records,
+      nextCursor: records.length === limit && last !== undefined ? String(last.seq) : null,
+    } satisfies AuditPage);
   });
   return router;
 }

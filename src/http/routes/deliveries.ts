@@ -6,6 +6,7 @@ import { routingRecordsOf } from '../../reconcile/route-delivery.js';
 import type { Store } from '../../store/store.js';
 import { currentTraceparent, inSpan, remoteContextOf } from '../../telemetry/tracing.js';
 import { apiAudit } from '../api-audit.js';
+import type { DeliveriesPage, DeliveryJson, DeliveryStoryJson, ReplayAnswer } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
 import { queryLimit, queryString, seqCursor } from '../validate.js';
 
@@ -22,7 +23,7 @@ export interface DeliveryRouteDeps {
 }
 
 /** The delivery as clients see it (REQUIREMENTS.md, "Shapes"); the raw payload stays in the store. */
-export function deliveryView(delivery: Delivery) {
+export function deliveryView(delivery: Delivery): DeliveryJson {
   return {
     id: delivery.id,
     event: delivery.event,
@@ -56,7 +57,7 @@ async function requireDelivery(store: Store, id: string): Promise<Delivery> {
 }
 
 /** The story of one delivery (R10): what it was, what it caused, which triggers it woke and why not. */
-export async function deliveryStory(store: Store, id: string) {
+export async function deliveryStory(store: Store, id: string): Promise<DeliveryStoryJson> {
   const delivery = await requireDelivery(store, id);
   const audit = await store.listAudit({ limit: STORY_AUDIT_LIMIT + 1, deliveryId: id });
   const routing = await routingRecordsOf(store, id);
@@ -101,7 +102,7 @@ export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDe
         traceId: traceIdOf(delivery.traceparent),
       })),
       nextCursor: deliveries.length === limit && last !== undefined ? String(last.seq) : null,
-    });
+    } satisfies DeliveriesPage);
   });
 
   router.get('/deliveries/:deliveryId', async (req, res) => {
@@ -175,7 +176,7 @@ export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDe
       },
     ]);
     onDeliveryStored();
-    res.status(202).json({ deliveryId: recorded.delivery.id, replayOf: original.id });
+    res.status(202).json({ deliveryId: recorded.delivery.id, replayOf: original.id } satisfies ReplayAnswer);
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { diagnose, type DiagnoseDeps } from '../../reconcile/diagnose-repo.js';
+import type { DiagnosisJson } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
 import { requireUser } from './users.js';
 import { platformId, queryString, repoFullName } from '../validate.js';
@@ -18,7 +19,7 @@ export function diagnoseRoutes(deps: DiagnoseDeps): Router {
     const userId = platformId(rawUser, 'userId');
     const repo = repoFullName(rawRepo, 'repo');
     await requireUser(deps.store, userId);
-    res.json({ userId, repo, steps: await diagnose(deps, userId, repo) });
+    res.json({ userId, repo, steps: await diagnose(deps, userId, repo) } satisfies DiagnosisJson);
   });
   return router;
 }

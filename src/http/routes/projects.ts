@@ -1,20 +1,16 @@
 import { Router } from 'express';
 import { installationState } from '../../domain/entities.js';
 import type { ProjectCursor } from '../../domain/projects.js';
-import type { GitHubPort } from '../../github/github-port.js';
 import { readProjectsPage } from '../../reconcile/read-projects.js';
-import { refreshInstallations } from '../../reconcile/refresh-installations.js';
-import { apiContext } from '../../reconcile/sync-context.js';
 import type { Store } from '../../store/store.js';
+import type { ProjectsAnswer } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
 import { requireUser } from './users.js';
 import { platformId, queryLimit } from '../validate.js';
 
-export interface ViewRouteDeps {
+export interface ProjectRouteDeps {
   store: Store;
-  github: GitHubPort;
   appCredentials: boolean;
-  now: () => Date;
 }
 
 function parseCursor(raw: unknown): ProjectCursor | null {
@@ -30,31 +26,9 @@ function parseCursor(raw: unknown): ProjectCursor | null {
   throw new HttpError(400, 'invalid_query', 'cursor must be a value returned as nextCursor');
 }
 
-export function viewRoutes(deps: ViewRouteDeps): Router {
+export function projectRoutes(deps: ProjectRouteDeps): Router {
   const { store } = deps;
   const router = Router();
-
-  // The installations view (R6): missing metadata is filled in from GitHub before it is shown.
-  router.get('/users/:userId/installations', async (req, res) => {
-    const userId = platformId(req.params.userId, 'userId');
-    await requireUser(store, userId);
-    const installations = await store.listInstallations(await store.listLinkedInstallationIds(userId));
-    const refreshed = await refreshInstallations(deps, apiContext(deps.now), installations);
-    res.json({
-      installations: refreshed.map(({ installation, refresh }) => ({
-        id: installation.id,
-        accountLogin: installation.accountLogin,
-        accountType: installation.accountType,
-        targetType: installation.targetType,
-        permissions: installation.permissions,
-        state: installationState(installation),
-        repositorySelection: installation.repositorySelection,
-        suspendedAt: installation.suspendedAt,
-        deletedAt: installation.deletedAt,
-        refresh,
-      })),
-    });
-  });
 
   // The Projects view (R5).
   router.get('/users/:userId/projects', async (req, res) => {
@@ -78,7 +52,7 @@ export function viewRoutes(deps: ViewRouteDeps): Router {
       installationSyncActive,
       nextCursor: page.nextCursor === null ? null : Buffer.from(JSON.stringify(page.nextCursor)).toString('base64url'),
       hiddenVisibleOnly: page.hiddenVisibleOnly,
-    });
+    } satisfies ProjectsAnswer);
   });
 
   return router;

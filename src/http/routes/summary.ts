@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { RebindSkipReason } from '../../domain/decide-rebind.js';
 import type { Store } from '../../store/store.js';
+import type { SummaryJson } from '../api-shapes.js';
 
 // The Observability view's overview: coverage, installation states, the inbox, and rebind skips
 // (the design card's "Grafana dashboards on coverage and rebind skips", without Grafana).
@@ -25,7 +26,7 @@ export function summaryRoutes(store: Store): Router {
         byReason: Object.fromEntries(SKIP_REASONS.map((reason) => [reason, skips[reason] ?? 0])),
         recent: await store.listAudit({ limit: RECENT_SKIPS, order: 'newest', kind: 'rebind.skipped' }),
       },
-    });
+    } satisfies SummaryJson);
   });
   return router;
 }

@@ -3,6 +3,7 @@ import type { GitHubPort } from '../../github/github-port.js';
 import { createSyncRuns } from '../../reconcile/sync-runs.js';
 import { syncUser } from '../../reconcile/sync-user.js';
 import type { Store } from '../../store/store.js';
+import type { SyncProgressJson, SyncStarted, SyncsPage, UserSyncJson } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
 import { requireUser } from './users.js';
 import { boundedString, optional, parseBody, platformId, queryLimit, queryString } from '../validate.js';
@@ -38,15 +39,15 @@ export function syncRoutes(deps: SyncRouteDeps): Router {
         joined,
         state: sync.progress.state,
         progress: `/api/syncs/${sync.progress.syncId}`,
-      });
+      } satisfies SyncStarted);
       return;
     }
-    res.json(await sync.done);
+    res.json((await sync.done) satisfies UserSyncJson);
   });
 
   // The syncs this replica runs and has run lately (the Observability view draws their progress).
   router.get('/syncs', (req, res) => {
-    res.json({ syncs: syncs.list(queryLimit(req.query.limit, 20, 200)) });
+    res.json({ syncs: syncs.list(queryLimit(req.query.limit, 20, 200)) } satisfies SyncsPage);
   });
 
   router.get('/syncs/:syncId', (req, res) => {
@@ -57,7 +58,7 @@ export function syncRoutes(deps: SyncRouteDeps): Router {
         'sync_not_found',
         `no sync ${req.params.syncId} on this replica (finished syncs are kept for a while)`,
       );
-    res.json(progress);
+    res.json(progress satisfies SyncProgressJson);
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Store } from '../../store/store.js';
+import type { WakesPage } from '../api-shapes.js';
 import { queryLimit, queryString, seqCursor } from '../validate.js';
 
 // The wake outbox, read by the platform's runner (docs/routing.md, "Wakes"): oldest first, and
@@ -15,7 +16,7 @@ export function wakeRoutes(store: Store): Router {
     res.json({
       wakes,
       nextCursor: last !== undefined ? String(last.seq) : afterSeq !== undefined ? String(afterSeq) : null,
-    });
+    } satisfies WakesPage);
   });
   return router;
 }

@@ -5,6 +5,7 @@ import { acceptDelivery, type DeliveryAcceptorDeps } from '../../inbox/accept-de
 import type { Logger } from '../../telemetry/logger.js';
 import { inSpan } from '../../telemetry/tracing.js';
 import type { IngressActivity } from '../../inbox/ingress-gate.js';
+import type { WebhookAnswer } from '../api-shapes.js';
 import { sendError } from '../http-error.js';
 
 /** GitHub does not deliver payloads above 25 MB (GITHUB-FACTS.md, Deliveries). */
@@ -123,7 +124,9 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
           'webhook acknowledged',
         );
         if (status !== 'duplicate') deps.onStored();
-        res.status(status === 'duplicate' ? 200 : 202).json({ status, deliveryId: delivery.id, state: delivery.state });
+        res
+          .status(status === 'duplicate' ? 200 : 202)
+          .json({ status, deliveryId: delivery.id, state: delivery.state } satisfies WebhookAnswer);
         // A redelivery of an unfinished delivery is stored already: for the metric it is a duplicate.
         return status === 'duplicate' || status === 'pending' ? 'duplicate' : 'accepted';
       }

@@ -17,7 +17,8 @@ function clearData(): void {
   byId('rebind-skips').replaceChildren();
   byId('syncs').replaceChildren();
   stopSyncPolling();
-  for (const id of ['coverage-figures', 'installations-figures', 'inbox-figures', 'rebind-figures']) byId(id).replaceChildren();
+  for (const id of ['coverage-figures', 'installations-figures', 'inbox-figures', 'rebind-figures'])
+    byId(id).replaceChildren();
   list.cursor = null;
   list.openId = null;
   // A page still on its way, or a reload still scheduled, belongs to the session just ended.

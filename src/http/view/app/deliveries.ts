@@ -32,7 +32,11 @@ export function whenReopened(open: (id: string) => void): void {
 function deliveryRow(delivery: DeliveriesPage['deliveries'][number]): HTMLElement {
   const waiting = delivery.state === 'failed' || delivery.state === 'received' || delivery.state === 'processing';
   const row = h('tr', { 'data-delivery-id': delivery.id, class: delivery.id === list.openId ? 'selected' : null }, [
-    h('td', { class: 'when' }, h('a', { href: deliveryHref(delivery.id), title: `delivery ${delivery.id}` }, time(delivery.receivedAt))),
+    h(
+      'td',
+      { class: 'when' },
+      h('a', { href: deliveryHref(delivery.id), title: `delivery ${delivery.id}` }, time(delivery.receivedAt)),
+    ),
     h('td', {}, [
       code(eventName(delivery)),
       h('div', { class: 'sub' }, [

@@ -8,7 +8,8 @@ function renderDiagnosis(answer: DiagnosisJson): void {
   const { steps } = answer;
   const problems = steps.filter((s) => s.status === 'problem').length;
   const unknown = steps.filter((s) => s.status === 'unknown').length;
-  fill(byId('diagnose-result'),
+  fill(
+    byId('diagnose-result'),
     h('p', { class: 'diagnose-head' }, [
       h('strong', {}, ['User ', code(answer.userId), ' · ', code(answer.repo)]),
       ' — ',
@@ -16,12 +17,21 @@ function renderDiagnosis(answer: DiagnosisJson): void {
         ? 'every step is ok'
         : `${problems}${problems === 1 ? ' problem' : ' problems'}, ${unknown} unknown`,
     ]),
-    h('ol', { class: 'steps', id: 'diagnose-steps' }, steps.map((step) =>
-      h('li', { class: `step status-${step.status}`, 'data-step': step.step, 'data-status': step.status }, [
-        h('div', { class: 'step-head' }, [badge(step.status), ' ', h('strong', { text: `${step.step}. ${step.name}` })]),
-        h('p', { class: 'evidence', text: step.evidence }),
-        step.next ? h('p', { class: 'next' }, [h('strong', { text: 'Next: ' }), step.next]) : null,
-      ]))),
+    h(
+      'ol',
+      { class: 'steps', id: 'diagnose-steps' },
+      steps.map((step) =>
+        h('li', { class: `step status-${step.status}`, 'data-step': step.step, 'data-status': step.status }, [
+          h('div', { class: 'step-head' }, [
+            badge(step.status),
+            ' ',
+            h('strong', { text: `${step.step}. ${step.name}` }),
+          ]),
+          h('p', { class: 'evidence', text: step.evidence }),
+          step.next ? h('p', { class: 'next' }, [h('strong', { text: 'Next: ' }), step.next]) : null,
+        ]),
+      ),
+    ),
   );
 }
 

@@ -62,8 +62,20 @@ export function setStatus(id: string, message: string, isError = false): void {
 
 /** A table of text headings over the given rows. */
 export function table(className: string | null, titles: readonly string[], rows: Child): HTMLElement {
-  return h('div', { class: 'scroll' }, h('table', { class: className }, [
-    h('thead', {}, h('tr', {}, titles.map((title) => h('th', { text: title })))),
-    h('tbody', {}, rows),
-  ]));
+  return h(
+    'div',
+    { class: 'scroll' },
+    h('table', { class: className }, [
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          titles.map((title) => h('th', { text: title })),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ]),
+  );
 }

@@ -10,7 +10,8 @@ const OUTCOME_LABELS: Record<RoutingOutcome, string> = {
   not_routed: 'not routed',
 };
 
-export const outcomeBadge = (outcome: RoutingOutcome): HTMLElement => badge(outcome, OUTCOME_LABELS[outcome] || outcome);
+export const outcomeBadge = (outcome: RoutingOutcome): HTMLElement =>
+  badge(outcome, OUTCOME_LABELS[outcome] || outcome);
 
 export const deliveryHref = (id: string): string => `#delivery=${encodeURIComponent(id)}`;
 

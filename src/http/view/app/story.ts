@@ -16,39 +16,54 @@ function traceFact(traceId: string | null): Child {
     h('code', { id: 'story-trace-id', text: traceId }),
     ' ',
     url
-      ? h('a', { id: 'story-trace-link', href: url, target: '_blank', rel: 'noopener noreferrer', text: 'Open trace ↗' })
+      ? h('a', {
+          id: 'story-trace-link',
+          href: url,
+          target: '_blank',
+          rel: 'noopener noreferrer',
+          text: 'Open trace ↗',
+        })
       : muted('(set TRACE_URL_TEMPLATE to link traces)'),
   ]);
 }
 
 function candidateCard(candidate: StoryCandidateJson): HTMLElement {
   const woken = candidate.outcome === 'woken';
-  return h('li', { class: `candidate ${woken ? 'is-woken' : 'is-not-woken'}`, 'data-trigger-id': candidate.triggerId }, [
-    h('div', { class: 'candidate-head' }, [
-      h('strong', {}, ['Trigger ', code(candidate.triggerId)]),
-      ' ',
-      badge(woken ? 'woken' : 'not_woken', woken ? 'woken' : 'not woken'),
-      candidate.reason ? [' ', h('code', { class: 'reason', text: candidate.reason })] : null,
-    ]),
-    h('div', { class: 'sub' }, [
-      'automation ', orDash(candidate.automationId),
-      ' · user ', orDash(candidate.userId),
-      ' · bound to installation ', orDash(candidate.boundInstallationId),
-    ]),
-    candidate.detail ? h('p', { class: 'detail', text: candidate.detail }) : null,
-    candidate.fix ? h('p', { class: 'fix' }, [h('strong', { text: 'Fix: ' }), candidate.fix]) : null,
-  ]);
+  return h(
+    'li',
+    { class: `candidate ${woken ? 'is-woken' : 'is-not-woken'}`, 'data-trigger-id': candidate.triggerId },
+    [
+      h('div', { class: 'candidate-head' }, [
+        h('strong', {}, ['Trigger ', code(candidate.triggerId)]),
+        ' ',
+        badge(woken ? 'woken' : 'not_woken', woken ? 'woken' : 'not woken'),
+        candidate.reason ? [' ', h('code', { class: 'reason', text: candidate.reason })] : null,
+      ]),
+      h('div', { class: 'sub' }, [
+        'automation ',
+        orDash(candidate.automationId),
+        ' · user ',
+        orDash(candidate.userId),
+        ' · bound to installation ',
+        orDash(candidate.boundInstallationId),
+      ]),
+      candidate.detail ? h('p', { class: 'detail', text: candidate.detail }) : null,
+      candidate.fix ? h('p', { class: 'fix' }, [h('strong', { text: 'Fix: ' }), candidate.fix]) : null,
+    ],
+  );
 }
 
 function auditTable(records: readonly AuditRecordJson[]): HTMLElement {
-  const rows = records.map((record) => h('tr', {}, [
-    h('td', { text: record.seq }),
-    h('td', {}, time(record.occurredAt)),
-    h('td', {}, code(record.kind)),
-    h('td', { text: record.decision }),
-    h('td', { class: 'reason-cell' }, orDash(record.reason)),
-    h('td', { class: 'sub', text: subjectText(record.subject) }),
-  ]));
+  const rows = records.map((record) =>
+    h('tr', {}, [
+      h('td', { text: record.seq }),
+      h('td', {}, time(record.occurredAt)),
+      h('td', {}, code(record.kind)),
+      h('td', { text: record.decision }),
+      h('td', { class: 'reason-cell' }, orDash(record.reason)),
+      h('td', { class: 'sub', text: subjectText(record.subject) }),
+    ]),
+  );
   return table('audit', ['#', 'When', 'Kind', 'Decision', 'Reason', 'Subject'], rows);
 }
 
@@ -57,8 +72,12 @@ async function replay(id: string, statusNode: HTMLElement, button: HTMLButtonEle
   statusNode.textContent = 'Replaying…';
   try {
     const answer = await api<ReplayAnswer>(`/api/deliveries/${encodeURIComponent(id)}/replay`, 'POST');
-    fill(statusNode, 'Replayed as ', h('a', { href: deliveryHref(answer.deliveryId) }, code(answer.deliveryId)),
-      '; it goes through the same pipeline and has its own story.');
+    fill(
+      statusNode,
+      'Replayed as ',
+      h('a', { href: deliveryHref(answer.deliveryId) }, code(answer.deliveryId)),
+      '; it goes through the same pipeline and has its own story.',
+    );
     void loadDeliveries(true);
     // The worker takes a moment: show the replay's outcome once it is likely known.
     list.reload = setTimeout(() => void loadDeliveries(true), 1500);
@@ -74,7 +93,8 @@ function renderStory(story: DeliveryStoryJson): void {
   const replayStatus = h('span', { class: 'status', role: 'status' });
   const replayButton = h('button', { type: 'button', id: 'replay-button', text: 'Re-test (replay this delivery)' });
   replayButton.addEventListener('click', () => void replay(delivery.id, replayStatus, replayButton));
-  fill(byId('story'),
+  fill(
+    byId('story'),
     h('div', { class: 'story-head' }, [h('h3', {}, ['Delivery ', code(delivery.id)]), outcomeBadge(story.outcome)]),
     h('p', { class: 'story-summary', id: 'story-summary', text: story.summary }),
     h('dl', { class: 'facts' }, [
@@ -86,18 +106,32 @@ function renderStory(story: DeliveryStoryJson): void {
       fact('Processed', time(delivery.processedAt)),
       delivery.nextAttemptAt ? fact('Next attempt', time(delivery.nextAttemptAt)) : null,
       delivery.error ? fact('Error', delivery.error) : null,
-      delivery.replayOf ? fact('Replay of', h('a', { href: deliveryHref(delivery.replayOf) }, code(delivery.replayOf))) : null,
+      delivery.replayOf
+        ? fact('Replay of', h('a', { href: deliveryHref(delivery.replayOf) }, code(delivery.replayOf)))
+        : null,
       fact('Trace', traceFact(story.traceId)),
     ]),
     h('div', { class: 'actions' }, [replayButton, ' ', replayStatus]),
     h('h4', { text: `Candidate triggers (${candidates.length})` }),
     candidates.length === 0
-      ? h('p', { class: 'muted', text: story.outcome === 'not_routed' ? 'Not routed, so no trigger was considered.' : 'No trigger is registered for this repository.' })
+      ? h('p', {
+          class: 'muted',
+          text:
+            story.outcome === 'not_routed'
+              ? 'Not routed, so no trigger was considered.'
+              : 'No trigger is registered for this repository.',
+        })
       : h('ul', { class: 'candidates', id: 'story-candidates' }, candidates.map(candidateCard)),
     h('h4', { text: `Audit records (${audit.length})` }),
     audit.length === 0 ? h('p', { class: 'muted', text: 'No audit record names this delivery.' }) : auditTable(audit),
     story.auditTruncated
-      ? h('p', { class: 'hint' }, ['Only the first ', String(audit.length), ' records are shown; GET ', code(`/api/audit?deliveryId=${encodeURIComponent(delivery.id)}`), ' has them all.'])
+      ? h('p', { class: 'hint' }, [
+          'Only the first ',
+          String(audit.length),
+          ' records are shown; GET ',
+          code(`/api/audit?deliveryId=${encodeURIComponent(delivery.id)}`),
+          ' has them all.',
+        ])
       : null,
   );
 }

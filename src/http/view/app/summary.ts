@@ -27,7 +27,8 @@ function renderRebindSkips(records: readonly AuditRecordJson[]): void {
   const rows = records.map((record) => {
     const after = objectOf(record.after);
     const held = Array.isArray(after.installationIds) ? after.installationIds.join(', ') : '';
-    const synced = after.syncedInstallationId !== undefined ? after.syncedInstallationId : record.subject.installationId;
+    const synced =
+      after.syncedInstallationId !== undefined ? after.syncedInstallationId : record.subject.installationId;
     return h('tr', {}, [
       h('td', {}, time(record.occurredAt)),
       h('td', {}, orDash(record.subject.userId)),
@@ -66,8 +67,13 @@ function renderSummary(summary: SummaryJson): void {
   fill(
     byId('rebind-figures'),
     figure('rebindSkips.total', skips.total, 'total', 'warn'),
-    h('ul', { class: 'reasons' }, Object.entries(skips.byReason).map(([reason, count]) =>
-      h('li', {}, [code(reason), ' ', h('strong', { 'data-metric': `rebindSkips.${reason}`, text: count })]))),
+    h(
+      'ul',
+      { class: 'reasons' },
+      Object.entries(skips.byReason).map(([reason, count]) =>
+        h('li', {}, [code(reason), ' ', h('strong', { 'data-metric': `rebindSkips.${reason}`, text: count })]),
+      ),
+    ),
   );
   renderRebindSkips(skips.recent);
 }

@@ -1,4 +1,4 @@
-import type { SyncProgressJson, SyncsPage } from '../../api-shapes.js';
+import type { SyncsPage } from '../../api-shapes.js';
 import { api, report } from './api.js';
 import { badge, byId, code, fill, h, muted, setStatus, table } from './dom.js';
 import { ago, time } from './format.js';
@@ -10,7 +10,7 @@ import { readToken } from './session.js';
 const SYNC_POLL_MS = { running: 1000, idle: 5000 };
 let syncPoll: ReturnType<typeof setTimeout> | undefined;
 
-function syncRow(sync: SyncProgressJson): HTMLElement {
+function syncRow(sync: SyncsPage['syncs'][number]): HTMLElement {
   const total = Math.max(sync.pagesTotal, sync.pagesDone);
   const running = sync.state === 'running';
   const percent = running ? (total > 0 ? Math.floor((100 * sync.pagesDone) / total) : 0) : 100;
@@ -29,7 +29,13 @@ function syncRow(sync: SyncProgressJson): HTMLElement {
         text: `${sync.pagesDone} / ${total || '?'} pages · ${sync.reposSeen} repos`,
       }),
     ]),
-    h('td', {}, sync.error ? h('span', { class: 'error', text: sync.error }) : changed || muted(running ? 'deciding…' : 'no change')),
+    h(
+      'td',
+      {},
+      sync.error
+        ? h('span', { class: 'error', text: sync.error })
+        : changed || muted(running ? 'deciding…' : 'no change'),
+    ),
     h('td', {}, [time(sync.startedAt), ' ', muted(`(${ago(sync.startedAt)})`)]),
   ]);
 }
@@ -42,7 +48,7 @@ export function stopSyncPolling(): void {
 export async function loadSyncs(): Promise<void> {
   stopSyncPolling();
   if (!readToken()) return;
-  let syncs: SyncProgressJson[];
+  let syncs: SyncsPage['syncs'];
   try {
     syncs = (await api<SyncsPage>('/api/syncs?limit=10')).syncs;
     setStatus('syncs-status', '');

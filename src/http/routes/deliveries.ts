@@ -23,7 +23,7 @@ export interface DeliveryRouteDeps {
 }
 
 /** The delivery as clients see it (REQUIREMENTS.md, "Shapes"); the raw payload stays in the store. */
-export function deliveryView(delivery: Delivery): DeliveryJson {
+function deliveryView(delivery: Delivery): DeliveryJson {
   return {
     id: delivery.id,
     event: delivery.event,
@@ -57,7 +57,7 @@ async function requireDelivery(store: Store, id: string): Promise<Delivery> {
 }
 
 /** The story of one delivery (R10): what it was, what it caused, which triggers it woke and why not. */
-export async function deliveryStory(store: Store, id: string): Promise<DeliveryStoryJson> {
+async function deliveryStory(store: Store, id: string): Promise<DeliveryStoryJson> {
   const delivery = await requireDelivery(store, id);
   const audit = await store.listAudit({ limit: STORY_AUDIT_LIMIT + 1, deliveryId: id });
   const routing = await routingRecordsOf(store, id);

@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { diagnose, type DiagnoseDeps } from '../../reconcile/diagnose-repo.js';
 import type { DiagnosisJson } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
-import { requireUser } from './users.js';
 import { platformId, queryString, repoFullName } from '../validate.js';
+import { requireUser } from './users.js';
 
 export function diagnoseRoutes(deps: DiagnoseDeps): Router {
   const router = Router();

@@ -5,8 +5,8 @@ import { refreshInstallations } from '../../reconcile/refresh-installations.js';
 import { apiContext } from '../../reconcile/sync-context.js';
 import type { Store } from '../../store/store.js';
 import type { InstallationsAnswer } from '../api-shapes.js';
-import { requireUser } from './users.js';
 import { platformId } from '../validate.js';
+import { requireUser } from './users.js';
 
 export interface InstallationRouteDeps {
   store: Store;

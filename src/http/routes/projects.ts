@@ -5,8 +5,8 @@ import { readProjectsPage } from '../../reconcile/read-projects.js';
 import type { Store } from '../../store/store.js';
 import type { ProjectsAnswer } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
-import { requireUser } from './users.js';
 import { platformId, queryLimit } from '../validate.js';
+import { requireUser } from './users.js';
 
 export interface ProjectRouteDeps {
   store: Store;

@@ -5,8 +5,8 @@ import { syncUser } from '../../reconcile/sync-user.js';
 import type { Store } from '../../store/store.js';
 import type { SyncProgressJson, SyncStarted, SyncsPage, UserSyncJson } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
-import { requireUser } from './users.js';
 import { boundedString, optional, parseBody, platformId, queryLimit, queryString } from '../validate.js';
+import { requireUser } from './users.js';
 
 export interface SyncRouteDeps {
   store: Store;

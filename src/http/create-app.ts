@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): Express {
     res.json({ status: 'ready', store: 'ok', worker });
   });
 
-  app.use(observabilityView({ traceUrlTemplate: deps.traceUrlTemplate }));
+  app.use(observabilityView({ traceUrlTemplate: deps.traceUrlTemplate }, deps.logger));
 
   const api = express.Router();
   api.use(requireApiToken(deps.apiToken));

@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Router, type Response } from 'express';
+import type { Logger } from '../../telemetry/logger.js';
+import { sendError } from '../http-error.js';
 import { renderPageShell } from '../view/page-shell.js';
 import { PAGE_STYLE } from '../view/page-style.js';
 
@@ -30,18 +32,19 @@ const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect 
  * directory's, so no request path ever reaches the file system.
  */
 const VIEW_MODULES_DIR = new URL('../view/app/', import.meta.url);
-let viewModules: ReadonlyMap<string, string> | null = null;
+let viewModules: ReadonlyMap<string, string> | string | null = null;
 
-function readViewModules(): ReadonlyMap<string, string> {
+/** The modules by name, or why there are none: a build without the view still serves webhooks. */
+function readViewModules(): ReadonlyMap<string, string> | string {
   if (viewModules !== null) return viewModules;
-  let names: string[];
   try {
-    names = readdirSync(VIEW_MODULES_DIR).filter((name) => /^[a-z][a-z0-9-]*\.js$/.test(name));
+    const names = readdirSync(VIEW_MODULES_DIR).filter((name) => /^[a-z][a-z0-9-]*\.js$/.test(name));
+    viewModules = names.includes('app.js')
+      ? new Map(names.map((name) => [name, readFileSync(new URL(name, VIEW_MODULES_DIR), 'utf8')]))
+      : `no app.js in ${VIEW_MODULES_DIR.pathname}`;
   } catch (error) {
-    throw new Error(`the Observability view is not built (${(error as Error).message}); run npm run build`);
+    viewModules = (error as Error).message;
   }
-  if (!names.includes('app.js')) throw new Error('the Observability view is not built (no app.js); run npm run build');
-  viewModules = new Map(names.map((name) => [name, readFileSync(new URL(name, VIEW_MODULES_DIR), 'utf8')]));
   return viewModules;
 }
 
@@ -56,15 +59,24 @@ function send(res: Response, type: string, body: string): void {
   res.type(type).send(body);
 }
 
-export function observabilityView(options: ObservabilityViewOptions): Router {
+export function observabilityView(options: ObservabilityViewOptions, logger: Logger): Router {
   const page = renderPageShell(options.traceUrlTemplate);
   const modules = readViewModules();
+  if (typeof modules === 'string')
+    logger.warn(
+      { problem: modules },
+      'the Observability view is not built (npm run build builds it); GET / answers 503',
+    );
   const router = Router();
-  router.get('/', (_req, res) => send(res, 'text/html; charset=utf-8', page));
+  router.get('/', (_req, res) => {
+    if (typeof modules === 'string')
+      sendError(res, 503, 'view_not_built', `the Observability view is not built: ${modules}`);
+    else send(res, 'text/html; charset=utf-8', page);
+  });
   router.get('/view/app.css', (_req, res) => send(res, 'text/css; charset=utf-8', PAGE_STYLE));
   router.get('/view/icon.svg', (_req, res) => send(res, 'image/svg+xml', ICON));
   router.get('/view/:module', (req, res, next) => {
-    const script = modules.get(req.params.module);
+    const script = typeof modules === 'string' ? undefined : modules.get(req.params.module);
     if (script === undefined) next();
     else send(res, 'text/javascript; charset=utf-8', script);
   });

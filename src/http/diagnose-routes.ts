@@ -1,10 +1,13 @@
 import { Router } from 'express';
-import { diagnose, type DiagnoseDeps } from '../reconcile/diagnose-repo.js';
+import type { GitHubPort } from '../github/github-port.js';
+import { diagnose, type DiagnoseDeps } from '../explain/diagnose-repo.js';
+import { refreshInstallations } from '../reconcile/refresh-installations.js';
+import { apiContext } from '../reconcile/sync-context.js';
 import { HttpError } from './http-error.js';
 import { requireUser } from './user-routes.js';
 import { platformId, queryString, repoFullName } from './validate.js';
 
-export function diagnoseRoutes(deps: DiagnoseDeps): Router {
+export function diagnoseRoutes(deps: DiagnoseDeps & { github: GitHubPort; now: () => Date }): Router {
   const router = Router();
   // The troubleshooting order (R10), answered: GET /api/diagnose?userId=&repo=owner/name.
   router.get('/diagnose', async (req, res) => {
@@ -18,7 +21,16 @@ export function diagnoseRoutes(deps: DiagnoseDeps): Router {
     const userId = platformId(rawUser, 'userId');
     const repo = repoFullName(rawRepo, 'repo');
     await requireUser(deps.store, userId);
-    res.json({ userId, repo, steps: await diagnose(deps, userId, repo) });
+    // Whose installation is whose needs each account login: missing metadata is filled first
+    // (R6), as a step of its own that the answer reports, and the diagnosis then only reads.
+    const linked = await deps.store.listInstallations(await deps.store.listLinkedInstallationIds(userId));
+    const refreshed = await refreshInstallations(deps, apiContext(deps.now), linked);
+    res.json({
+      userId,
+      repo,
+      steps: await diagnose(deps, userId, repo),
+      metadataRefresh: refreshed.map(({ installation, refresh }) => ({ installationId: installation.id, ...refresh })),
+    });
   });
   return router;
 }

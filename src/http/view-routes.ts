@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { installationState } from '../domain/entities.js';
 import type { ProjectCursor } from '../domain/projects.js';
 import type { GitHubPort } from '../github/github-port.js';
-import { readProjectsPage } from '../reconcile/read-projects.js';
+import { readProjectsPage } from '../explain/read-projects.js';
 import { refreshInstallations } from '../reconcile/refresh-installations.js';
 import { apiContext } from '../reconcile/sync-context.js';
 import type { Store } from '../store/store.js';

@@ -1,5 +1,6 @@
 import anyTest, { type ExecutionContext } from 'ava';
 import type { DiagnosisStep } from '../src/domain/diagnose.js';
+import { diagnose as diagnoseRepoOf } from '../src/explain/diagnose-repo.js';
 import { startFakeGitHub, type FakeGitHub, type FakeRepo } from './support/fake-github.js';
 import { deliver, pushPayload } from './support/github-payloads.js';
 import { json, startTestService, type TestService } from './support/test-service.js';
@@ -224,4 +225,44 @@ test('diagnose refuses a bad repo name and an unknown user with JSON errors', as
   t.regex(((await extra.json()) as { error: { message: string } }).error.message, /unknown parameter verbose/);
   const unknown = await service.api('/api/diagnose?userId=nobody&repo=o/r');
   t.is(unknown.status, 404);
+});
+
+test('diagnose fills missing installation metadata as a step of its own and reports it; the diagnosis itself only reads', async (t) => {
+  const { fake, service } = await world(t);
+  fake.installations.set(22, { id: 22, account: { id: 5, login: 'octo-org', type: 'Organization' }, repos: [API] });
+  // Linked before any webhook told the service about it: nothing but the id is stored.
+  await link(service, 22);
+  t.is((await service.store.getInstallation(22))?.accountLogin ?? null, null);
+  const ask = async () =>
+    (await (await ok(service.api('/api/diagnose?userId=u1&repo=octo-org/api'))).json()) as {
+      steps: DiagnosisStep[];
+      metadataRefresh: { installationId: number; status: string; filled: string[] }[];
+    };
+  const first = await ask();
+  t.deepEqual(
+    first.metadataRefresh.map((r) => [r.installationId, r.status, r.filled.includes('accountLogin')]),
+    [[22, 'refreshed', true]],
+  );
+  t.is(first.steps[0]?.status, 'ok', 'the owner is known once the login is filled');
+  t.deepEqual(
+    (await ask()).metadataRefresh.map((r) => [r.installationId, r.status]),
+    [[22, 'complete']],
+  );
+
+  // The read model on its own: any write the store offers fails the test.
+  const readOnly = new Proxy(service.store, {
+    get(store, name: string) {
+      const member = Reflect.get(store, name) as unknown;
+      if (typeof member !== 'function') return member;
+      if (
+        /^(put|upsert|write|append|link|unlink|delete|record|receive|finish|fail|claim|prune|acquire|release)/.test(
+          name,
+        )
+      )
+        return () => Promise.reject(new Error(`diagnose wrote: ${name}`));
+      return (member as (...args: unknown[]) => unknown).bind(store);
+    },
+  });
+  const steps = await diagnoseRepoOf({ store: readOnly, appCredentials: true }, 'u1', 'octo-org/api');
+  t.is(steps.length, 5);
 });

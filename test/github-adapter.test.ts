@@ -1,6 +1,8 @@
 import anyTest from 'ava';
 import { GitHubError, type RepoPage } from '../src/github/github-port.js';
-import { classifyGitHubFailure, createOctokitGitHub, lastPageFromLink } from '../src/github/octokit-github.js';
+import { classifyGitHubFailure } from '../src/github/classify-failure.js';
+import { createOctokitGitHub } from '../src/github/octokit-github.js';
+import { lastPageFromLink } from '../src/github/response-headers.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import { fakeRepos, startFakeGitHub, type FakeGitHub } from './support/fake-github.js';
 

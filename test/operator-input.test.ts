@@ -1,8 +1,10 @@
-import test from 'ava';
+import anyTest from 'ava';
 import { MongoClient } from 'mongodb';
 import { deliver, installationPayload, pushPayload, OCTO_API } from './support/github-payloads.js';
-import { storeEnv } from './support/mongo-server.js';
+import { storeEnv, testOn } from './support/mongo-server.js';
 import { json, startTestService } from './support/test-service.js';
+
+const test = testOn('mongodb', anyTest);
 
 // NoSQL injection (R12): operator-shaped input in API bodies, paths, queries and webhook fields
 // is refused before it reaches MongoDB, or stored as a plain value, never interpreted.

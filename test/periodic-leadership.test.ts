@@ -1,8 +1,10 @@
-import test from 'ava';
+import anyTest from 'ava';
 import type { RedeliverySweep } from '../src/periodic/service-jobs.js';
 import { startFakeGitHub } from './support/fake-github.js';
-import { storeEnv } from './support/mongo-server.js';
+import { storeEnv, testOn } from './support/mongo-server.js';
 import { eventually, startTestService, type TestService } from './support/test-service.js';
+
+const test = testOn('mongodb', anyTest);
 
 // Leadership for periodic work (issue 8): service instances sharing one MongoDB database never run
 // the same periodic job at once, and whichever survives takes the job over when the leader stops.

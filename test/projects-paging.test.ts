@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { sparseInstallation, type RepoRow } from '../src/domain/entities.js';
 import type { ProjectCursor, ProjectView } from '../src/domain/projects.js';
-import { readProjectsPage } from '../src/reconcile/read-projects.js';
+import { readProjectsPage } from '../src/explain/read-projects.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
 import { FIXTURE_TIME, repoRowFixture } from './support/fixtures.js';

@@ -1,5 +1,5 @@
 import anyTest from 'ava';
-import { STORE_KINDS, storeEnv } from './support/mongo-server.js';
+import { STORE_KINDS, storeEnv, testOn } from './support/mongo-server.js';
 import { fakeRepos, startFakeGitHub, type FakeRepo } from './support/fake-github.js';
 import { deliver, installationPayload, repositoryPayload, rowsView, scopePayload } from './support/github-payloads.js';
 import { startTestService, json } from './support/test-service.js';
@@ -16,7 +16,7 @@ const test = anyTest.serial;
 
 // Every scenario runs on the embedded store and on MongoDB, selected by MONGODB_URI as an operator would.
 for (const storeKind of STORE_KINDS) {
-  test(`${storeKind}: install, sync, rename, transfer, remove, re-add, suspend, unsuspend and delete keep the routing model true`, async (t) => {
+  testOn(storeKind, test)(`${storeKind}: install, sync, rename, transfer, remove, re-add, suspend, unsuspend and delete keep the routing model true`, async (t) => {
     const fake = await startFakeGitHub(t);
     const service = await startTestService(t, {
       env: {
@@ -127,7 +127,7 @@ for (const storeKind of STORE_KINDS) {
     t.true(audit.every((r) => r.deliveryId === null || r.actor === 'webhook' || r.actor === 'worker'));
   });
 
-  test(`${storeKind}: without App credentials the payloads still reconcile: coverage added, detached and deleted`, async (t) => {
+  testOn(storeKind, test)(`${storeKind}: without App credentials the payloads still reconcile: coverage added, detached and deleted`, async (t) => {
     const service = await startTestService(t, { env: await storeEnv(t, storeKind) });
     await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'octocat' }));
     await service.api('/api/users/u1/installations/11', { method: 'PUT' });
@@ -149,7 +149,7 @@ for (const storeKind of STORE_KINDS) {
     t.deepEqual(await rows(), ['octo-org/repo-2001@-', 'octo-org/renamed@-']);
   });
 
-  test(`${storeKind}: an account rename (installation_target.renamed) rewrites the full names of its repos, ids unchanged`, async (t) => {
+  testOn(storeKind, test)(`${storeKind}: an account rename (installation_target.renamed) rewrites the full names of its repos, ids unchanged`, async (t) => {
     const service = await startTestService(t, { env: await storeEnv(t, storeKind) });
     await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'octocat' }));
     await service.api('/api/users/u1/installations/11', { method: 'PUT' });

@@ -4,7 +4,7 @@ import type { RedeliverySweepReport } from '../src/inbox/sweep-redeliveries.js';
 import { appWorld } from './support/app-world.js';
 import type { FakeGitHub, FakeRepo } from './support/fake-github.js';
 import { pushPayload, rowsView, scopePayload } from './support/github-payloads.js';
-import { STORE_KINDS, storeEnv } from './support/mongo-server.js';
+import { STORE_KINDS, storeEnv, testOn } from './support/mongo-server.js';
 import { eventually, startTestService, TEST_SECRET, type TestService } from './support/test-service.js';
 
 // Issue 8, item 1: the redelivery sweeper against the fake GitHub, which keeps a delivery log and
@@ -52,7 +52,7 @@ const posted = (fake: FakeGitHub) =>
   fake.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/app/hook/deliveries/')).map((r) => r.path);
 
 for (const storeKind of STORE_KINDS) {
-  test(`${storeKind}: a delivery GitHub reports as failed is redelivered with its GUID, applied once, and not requested again`, async (t) => {
+  testOn(storeKind, test)(`${storeKind}: a delivery GitHub reports as failed is redelivered with its GUID, applied once, and not requested again`, async (t) => {
     const { fake, service } = await appWorld(t, [repoA, repoB], { env: await storeEnv(t, storeKind) });
     // Reached us and was applied: GitHub's log says 202.
     const ok = await fake.sendHookDelivery({
@@ -109,7 +109,7 @@ for (const storeKind of STORE_KINDS) {
     t.deepEqual(await outcomes(service, 'guid-lost', 1), ['applied']);
   });
 
-  test(`${storeKind}: a delivery whose processing failed here is redelivered, requeued by the inbox and applied once`, async (t) => {
+  testOn(storeKind, test)(`${storeKind}: a delivery whose processing failed here is redelivered, requeued by the inbox and applied once`, async (t) => {
     const { fake, service } = await appWorld(t, [repoA, repoB], {
       env: await storeEnv(t, storeKind),
       overrides: { retryPolicy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },

@@ -1,11 +1,13 @@
-import test from 'ava';
+import anyTest from 'ava';
 import { openMongoStore } from '../src/store/mongo/mongo-store.js';
 import { verifyAuditTrail } from '../src/telemetry/audit-trail.js';
 import { installationPayload, OCTO_API, pushPayload } from './support/github-payloads.js';
-import { storeEnv } from './support/mongo-server.js';
+import { storeEnv, testOn } from './support/mongo-server.js';
 import { spawnService } from './support/spawned-service.js';
 import { eventually, json, temporaryDir, TEST_SECRET, TEST_TOKEN } from './support/test-service.js';
 import { postDelivery, signedDelivery, type SignedDelivery } from './support/webhook-samples.js';
+
+const test = testOn('mongodb', anyTest);
 
 // R12: several replicas on one MongoDB database. Each of two server processes receives the same
 // 200 deliveries (a load balancer and GitHub's redelivery can do that); one is killed half-way.

@@ -1,13 +1,13 @@
 import test from 'ava';
 import { planSoak } from '../bench/soak-plan.js';
 import { runSoak } from '../bench/soak-run.js';
-import { STORE_KINDS, storeEnv } from './support/mongo-server.js';
+import { STORE_KINDS, storeEnv, testOn } from './support/mongo-server.js';
 
 // The soak benchmark's core at a small size (npm run bench:soak runs it at 10,000): a real
 // server killed once mid-run loses nothing, applies nothing twice, and ends in the modelled state.
 
 for (const storeKind of STORE_KINDS) {
-  test(`${storeKind}: a soak run with a SIGKILL mid-run finishes every delivery once, as modelled, and ends in the modelled state`, async (t) => {
+  testOn(storeKind, test)(`${storeKind}: a soak run with a SIGKILL mid-run finishes every delivery once, as modelled, and ends in the modelled state`, async (t) => {
     t.timeout(120_000);
     const result = await runSoak({
       deliveries: 300,

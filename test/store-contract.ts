@@ -1,9 +1,10 @@
-import test, { type ExecutionContext } from 'ava';
+import anyTest, { type ExecutionContext } from 'ava';
 import { hashAuditRecord, type AuditDraft } from '../src/domain/audit.js';
 import type { IncomingDelivery } from '../src/domain/delivery.js';
 import type { Installation, RepoRow, Trigger } from '../src/domain/entities.js';
 import type { Store } from '../src/store/store.js';
 import { wakeFixture } from './support/fixtures.js';
+import { testOn, type StoreKind } from './support/mongo-server.js';
 
 // The store contract: written once against the port, run against every adapter unchanged.
 // Each adapter's test file calls storeContract with a function that opens a fresh, empty store.
@@ -101,7 +102,8 @@ function trigger(id: string, overrides: Partial<Trigger> = {}): Trigger {
   };
 }
 
-export function storeContract(label: string, open: OpenStore): void {
+export function storeContract(label: StoreKind, open: OpenStore): void {
+  const test = testOn(label, anyTest);
   const title = (behaviour: string): string => `${label}: ${behaviour}`;
   const claimAt = (workerId: string, seconds: number, leaseSeconds = 60) => ({
     workerId,

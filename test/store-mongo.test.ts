@@ -1,9 +1,11 @@
-import test, { type ExecutionContext } from 'ava';
+import anyTest, { type ExecutionContext } from 'ava';
 import { MongoClient } from 'mongodb';
 import { openMongoStore } from '../src/store/mongo/mongo-store.js';
 import { storeContract } from './store-contract.js';
 import { incomingFixture, outcomeDraftFixture, wakeFixture } from './support/fixtures.js';
-import { storeEnv } from './support/mongo-server.js';
+import { storeEnv, testOn } from './support/mongo-server.js';
+
+const test = testOn('mongodb', anyTest);
 
 // The store contract against MongoDB through the official driver (MONGODB_URI, or the wire
 // server from ../shared/tools started for this file). Each test gets a database of its own.

@@ -1,16 +1,17 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
-import type { HookDeliveryAttempt } from '../domain/decide-redelivery-sweep.js';
-import type { ListedRepo } from '../domain/decide-sync.js';
-import type { AccountType, Visibility } from '../domain/entities.js';
 import type { Logger } from '../telemetry/logger.js';
+import { classifyGitHubFailure } from './classify-failure.js';
+import { GitHubError, type GitHubPort, type InstallationFacts, type RepoPage } from './github-port.js';
+import { lastPageFromLink, nextPageFromLink, quotaOf } from './response-headers.js';
 import {
-  GitHubError,
-  type GitHubPort,
-  type InstallationFacts,
-  type RateLimitQuota,
-  type RepoPage,
-} from './github-port.js';
+  accountType,
+  toHookDeliveryAttempt,
+  toListedRepo,
+  type RestAccount,
+  type RestHookDelivery,
+  type RestRepository,
+} from './rest-shapes.js';
 
 export interface OctokitGitHubOptions {
   /** Without App credentials only the user-token calls work; App calls fail as unauthorized. */
@@ -41,150 +42,6 @@ export function operationOf(method: string, url: string): string {
   const path = new URL(url).pathname;
   const known = OPERATIONS.find(([pattern]) => pattern.test(path));
   return known === undefined ? 'other' : `${method.toUpperCase()} ${known[1]}`;
-}
-
-interface RestRepository {
-  id: number;
-  name: string;
-  full_name: string;
-  owner: { login: string } | null;
-  default_branch?: string;
-  private: boolean;
-  visibility?: string;
-  archived?: boolean;
-}
-
-interface RestAccount {
-  id?: number;
-  login?: string;
-  slug?: string;
-  type?: string;
-}
-
-function toListedRepo(repo: RestRepository): ListedRepo {
-  const visibility: Visibility =
-    repo.visibility === 'public' || repo.visibility === 'private' || repo.visibility === 'internal'
-      ? repo.visibility
-      : repo.private
-        ? 'private'
-        : 'public';
-  return {
-    repoId: repo.id,
-    fullName: repo.full_name,
-    owner: repo.owner?.login ?? repo.full_name.split('/')[0] ?? '',
-    name: repo.name,
-    defaultBranch: repo.default_branch ?? null,
-    visibility,
-    archived: repo.archived ?? false,
-  };
-}
-
-interface RestHookDelivery {
-  id: number | bigint;
-  guid: string;
-  delivered_at: string;
-  redelivery: boolean;
-  status_code: number;
-  event: string;
-  action: string | null;
-  installation_id: number | bigint | null;
-  repository_id: number | bigint | null;
-}
-
-const idOrNull = (id: number | bigint | null): number | null => (id === null ? null : Number(id));
-
-function toHookDeliveryAttempt(item: RestHookDelivery): HookDeliveryAttempt {
-  return {
-    id: Number(item.id),
-    guid: item.guid,
-    // Normalised, so that attempts and the window compare as ISO strings.
-    deliveredAt: new Date(item.delivered_at).toISOString(),
-    redelivery: item.redelivery,
-    statusCode: item.status_code,
-    event: item.event,
-    action: item.action,
-    installationId: idOrNull(item.installation_id),
-    repositoryId: idOrNull(item.repository_id),
-  };
-}
-
-function accountType(account: RestAccount | null): AccountType | null {
-  if (account === null) return null;
-  if (account.slug !== undefined && account.login === undefined) return 'Enterprise';
-  return account.type === 'User' || account.type === 'Organization' ? account.type : null;
-}
-
-/** The URL of the next page from a Link header (`<...>; rel="next"`), if there is one. */
-export function nextPageFromLink(link: string | undefined): string | null {
-  const match = link === undefined ? null : /<([^>]+)>;\s*rel="next"/.exec(link);
-  return match?.[1] ?? null;
-}
-
-/** The last page number from a Link header (`<...&page=25>; rel="last"`), if GitHub sent one. */
-export function lastPageFromLink(link: string | undefined): number | null {
-  const match = link === undefined ? null : /<[^>]*[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(link);
-  return match?.[1] === undefined ? null : Number(match[1]);
-}
-
-/** The hourly quota a response reports, when it reports one. */
-export function quotaOf(headers: Record<string, string | number | undefined>): RateLimitQuota | null {
-  const remaining = Number(headers['x-ratelimit-remaining']);
-  const reset = Number(headers['x-ratelimit-reset']);
-  if (headers['x-ratelimit-remaining'] === undefined || !Number.isFinite(remaining) || !Number.isFinite(reset))
-    return null;
-  return { remaining, resetAtMs: reset * 1000 };
-}
-
-interface OctokitFailure {
-  status?: number;
-  message?: string;
-  request?: { url?: string };
-  response?: { headers?: Record<string, string | number | undefined> };
-}
-
-/**
- * GitHub's failures, typed. Rate limits come as 403 or 429 with `x-ratelimit-remaining: 0` or
- * `retry-after` (GITHUB-FACTS.md, API); they, 5xx and network failures are retryable, other 4xx
- * are not.
- */
-export function classifyGitHubFailure(error: unknown, subject: { installationId?: number }): GitHubError {
-  if (error instanceof GitHubError) return error;
-  const failure = error as OctokitFailure;
-  const status = typeof failure.status === 'number' ? failure.status : null;
-  const headers = failure.response?.headers ?? {};
-  const message = failure.message ?? String(error);
-  const retryAfter = Number(headers['retry-after']);
-  const remaining = headers['x-ratelimit-remaining'];
-  const reset = Number(headers['x-ratelimit-reset']);
-  // A secondary limit may come without either header; its message still says what it is.
-  const rateLimitMessage = /rate limit/i.test(message);
-  if (
-    (status === 403 || status === 429) &&
-    (Number.isFinite(retryAfter) || String(remaining) === '0' || rateLimitMessage)
-  ) {
-    const retryAfterMs = Number.isFinite(retryAfter)
-      ? retryAfter * 1000
-      : Number.isFinite(reset)
-        ? Math.max(0, reset * 1000 - Date.now())
-        : null;
-    return new GitHubError('rate_limited', `GitHub rate limit: ${message}`, status, true, retryAfterMs);
-  }
-  const where = subject.installationId !== undefined ? `installation ${subject.installationId}` : 'GitHub';
-  if (status === 401) return new GitHubError('unauthorized', `${where}: credentials refused (401)`, status, false);
-  // Only the token request says suspended with a 403: a 403 on a later page is something else.
-  if (status === 403 && subject.installationId !== undefined && /\/access_tokens$/.test(failure.request?.url ?? '')) {
-    return new GitHubError('installation_suspended', `${where} refuses tokens (403): it is suspended`, status, false);
-  }
-  if (status === 403) return new GitHubError('forbidden', `${where}: forbidden (403): ${message}`, status, false);
-  if (status === 404 && subject.installationId !== undefined) {
-    return new GitHubError('installation_not_found', `${where} does not exist (404): it was deleted`, status, false);
-  }
-  if (status === 404) return new GitHubError('not_found', `${where}: not found (404)`, status, false);
-  // 408 (timeout) and a 429 without rate-limit headers (a proxy, an Enterprise Server) may pass.
-  if (status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429) {
-    return new GitHubError('rejected', `${where} refused the request (${status}): ${message}`, status, false);
-  }
-  return new GitHubError('unavailable', `${where} unavailable: ${message}`, status, true);
 }
 
 export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {

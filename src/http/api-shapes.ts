@@ -7,7 +7,7 @@
 // live in api-shapes/, one file per resource; everything imports them from here.
 
 import type { AuditRecordJson } from './api-shapes/audit.js';
-import type { Coverage, InstallationState } from './api-shapes/users.js';
+import type { Coverage, InstallationJson, InstallationState } from './api-shapes/users.js';
 
 export type * from './api-shapes/audit.js';
 export type * from './api-shapes/bindings.js';
@@ -35,6 +35,8 @@ export interface DiagnosisJson {
   userId: string;
   repo: string;
   steps: DiagnosisStepJson[];
+  /** Missing installation metadata is filled first (R6); what that did, per linked installation. */
+  metadataRefresh: ({ installationId: number } & InstallationJson['refresh'])[];
 }
 
 export type RebindSkipReason = 'no_installations' | 'several_installations' | 'installation_mismatch';

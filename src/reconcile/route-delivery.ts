@@ -1,4 +1,4 @@
-import type { AuditDraft, AuditRecord } from '../domain/audit.js';
+import type { AuditDraft } from '../domain/audit.js';
 import type { Delivery } from '../domain/delivery.js';
 import { installationState, type Automation, type Wake } from '../domain/entities.js';
 import {
@@ -12,6 +12,7 @@ import {
 import type { RebindSkipReason } from '../domain/decide-rebind.js';
 import { routeEvent, type RoutedEvent, type RoutingCandidate } from '../domain/route-event.js';
 import type { Store } from '../store/store.js';
+import { newestRebind } from '../explain/routing-records.js';
 import { setSpanAttributes } from '../telemetry/tracing.js';
 import { arrayAt, objectAt, stringAt, type Json } from './read-payload.js';
 import { auditFor, type ReconcileContext } from './sync-context.js';
@@ -48,24 +49,6 @@ export function changedPathsOf(event: string, payload: Json): string[] | null {
 }
 
 const REBIND_SKIP_REASONS: readonly string[] = ['no_installations', 'several_installations', 'installation_mismatch'];
-
-// Bounds the decisions read back for one delivery: triggers per repo are few in practice.
-const ROUTING_RECORDS_LIMIT = 1000;
-
-/** A delivery's routing decisions and its newest routing outcome, as recorded when it was routed. */
-export async function routingRecordsOf(store: Store, deliveryId: string): Promise<AuditRecord[]> {
-  return [
-    ...(await store.listAudit({ limit: ROUTING_RECORDS_LIMIT, deliveryId, kind: 'routing.decision' })),
-    ...(await store.listAudit({ limit: 1, order: 'newest', deliveryId, kind: 'routing.outcome' })),
-  ];
-}
-
-/** The user's newest rebind record, skipped or applied. */
-export async function newestRebind(store: Store, userId: string): Promise<AuditRecord | undefined> {
-  const newest = async (kind: string) => (await store.listAudit({ limit: 1, order: 'newest', userId, kind }))[0];
-  const [skipped, applied] = [await newest('rebind.skipped'), await newest('rebind.applied')];
-  return (skipped?.seq ?? 0) > (applied?.seq ?? 0) ? skipped : applied;
-}
 
 async function ownerContext(store: Store, userId: string): Promise<OwnerContext> {
   const linked = await store.listInstallations(await store.listLinkedInstallationIds(userId));

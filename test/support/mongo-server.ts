@@ -3,19 +3,41 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { ExecutionContext } from 'ava';
 import { MongoClient } from 'mongodb';
 import { freePort } from './free-port.js';
 
 // A MongoDB for the tests: MONGODB_URI when set (CI starts ../shared/tools/mongo-wire-server),
-// else the wire server started here, once per test file, on a free port.
+// else the wire server started here, once per test file, on a free port. A plain clone has no
+// ../shared beside it: there the MongoDB tests are declared skipped, so they are counted as
+// such, and `npm test` prints why once (mongo-notice.ts).
 
 const WIRE_SERVER = fileURLToPath(new URL('../../../../shared/tools/mongo-wire-server/run.sh', import.meta.url));
+
+const givenUri = (): string | undefined => {
+  const given = process.env.MONGODB_URI;
+  return given === undefined || given === '' ? undefined : given;
+};
+
+/** Why the MongoDB tests cannot run here, or null when they can. */
+export const MONGODB_SKIP_REASON: string | null =
+  givenUri() !== undefined || existsSync(WIRE_SERVER)
+    ? null
+    : `MongoDB suites skipped: MONGODB_URI is not set and the wire server is not beside this checkout (${WIRE_SERVER}). ` +
+      'Run them with MONGODB_URI=mongodb://host:port npm test, or with ../shared beside the checkout.';
+
+type DeclareTest = (title: string, implementation: (t: ExecutionContext) => Promise<void> | void) => void;
+
+/** Declares a test on a store: as given, or skipped when it needs a MongoDB that cannot be had here. */
+export function testOn(kind: StoreKind, declare: DeclareTest & { skip: DeclareTest }): DeclareTest {
+  return kind === 'mongodb' && MONGODB_SKIP_REASON !== null ? declare.skip : declare;
+}
 
 let started: Promise<string> | null = null;
 
 export function mongoUri(): Promise<string> {
-  const given = process.env.MONGODB_URI;
-  if (given !== undefined && given !== '') return Promise.resolve(given);
+  const given = givenUri();
+  if (given !== undefined) return Promise.resolve(given);
   started ??= (async () => {
     if (!existsSync(WIRE_SERVER))
       throw new Error(`MONGODB_URI is not set and ${WIRE_SERVER} is missing: set MONGODB_URI to a MongoDB server`);

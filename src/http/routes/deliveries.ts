@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { traceIdOf, type Delivery, type DeliveryState, type RoutedOutcome } from '../../domain/delivery.js';
-import { deliverySummary, tellDeliveryStory } from '../../domain/delivery-story.js';
-import { routingRecordsOf } from '../../reconcile/route-delivery.js';
+import { deliverySummary, tellDeliveryStory } from '../../explain/delivery-story.js';
+import { routingRecordsOf } from '../../explain/routing-records.js';
 import type { Store } from '../../store/store.js';
 import { currentTraceparent, inSpan, remoteContextOf } from '../../telemetry/tracing.js';
 import { apiAudit } from '../api-audit.js';

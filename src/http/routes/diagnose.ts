@@ -1,11 +1,14 @@
 import { Router } from 'express';
-import { diagnose, type DiagnoseDeps } from '../../reconcile/diagnose-repo.js';
+import type { GitHubPort } from '../../github/github-port.js';
+import { diagnose, type DiagnoseDeps } from '../../explain/diagnose-repo.js';
+import { refreshInstallations } from '../../reconcile/refresh-installations.js';
+import { apiContext } from '../../reconcile/sync-context.js';
 import type { DiagnosisJson } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
 import { platformId, queryString, repoFullName } from '../validate.js';
 import { requireUser } from './users.js';
 
-export function diagnoseRoutes(deps: DiagnoseDeps): Router {
+export function diagnoseRoutes(deps: DiagnoseDeps & { github: GitHubPort; now: () => Date }): Router {
   const router = Router();
   // The troubleshooting order (R10), answered: GET /api/diagnose?userId=&repo=owner/name.
   router.get('/diagnose', async (req, res) => {
@@ -19,7 +22,16 @@ export function diagnoseRoutes(deps: DiagnoseDeps): Router {
     const userId = platformId(rawUser, 'userId');
     const repo = repoFullName(rawRepo, 'repo');
     await requireUser(deps.store, userId);
-    res.json({ userId, repo, steps: await diagnose(deps, userId, repo) } satisfies DiagnosisJson);
+    // Whose installation is whose needs each account login: missing metadata is filled first
+    // (R6), as a step of its own that the answer reports, and the diagnosis then only reads.
+    const linked = await deps.store.listInstallations(await deps.store.listLinkedInstallationIds(userId));
+    const refreshed = await refreshInstallations(deps, apiContext(deps.now), linked);
+    res.json({
+      userId,
+      repo,
+      steps: await diagnose(deps, userId, repo),
+      metadataRefresh: refreshed.map(({ installation, refresh }) => ({ installationId: installation.id, ...refresh })),
+    } satisfies DiagnosisJson);
   });
   return router;
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { installationState } from '../../domain/entities.js';
 import type { ProjectCursor } from '../../domain/projects.js';
-import { readProjectsPage } from '../../reconcile/read-projects.js';
+import { readProjectsPage } from '../../explain/read-projects.js';
 import type { Store } from '../../store/store.js';
 import type { ProjectsAnswer } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';

@@ -1,6 +1,6 @@
-import type { AuditRecord, AuditValue } from './audit.js';
-import { traceIdOf, type Delivery } from './delivery.js';
-import type { RoutingOutcome } from './explain-routing.js';
+import type { AuditRecord, AuditValue } from '../domain/audit.js';
+import { traceIdOf, type Delivery } from '../domain/delivery.js';
+import type { RoutingOutcome } from '../domain/explain-routing.js';
 
 // The story of one delivery (R10), told from what was recorded when it was processed: its
 // routing decisions and outcome are audit records, so the story is history, not a re-run.

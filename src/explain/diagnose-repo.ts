@@ -1,23 +1,20 @@
 import type { Delivery } from '../domain/delivery.js';
-import { tellDeliveryStory } from '../domain/delivery-story.js';
 import { diagnoseRepo, type DeliverySeen, type DiagnosisFacts, type DiagnosisStep } from '../domain/diagnose.js';
 import { installationState, type Installation } from '../domain/entities.js';
-import type { GitHubPort } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
-import { refreshInstallations } from './refresh-installations.js';
-import { newestRebind, routingRecordsOf } from './route-delivery.js';
-import { apiContext } from './sync-context.js';
+import { tellDeliveryStory } from './delivery-story.js';
+import { newestRebind, routingRecordsOf } from './routing-records.js';
 
-// Gathers what the troubleshooting order needs (R10) and answers it with diagnoseRepo.
+// Gathers what the troubleshooting order needs (R10) and answers it with diagnoseRepo. It only
+// reads: filling missing installation metadata (R6) is a write, which the caller runs as a step
+// of its own before it asks (http/diagnose-routes.ts).
 
 const LATEST_DELIVERIES = 5;
 const ROW_DECISION_KINDS = ['sync.decision', 'oauth_sync.decision', 'webhook.decision'];
 
 export interface DiagnoseDeps {
   store: Store;
-  github: GitHubPort;
   appCredentials: boolean;
-  now: () => Date;
 }
 
 async function deliveriesOf(store: Store, repoIds: readonly number[], userId: string): Promise<DeliverySeen[]> {
@@ -45,14 +42,7 @@ async function deliveriesOf(store: Store, repoIds: readonly number[], userId: st
 
 async function gatherFacts(deps: DiagnoseDeps, userId: string, repoFullName: string): Promise<DiagnosisFacts> {
   const { store } = deps;
-  // Whose installation is whose needs the account login: fill missing metadata first (R6).
-  const linked: Installation[] = (
-    await refreshInstallations(
-      deps,
-      apiContext(deps.now),
-      await store.listInstallations(await store.listLinkedInstallationIds(userId)),
-    )
-  ).map((refreshed) => refreshed.installation);
+  const linked: Installation[] = await store.listInstallations(await store.listLinkedInstallationIds(userId));
   const rows = await store.listRepoRowsByFullName(repoFullName);
   const row = rows.find((r) => r.userId === userId && r.rootDirectory === null) ?? null;
   const repoIds = [...new Set(rows.map((r) => r.repoId))];

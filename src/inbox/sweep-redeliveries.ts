@@ -19,10 +19,10 @@ import {
 } from '../domain/decide-redelivery-sweep.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { GitHubPort } from '../github/github-port.js';
-import { auditFor } from '../reconcile/sync-context.js';
+import { auditFor } from '../domain/audit-for.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
-import { currentTraceId, inSpan, setSpanAttributes } from '../telemetry/tracing.js';
+import { activeSpanTrace, currentTraceId, inSpan, setSpanAttributes } from '../telemetry/tracing.js';
 
 // The redelivery sweeper: gather (GitHub's delivery log inside its redelivery window, what the
 // store holds for each GUID, the requests already made) → decide (decide-redelivery-sweep.ts) →
@@ -124,6 +124,7 @@ function requestAudit(
     deliveryId: decision.guid,
     traceId: currentTraceId(),
     now,
+    trace: activeSpanTrace,
   };
   return auditFor(context, {
     kind: REDELIVERY_REQUESTED,

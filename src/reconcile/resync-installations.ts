@@ -5,7 +5,7 @@ import { withRateLimitPacing, type Sleep } from '../github/rate-limit-pacing.js'
 import type { PeriodicReport, PeriodicRun } from '../periodic/periodic-work.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
-import { currentTraceId } from '../telemetry/tracing.js';
+import { activeSpanTrace, currentTraceId } from '../telemetry/tracing.js';
 import type { ReconcileContext } from './sync-context.js';
 import { syncInstallation, type InstallationSyncReport } from './sync.js';
 
@@ -55,6 +55,7 @@ export async function resyncInstallations(deps: ResyncDeps, run: PeriodicRun): P
     deliveryId: null,
     traceId: currentTraceId(),
     now: deps.now,
+    trace: activeSpanTrace,
   };
   const synced: { installationId: number; status: string; message: string | null; drift: Record<string, number> }[] =
     [];

@@ -14,7 +14,8 @@ import { routeEvent, type RoutedEvent, type RoutingCandidate } from '../domain/r
 import type { Store } from '../store/store.js';
 import { setSpanAttributes } from '../telemetry/tracing.js';
 import { arrayAt, objectAt, stringAt, type Json } from './read-payload.js';
-import { auditFor, type ReconcileContext } from './sync-context.js';
+import { auditFor } from '../domain/audit-for.js';
+import type { ReconcileContext } from './sync-context.js';
 
 // Routing a stored delivery (R9): gather the candidate triggers of its repo and what the store
 // knows around them, decide with routeEvent, and return the audit records and wakes to write

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { installationState } from '../domain/entities.js';
 import type { GitHubPort } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
-import { currentTraceId, inSpan } from '../telemetry/tracing.js';
+import { activeSpanTrace, currentTraceId, inSpan } from '../telemetry/tracing.js';
 import type { PageProgress } from './sync-context.js';
 import {
   addCounts,
@@ -58,6 +58,7 @@ export async function syncUser(
         deliveryId: null,
         traceId: currentTraceId(),
         now: deps.now,
+        trace: activeSpanTrace,
         ...(progress.onPage ? { onPage: progress.onPage } : {}),
       };
       const result: UserSyncResult = {

@@ -14,7 +14,8 @@ import { GitHubError, type GitHubPort, type InstallationFacts, type RepoPage } f
 import type { Store } from '../store/store.js';
 import { inSpan } from '../telemetry/tracing.js';
 import type { Attributes } from '@opentelemetry/api';
-import { auditFor, type ReconcileContext } from './sync-context.js';
+import { auditFor } from '../domain/audit-for.js';
+import type { ReconcileContext } from './sync-context.js';
 
 // The one apply path for repo sync: webhooks, the sync API and periodic resync all end here
 // (STYLE.md, habit 2). Gather facts, call the pure decisions, write the plan, audit each decision.

@@ -15,7 +15,8 @@ import {
   stringAt,
   type Json,
 } from './read-payload.js';
-import { auditFor, deliveryContext, type ReconcileContext } from './sync-context.js';
+import { auditFor } from '../domain/audit-for.js';
+import { deliveryContext, type ReconcileContext } from './sync-context.js';
 import {
   applyRowPlans,
   detachRows,

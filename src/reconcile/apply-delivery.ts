@@ -1,5 +1,5 @@
 import type { Delivery } from '../domain/delivery.js';
-import type { ApplyDelivery, ApplyOutcome } from '../inbox/delivery-worker.js';
+import type { ApplyDelivery, ApplyOutcome } from '../inbox/worker-contract.js';
 import { parsePayload } from './read-payload.js';
 import { routeDelivery, type RoutingResult } from './route-delivery.js';
 import { deliveryContext } from './sync-context.js';

@@ -2,7 +2,7 @@ import type { Delivery } from '../domain/delivery.js';
 import { decideBaseRow, decideRepoRefresh, type ListedRepo, type RowPlan } from '../domain/decide-sync.js';
 import { sparseInstallation, type Installation } from '../domain/entities.js';
 import type { GitHubPort } from '../github/github-port.js';
-import { RetryLater, type ApplyOutcome } from '../inbox/delivery-worker.js';
+import { RetryLater, type ApplyOutcome } from '../inbox/worker-contract.js';
 import type { Store } from '../store/store.js';
 import {
   accountFrom,

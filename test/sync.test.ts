@@ -1,7 +1,7 @@
 import anyTest, { type ExecutionContext } from 'ava';
 import type { RepoRow } from '../src/domain/entities.js';
 import { createOctokitGitHub } from '../src/github/octokit-github.js';
-import { syncInstallation } from '../src/reconcile/sync.js';
+import { syncInstallation } from '../src/reconcile/sync/sync-installation.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import { activeSpanTrace } from '../src/telemetry/tracing.js';
 import type { UserSyncResult } from '../src/reconcile/sync-user.js';

@@ -6,7 +6,8 @@ import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { activeSpanTrace, currentTraceId } from '../telemetry/tracing.js';
 import type { ReconcileContext } from './sync-context.js';
-import { syncInstallation, type InstallationSyncReport } from './sync.js';
+import { syncInstallation } from './sync/sync-installation.js';
+import type { InstallationSyncReport } from './sync/sync-reports.js';
 
 // Drift resync (issue 8): webhooks get lost for reasons no code here controls, so every known
 // active installation is synced again on an interval through the one apply path. Whatever that

@@ -4,16 +4,10 @@ import type { GitHubPort } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
 import { activeSpanTrace, currentTraceId, inSpan } from '../telemetry/tracing.js';
 import type { PageProgress } from './sync-context.js';
-import {
-  addCounts,
-  emptyCounts,
-  syncInstallation,
-  syncOAuth,
-  type DecisionCounts,
-  type InstallationSyncReport,
-  type OAuthSyncReport,
-  type RebindOutcome,
-} from './sync.js';
+import { addCounts, emptyCounts, type DecisionCounts } from '../domain/sync/decision-counts.js';
+import { syncInstallation } from './sync/sync-installation.js';
+import { syncOAuth } from './sync/sync-oauth.js';
+import type { InstallationSyncReport, OAuthSyncReport, RebindOutcome } from './sync/sync-reports.js';
 
 export interface UserSyncResult {
   syncId: string;

@@ -17,14 +17,10 @@ import {
 } from './read-payload.js';
 import { auditFor } from '../domain/audit-for.js';
 import { deliveryContext, type ReconcileContext } from './sync-context.js';
-import {
-  applyRowPlans,
-  detachRows,
-  emptyCounts,
-  installationRowPages,
-  syncInstallation,
-  type DecisionCounts,
-} from './sync.js';
+import { emptyCounts, type DecisionCounts } from '../domain/sync/decision-counts.js';
+import { applyRowPlans } from './sync/apply-row-plans.js';
+import { detachRows, installationRowPages } from './sync/installation-rows.js';
+import { syncInstallation } from './sync/sync-installation.js';
 
 // What each webhook does to the routing model (R7; repo-sync-and-rebinding.md, "What happens
 // when installations change"). Deliveries can arrive out of order or twice (GITHUB-FACTS.md,

@@ -29,7 +29,7 @@ import { activeSpanTrace, currentTraceId, inSpan, setSpanAttributes } from '../t
 // act (ask GitHub to redeliver), one audit record per request. The redelivery itself arrives
 // through the webhook route like any delivery, with the same GUID, and the inbox dedupes it.
 
-export const NO_APP_CREDENTIALS_FOR_SWEEP =
+const NO_APP_CREDENTIALS_FOR_SWEEP =
   'the redelivery sweep reads the App webhook delivery log, which needs GitHub App credentials: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_PATH)';
 
 export interface RedeliverySweepDeps {

@@ -26,7 +26,7 @@ export interface SyncObserver {
   onRunFinished?: (counts: DecisionCounts) => void;
 }
 
-export const NO_APP_CREDENTIALS =
+const NO_APP_CREDENTIALS =
   'installation-backed sync needs GitHub App credentials: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_PATH)';
 
 /**

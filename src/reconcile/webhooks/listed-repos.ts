@@ -52,7 +52,3 @@ export function shortRepoFrom(entry: Claimed<ShortRepository>): ListedRepo | nul
     archived: false,
   };
 }
-
-/** The id of a payload's `installation` (every event sent to an App has one, at least `{ id }`). */
-export const installationIdOf = (payload: Claimed<{ installation?: { id: number } }>): number | null =>
-  idOf(payload?.installation?.id);

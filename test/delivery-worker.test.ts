@@ -1,5 +1,6 @@
 import test from 'ava';
-import { startDeliveryWorker, type ApplyDelivery } from '../src/inbox/delivery-worker.js';
+import { startDeliveryWorker } from '../src/inbox/delivery-worker.js';
+import type { ApplyDelivery } from '../src/inbox/worker-contract.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { join } from 'node:path';

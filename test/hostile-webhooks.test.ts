@@ -29,7 +29,7 @@ import { postDelivery, signedDelivery } from './support/webhook-samples.js';
 
 type Json = Record<string, unknown>;
 
-/** Every path of a payload the reconciler reads (read-payload.ts, webhook-effects.ts, route-delivery.ts). */
+/** Every path of a payload the reconciler reads (src/reconcile/webhooks/, route-delivery.ts). */
 const READ_PATHS = [
   'action',
   'installation.id',

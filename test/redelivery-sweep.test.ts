@@ -52,101 +52,111 @@ const posted = (fake: FakeGitHub) =>
   fake.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/app/hook/deliveries/')).map((r) => r.path);
 
 for (const storeKind of STORE_KINDS) {
-  testOn(storeKind, test)(`${storeKind}: a delivery GitHub reports as failed is redelivered with its GUID, applied once, and not requested again`, async (t) => {
-    const { fake, service } = await appWorld(t, [repoA, repoB], { env: await storeEnv(t, storeKind) });
-    // Reached us and was applied: GitHub's log says 202.
-    const ok = await fake.sendHookDelivery({
-      guid: 'guid-ok',
-      event: 'push',
-      payload: pushPayload(repoA, 11, ['README.md']),
-      installationId: 11,
-      repositoryId: repoA.id,
-    });
-    t.is(ok.item.status_code, 202);
-    await finished(service, 'guid-ok');
-    // Never reached us: GitHub gave up with a 502 (our proxy was down).
-    const lost = fake.recordHookDelivery({
-      guid: 'guid-lost',
-      event: 'installation_repositories',
-      action: 'added',
-      payload: scopePayload('added', 11, [repoB]),
-      installationId: 11,
-      statusCode: 502,
-      deliveredAt: minutesAgo(20),
-    });
-    t.is(await service.store.getDelivery('guid-lost'), null);
+  testOn(storeKind, test)(
+    `${storeKind}: a delivery GitHub reports as failed is redelivered with its GUID, applied once, and not requested again`,
+    async (t) => {
+      const { fake, service } = await appWorld(t, [repoA, repoB], { env: await storeEnv(t, storeKind) });
+      // Reached us and was applied: GitHub's log says 202.
+      const ok = await fake.sendHookDelivery({
+        guid: 'guid-ok',
+        event: 'push',
+        payload: pushPayload(repoA, 11, ['README.md']),
+        installationId: 11,
+        repositoryId: repoA.id,
+      });
+      t.is(ok.item.status_code, 202);
+      await finished(service, 'guid-ok');
+      // Never reached us: GitHub gave up with a 502 (our proxy was down).
+      const lost = fake.recordHookDelivery({
+        guid: 'guid-lost',
+        event: 'installation_repositories',
+        action: 'added',
+        payload: scopePayload('added', 11, [repoB]),
+        installationId: 11,
+        statusCode: 502,
+        deliveredAt: minutesAgo(20),
+      });
+      t.is(await service.store.getDelivery('guid-lost'), null);
 
-    const first = await service.sweepRedeliveries();
-    t.like(first, { available: true, considered: 2, failures: 0 });
-    t.deepEqual(requested(first), ['guid-lost:failed_at_github:accepted']);
-    t.like(first.skipped, { ok: 1, backing_off: 0, over_run_limit: 0 });
-    t.deepEqual(posted(fake), [`/app/hook/deliveries/${String(lost.item.id)}/attempts`]);
+      const first = await service.sweepRedeliveries();
+      t.like(first, { available: true, considered: 2, failures: 0 });
+      t.deepEqual(requested(first), ['guid-lost:failed_at_github:accepted']);
+      t.like(first.skipped, { ok: 1, backing_off: 0, over_run_limit: 0 });
+      t.deepEqual(posted(fake), [`/app/hook/deliveries/${String(lost.item.id)}/attempts`]);
 
-    await fake.redeliveriesSettled();
-    const redelivered = await finished(service, 'guid-lost');
-    t.is(redelivered.state, 'applied', redelivered.reason ?? '');
-    t.like(fake.hookDeliveries.at(-1)?.item, { guid: 'guid-lost', redelivery: true, status_code: 202 });
-    t.deepEqual(rowsView(await service.store.listRepoRows('u1', { limit: 10 })), [
-      'octo-org/api@11',
-      'octo-org/web@11',
-    ]);
-    t.deepEqual(await outcomes(service, 'guid-lost', 1), ['applied']);
-    const audit = await service.store.listAudit({ limit: 10, deliveryId: 'guid-lost', kind: 'redelivery.requested' });
-    t.is(audit.length, 1);
-    t.like(audit[0], {
-      decision: 'accepted',
-      reason: 'failed_at_github',
-      subject: { installationId: 11 },
-      before: { githubStatusCode: 502, storedState: null },
-      after: { hookDeliveryId: Number(lost.item.id), sweepId: first.sweepId, event: 'installation_repositories' },
-    });
-    t.is(await redeliveryMetric(service, 'failed_at_github', 'accepted'), 1);
+      await fake.redeliveriesSettled();
+      const redelivered = await finished(service, 'guid-lost');
+      t.is(redelivered.state, 'applied', redelivered.reason ?? '');
+      t.like(fake.hookDeliveries.at(-1)?.item, { guid: 'guid-lost', redelivery: true, status_code: 202 });
+      t.deepEqual(rowsView(await service.store.listRepoRows('u1', { limit: 10 })), [
+        'octo-org/api@11',
+        'octo-org/web@11',
+      ]);
+      t.deepEqual(await outcomes(service, 'guid-lost', 1), ['applied']);
+      const audit = await service.store.listAudit({ limit: 10, deliveryId: 'guid-lost', kind: 'redelivery.requested' });
+      t.is(audit.length, 1);
+      t.like(audit[0], {
+        decision: 'accepted',
+        reason: 'failed_at_github',
+        subject: { installationId: 11 },
+        before: { githubStatusCode: 502, storedState: null },
+        after: { hookDeliveryId: Number(lost.item.id), sweepId: first.sweepId, event: 'installation_repositories' },
+      });
+      t.is(await redeliveryMetric(service, 'failed_at_github', 'accepted'), 1);
 
-    const second = await service.sweepRedeliveries();
-    t.deepEqual(second.requested, []);
-    t.like(second.skipped, { ok: 2 });
-    t.is(posted(fake).length, 1, 'GitHub was asked once');
-    t.deepEqual(await outcomes(service, 'guid-lost', 1), ['applied']);
-  });
+      const second = await service.sweepRedeliveries();
+      t.deepEqual(second.requested, []);
+      t.like(second.skipped, { ok: 2 });
+      t.is(posted(fake).length, 1, 'GitHub was asked once');
+      t.deepEqual(await outcomes(service, 'guid-lost', 1), ['applied']);
+    },
+  );
 
-  testOn(storeKind, test)(`${storeKind}: a delivery whose processing failed here is redelivered, requeued by the inbox and applied once`, async (t) => {
-    const { fake, service } = await appWorld(t, [repoA, repoB], {
-      env: await storeEnv(t, storeKind),
-      overrides: { retryPolicy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
-    });
-    // The installation resync this event triggers fails once: with one attempt allowed, given up.
-    fake.fail({ path: /^\/installation\/repositories$/, status: 500 });
-    const sent = await fake.sendHookDelivery({
-      guid: 'guid-ours',
-      event: 'installation_repositories',
-      action: 'added',
-      payload: scopePayload('added', 11, [repoB]),
-      installationId: 11,
-    });
-    t.is(sent.item.status_code, 202, 'GitHub saw it delivered');
-    const gaveUp = await eventually(async () => {
-      const delivery = await service.store.getDelivery('guid-ours');
-      return delivery?.state === 'failed' ? delivery : null;
-    }, 15_000);
-    t.like(gaveUp, { nextAttemptAt: null, attempts: 1 });
+  testOn(storeKind, test)(
+    `${storeKind}: a delivery whose processing failed here is redelivered, requeued by the inbox and applied once`,
+    async (t) => {
+      const { fake, service } = await appWorld(t, [repoA, repoB], {
+        env: await storeEnv(t, storeKind),
+        overrides: { retryPolicy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+      });
+      // The installation resync this event triggers fails once: with one attempt allowed, given up.
+      fake.fail({ path: /^\/installation\/repositories$/, status: 500 });
+      const sent = await fake.sendHookDelivery({
+        guid: 'guid-ours',
+        event: 'installation_repositories',
+        action: 'added',
+        payload: scopePayload('added', 11, [repoB]),
+        installationId: 11,
+      });
+      t.is(sent.item.status_code, 202, 'GitHub saw it delivered');
+      const gaveUp = await eventually(async () => {
+        const delivery = await service.store.getDelivery('guid-ours');
+        return delivery?.state === 'failed' ? delivery : null;
+      }, 15_000);
+      t.like(gaveUp, { nextAttemptAt: null, attempts: 1 });
 
-    const report = await service.sweepRedeliveries();
-    t.deepEqual(requested(report), ['guid-ours:failed_in_store:accepted']);
-    await fake.redeliveriesSettled();
-    const applied = await finished(service, 'guid-ours');
-    t.like(applied, { state: 'applied', attempts: 2 });
-    t.deepEqual(rowsView(await service.store.listRepoRows('u1', { limit: 10 })), [
-      'octo-org/api@11',
-      'octo-org/web@11',
-    ]);
-    t.deepEqual(await outcomes(service, 'guid-ours', 2), ['failed', 'applied']);
-    const [audit] = await service.store.listAudit({ limit: 10, deliveryId: 'guid-ours', kind: 'redelivery.requested' });
-    t.like(audit, { reason: 'failed_in_store', before: { storedState: 'failed', storedAttempts: 1 } });
-    t.is(await redeliveryMetric(service, 'failed_in_store', 'accepted'), 1);
+      const report = await service.sweepRedeliveries();
+      t.deepEqual(requested(report), ['guid-ours:failed_in_store:accepted']);
+      await fake.redeliveriesSettled();
+      const applied = await finished(service, 'guid-ours');
+      t.like(applied, { state: 'applied', attempts: 2 });
+      t.deepEqual(rowsView(await service.store.listRepoRows('u1', { limit: 10 })), [
+        'octo-org/api@11',
+        'octo-org/web@11',
+      ]);
+      t.deepEqual(await outcomes(service, 'guid-ours', 2), ['failed', 'applied']);
+      const [audit] = await service.store.listAudit({
+        limit: 10,
+        deliveryId: 'guid-ours',
+        kind: 'redelivery.requested',
+      });
+      t.like(audit, { reason: 'failed_in_store', before: { storedState: 'failed', storedAttempts: 1 } });
+      t.is(await redeliveryMetric(service, 'failed_in_store', 'accepted'), 1);
 
-    t.deepEqual((await service.sweepRedeliveries()).requested, []);
-    t.deepEqual(await outcomes(service, 'guid-ours', 2), ['failed', 'applied']);
-  });
+      t.deepEqual((await service.sweepRedeliveries()).requested, []);
+      t.deepEqual(await outcomes(service, 'guid-ours', 2), ['failed', 'applied']);
+    },
+  );
 }
 
 test('back-off and the per-run bound hold, the log is not read past the window, ok deliveries are left alone', async (t) => {

@@ -7,20 +7,23 @@ import { STORE_KINDS, storeEnv, testOn } from './support/mongo-server.js';
 // server killed once mid-run loses nothing, applies nothing twice, and ends in the modelled state.
 
 for (const storeKind of STORE_KINDS) {
-  testOn(storeKind, test)(`${storeKind}: a soak run with a SIGKILL mid-run finishes every delivery once, as modelled, and ends in the modelled state`, async (t) => {
-    t.timeout(120_000);
-    const result = await runSoak({
-      deliveries: 300,
-      concurrency: 10,
-      installations: 20,
-      kills: 1,
-      seed: 7,
-      storeEnv: await storeEnv(t, storeKind),
-    });
-    t.deepEqual(result.problems, []);
-    t.true(result.ok);
-    t.is(result.kills, 1);
-  });
+  testOn(storeKind, test)(
+    `${storeKind}: a soak run with a SIGKILL mid-run finishes every delivery once, as modelled, and ends in the modelled state`,
+    async (t) => {
+      t.timeout(120_000);
+      const result = await runSoak({
+        deliveries: 300,
+        concurrency: 10,
+        installations: 20,
+        kills: 1,
+        seed: 7,
+        storeEnv: await storeEnv(t, storeKind),
+      });
+      t.deepEqual(result.problems, []);
+      t.true(result.ok);
+      t.is(result.kills, 1);
+    },
+  );
 }
 
 test('the soak plan is deterministic, keeps each stream in order and covers every event kind', (t) => {

@@ -1,8 +1,9 @@
 import anyTest, { type ExecutionContext } from 'ava';
 import type { RepoRow } from '../src/domain/entities.js';
 import { createOctokitGitHub } from '../src/github/octokit-github.js';
-import { syncInstallation } from '../src/reconcile/sync.js';
+import { syncInstallation } from '../src/reconcile/sync/sync-installation.js';
 import { silentLogger } from '../src/telemetry/logger.js';
+import { activeSpanTrace } from '../src/telemetry/tracing.js';
 import type { UserSyncResult } from '../src/reconcile/sync-user.js';
 import { fakeRepos, startFakeGitHub, type FakeGitHub } from './support/fake-github.js';
 import { startTestService, type TestService, json } from './support/test-service.js';
@@ -101,6 +102,7 @@ test('an installation nobody is linked to is refreshed without listing its repos
     deliveryId: null,
     traceId: null,
     now: () => new Date(),
+    trace: activeSpanTrace,
   };
   const report = await syncInstallation(service.store, github, context, 11);
   t.like(report, { status: 'completed', pages: 0, users: [] });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
 import { sign } from '@octokit/webhooks-methods';
-import type { ApplyDelivery } from '../src/inbox/delivery-worker.js';
+import type { ApplyDelivery } from '../src/inbox/worker-contract.js';
 import { GITHUB_PAYLOAD_CAP_BYTES } from '../src/http/routes/webhook.js';
 import {
   examplePayload,

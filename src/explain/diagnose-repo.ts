@@ -7,7 +7,7 @@ import { newestRebind, routingRecordsOf } from './routing-records.js';
 
 // Gathers what the troubleshooting order needs (R10) and answers it with diagnoseRepo. It only
 // reads: filling missing installation metadata (R6) is a write, which the caller runs as a step
-// of its own before it asks (http/diagnose-routes.ts).
+// of its own before it asks (http/routes/diagnose.ts).
 
 const LATEST_DELIVERIES = 5;
 const ROW_DECISION_KINDS = ['sync.decision', 'oauth_sync.decision', 'webhook.decision'];

@@ -2,38 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AuditDraft } from '../domain/audit.js';
-import type { Delivery, RoutedOutcome } from '../domain/delivery.js';
-import type { Wake } from '../domain/entities.js';
+import type { Delivery } from '../domain/delivery.js';
 import { decideRetry, type RetryPolicy } from '../domain/retry-policy.js';
 import type { DeliveryStore } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { currentTraceId, inSpan, remoteContextOf } from '../telemetry/tracing.js';
-
-export interface ApplyOutcome {
-  state: 'applied' | 'ignored';
-  /** Why, in words an operator can act on (always set for ignored). */
-  reason: string | null;
-  audit: AuditDraft[];
-  /** Triggers woken: written with the outcome, in the same transaction. */
-  wakes?: Wake[];
-  routingOutcome?: RoutedOutcome;
-}
-
-/** Applies one stored delivery. Throwing means "failed, may be retried". */
-export type ApplyDelivery = (delivery: Delivery, payload: string) => Promise<ApplyOutcome>;
-
-/** How long a failure asks to wait before the next attempt (GitHub's Retry-After / rate-limit reset). */
-export class RetryLater extends Error {
-  constructor(
-    message: string,
-    readonly retryAfterMs: number | null,
-  ) {
-    super(message);
-    this.name = 'RetryLater';
-  }
-}
-
-const retryAfterMsOf = (error: unknown): number | null => (error instanceof RetryLater ? error.retryAfterMs : null);
+import { failureOf, type ApplyDelivery, type ApplyOutcome } from './worker-contract.js';
 
 export interface DeliveryWorkerDeps {
   store: DeliveryStore;
@@ -41,6 +15,8 @@ export interface DeliveryWorkerDeps {
   logger: Logger;
   now: () => Date;
   retryPolicy: RetryPolicy;
+  /** The retry schedule's jitter source, [0, 1) (Math.random unless a test needs exact times). */
+  random?: () => number;
   /** How long a claim holds before another worker may take the delivery over. */
   leaseMs: number;
   /** Longest idle sleep: bounds how late an expired lease or a missed wake-up is noticed. */
@@ -91,6 +67,7 @@ function outcomeAudit(delivery: Delivery, decision: string, reason: string | nul
 export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const workerId = randomUUID();
   const log = deps.logger.child({ component: 'delivery-worker' });
+  const random = deps.random ?? Math.random;
   let stopping = false;
   let wake: (() => void) | null = null;
   let pendingNotify = false;
@@ -131,10 +108,14 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       if (payload === null) throw new Error('the stored payload is missing');
       outcome = await deps.apply(delivery, payload);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const failure = failureOf(error);
+      const { message } = failure;
       span.setStatus({ code: SpanStatusCode.ERROR, message });
       const now = deps.now();
-      const retry = decideRetry(delivery.attempts, now, deps.retryPolicy, retryAfterMsOf(error));
+      const retry = decideRetry(delivery.attempts, now, deps.retryPolicy, failure.retryAfterMs, {
+        terminal: failure.terminal,
+        random: random(),
+      });
       const nextAttemptAt = retry.kind === 'retry' ? retry.at.toISOString() : null;
       const kept = await deps.store.failDelivery(delivery.id, workerId, {
         error: message,
@@ -144,7 +125,11 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
           outcomeAudit(
             delivery,
             'failed',
-            retry.kind === 'retry' ? `retry at ${nextAttemptAt}` : 'attempts used up',
+            retry.kind === 'retry'
+              ? `retry at ${nextAttemptAt}`
+              : retry.because === 'terminal'
+                ? 'not retried: another attempt would fail the same way'
+                : 'attempts used up',
             now.toISOString(),
           ),
         ],
@@ -156,7 +141,10 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
           outcome: retry.kind === 'retry' ? 'retried' : 'failed',
           seconds: seconds(),
         });
-      dlog.error({ err: message, attempts: delivery.attempts, nextAttemptAt }, 'delivery failed');
+      dlog.error(
+        { err: message, attempts: delivery.attempts, nextAttemptAt, terminal: failure.terminal },
+        'delivery failed',
+      );
       return;
     }
     // Outside the try: the effects are applied, so a store failure here must not count as a

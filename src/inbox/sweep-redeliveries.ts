@@ -19,17 +19,17 @@ import {
 } from '../domain/decide-redelivery-sweep.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { GitHubPort } from '../github/github-port.js';
-import { auditFor } from '../reconcile/sync-context.js';
+import { auditFor } from '../domain/audit-for.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
-import { currentTraceId, inSpan, setSpanAttributes } from '../telemetry/tracing.js';
+import { activeSpanTrace, currentTraceId, inSpan, setSpanAttributes } from '../telemetry/tracing.js';
 
 // The redelivery sweeper: gather (GitHub's delivery log inside its redelivery window, what the
 // store holds for each GUID, the requests already made) → decide (decide-redelivery-sweep.ts) →
 // act (ask GitHub to redeliver), one audit record per request. The redelivery itself arrives
 // through the webhook route like any delivery, with the same GUID, and the inbox dedupes it.
 
-export const NO_APP_CREDENTIALS_FOR_SWEEP =
+const NO_APP_CREDENTIALS_FOR_SWEEP =
   'the redelivery sweep reads the App webhook delivery log, which needs GitHub App credentials: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_PATH)';
 
 export interface RedeliverySweepDeps {
@@ -124,6 +124,7 @@ function requestAudit(
     deliveryId: decision.guid,
     traceId: currentTraceId(),
     now,
+    trace: activeSpanTrace,
   };
   return auditFor(context, {
     kind: REDELIVERY_REQUESTED,

@@ -63,7 +63,8 @@ export function serviceJobs(deps: ServiceJobDeps): PeriodicJob[] {
       // Hours apart: a wide jitter keeps every deployment's resync off the same minute of GitHub's hour.
       jitterRatio: 0.2,
       runAtStart: false,
-      run: (run) =>
+      // The resync's report is made of audit values: it is the run record as it is.
+      run: (run): Promise<PeriodicReport> =>
         resyncInstallations(
           {
             store: deps.store,

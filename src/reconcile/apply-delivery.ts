@@ -1,40 +1,47 @@
-import type { Delivery } from '../domain/delivery.js';
-import type { ApplyDelivery, ApplyOutcome } from '../inbox/delivery-worker.js';
-import { parsePayload } from './read-payload.js';
-import { routeDelivery, type RoutingResult } from './route-delivery.js';
+import type { ApplyDelivery, ApplyOutcome } from '../inbox/worker-contract.js';
+import { routeDelivery } from './route-delivery.js';
 import { deliveryContext } from './sync-context.js';
-import { webhookHandlers, type EventHandler, type WebhookEffectDeps } from './webhook-effects.js';
+import { createWebhookRouter, type WebhookRouter } from './webhook-router.js';
+import type { WebhookDeps } from './webhooks/apply-repo-changes.js';
+import { parsePayload } from './webhooks/claimed-payload.js';
+import { onInstallationRepositories } from './webhooks/installation-repositories.js';
+import { onInstallationTarget } from './webhooks/installation-target.js';
+import { onInstallation } from './webhooks/installation.js';
+import { onPing } from './webhooks/ping.js';
+import { onRepository } from './webhooks/repository.js';
 
-/** Routes a delivery to the triggers of its repository; null when it names no repository. */
-export type RouteDelivery = (delivery: Delivery, payload: string) => Promise<RoutingResult | null>;
+/** Every webhook the reconciler acts on (R7), registered per `event.action`. */
+export function webhookRouter(deps: WebhookDeps): WebhookRouter {
+  const router = createWebhookRouter();
+  onPing(router);
+  onInstallation(router, deps);
+  onInstallationRepositories(router, deps);
+  onRepository(router, deps);
+  onInstallationTarget(router, deps);
+  return router;
+}
 
 /**
- * GitHub sends `ping` when a webhook is created or its settings change: receiving it proves
- * the URL and secret are right, and there is nothing else to reconcile or route.
+ * The worker's apply step, the one entry point from the inbox into reconciliation and routing.
+ * The payload is parsed once; a delivery first changes the routing model (when a handler knows
+ * its event and action, R7), then is routed against the model as it now is (R9), so a rename or
+ * transfer is in place before its own event is matched to triggers.
  */
-const confirmPing: EventHandler = async () => ({
-  state: 'applied',
-  reason: 'webhook configuration confirmed',
-  audit: [],
-});
-
-/**
- * The one entry point from the inbox into reconciliation and routing. A delivery first changes
- * the routing model (when a handler knows its event), then is routed against the model as it
- * now is, so a rename or transfer is in place before its own event is matched to triggers.
- */
-export function createDeliveryApplier(
-  handlers: Readonly<Record<string, EventHandler>>,
-  route: RouteDelivery,
-): ApplyDelivery {
-  const all: Readonly<Record<string, EventHandler>> = { ping: confirmPing, ...handlers };
-  return async (delivery, payload) => {
-    // Own keys only: an event named "constructor" or "__proto__" must not reach Object.prototype.
-    const handler = Object.hasOwn(all, delivery.event) ? all[delivery.event] : undefined;
+export function reconcileDeliveries(deps: WebhookDeps): ApplyDelivery {
+  const router = webhookRouter(deps);
+  return async (delivery, raw) => {
+    const payload = parsePayload(raw);
+    const context = deliveryContext(delivery, deps.now);
+    const dispatch = router.dispatch(delivery, deps.now);
     // A replay re-tests routing only: applying an old payload's effects again could undo a
     // newer change (GITHUB-FACTS.md, Deliveries: order is not guaranteed).
-    const handled = handler === undefined || delivery.replayOf !== null ? null : await handler(delivery, payload);
-    const routed = delivery.event === 'ping' ? null : await route(delivery, payload);
+    const handled =
+      delivery.replayOf !== null || dispatch.kind === 'none'
+        ? null
+        : dispatch.kind === 'unhandled_action'
+          ? dispatch.outcome
+          : await dispatch.run(payload, context);
+    const routed = delivery.event === 'ping' ? null : await routeDelivery(deps.store, context, delivery, payload);
     if (routed === null) {
       return (
         handled ?? {
@@ -53,11 +60,4 @@ export function createDeliveryApplier(
     };
     return outcome;
   };
-}
-
-/** The worker's apply step: the webhook effects (R7), then routing (R9). */
-export function reconcileDeliveries(deps: WebhookEffectDeps): ApplyDelivery {
-  return createDeliveryApplier(webhookHandlers(deps), (delivery, payload) =>
-    routeDelivery(deps.store, deliveryContext(delivery, deps.now), delivery, parsePayload(payload)),
-  );
 }

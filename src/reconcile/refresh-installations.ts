@@ -2,7 +2,8 @@ import { decideMetadataFill, missingMetadata, type RefreshedField } from '../dom
 import { installationState, type Installation } from '../domain/entities.js';
 import { GitHubError, type GitHubPort } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
-import { auditFor, type ReconcileContext } from './sync-context.js';
+import { auditFor } from '../domain/audit-for.js';
+import type { ReconcileContext } from './sync-context.js';
 
 export interface RefreshedInstallation {
   installation: Installation;

@@ -2,12 +2,12 @@ import type { AuditValue } from '../domain/audit.js';
 import { installationState } from '../domain/entities.js';
 import type { GitHubPort } from '../github/github-port.js';
 import { withRateLimitPacing, type Sleep } from '../github/rate-limit-pacing.js';
-import type { PeriodicReport, PeriodicRun } from '../periodic/periodic-work.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
-import { currentTraceId } from '../telemetry/tracing.js';
+import { activeSpanTrace, currentTraceId } from '../telemetry/tracing.js';
 import type { ReconcileContext } from './sync-context.js';
-import { syncInstallation, type InstallationSyncReport } from './sync.js';
+import { syncInstallation } from './sync/sync-installation.js';
+import type { InstallationSyncReport } from './sync/sync-reports.js';
 
 // Drift resync (issue 8): webhooks get lost for reasons no code here controls, so every known
 // active installation is synced again on an interval through the one apply path. Whatever that
@@ -26,6 +26,30 @@ export interface ResyncDeps {
   quotaReserve: number;
 }
 
+/** One resync run: its id (the source of every record it writes) and a signal that ends it early. */
+export interface ResyncRun {
+  runId: string;
+  /** Aborted when the service stops or loses the lease: checked between installations. */
+  signal: AbortSignal;
+}
+
+export type ResyncedInstallation = {
+  installationId: number;
+  status: InstallationSyncReport['status'];
+  message: string | null;
+  drift: Record<string, number>;
+};
+
+/** What one run did, in audit values: the periodic job writes it on its periodic.resync record. */
+export type ResyncReport = {
+  installations: ResyncedInstallation[];
+  skipped: { installationId: number; reason: string }[];
+  drift: Record<string, number>;
+  rateLimitWaits: AuditValue[];
+  waitedMs: number;
+  stoppedBecause: string | null;
+};
+
 const INSTALLATION_PAGE = 100;
 
 /** What one installation's resync repaired: every decision that changed a row, and rebound entities. */
@@ -40,7 +64,7 @@ function driftOf(report: InstallationSyncReport): Record<string, number> {
  * returns the run's summary (written on its periodic.resync record): each installation with its
  * status and drift, the ones skipped and why, the drift in total, and the rate-limit waits.
  */
-export async function resyncInstallations(deps: ResyncDeps, run: PeriodicRun): Promise<PeriodicReport> {
+export async function resyncInstallations(deps: ResyncDeps, run: ResyncRun): Promise<ResyncReport> {
   const log = deps.logger.child({ component: 'resync', runId: run.runId });
   const github = withRateLimitPacing(deps.github, {
     sleep: deps.sleep,
@@ -55,9 +79,9 @@ export async function resyncInstallations(deps: ResyncDeps, run: PeriodicRun): P
     deliveryId: null,
     traceId: currentTraceId(),
     now: deps.now,
+    trace: activeSpanTrace,
   };
-  const synced: { installationId: number; status: string; message: string | null; drift: Record<string, number> }[] =
-    [];
+  const synced: ResyncedInstallation[] = [];
   const skipped: { installationId: number; reason: string }[] = [];
   const drift: Record<string, number> = {};
   let stoppedBecause: string | null = null;

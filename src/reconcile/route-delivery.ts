@@ -1,3 +1,4 @@
+import type { EmitterWebhookEvent } from '@octokit/webhooks/types';
 import type { AuditDraft } from '../domain/audit.js';
 import type { Delivery } from '../domain/delivery.js';
 import { installationState, type Automation, type Wake } from '../domain/entities.js';
@@ -14,8 +15,9 @@ import { routeEvent, type RoutedEvent, type RoutingCandidate } from '../domain/r
 import type { Store } from '../store/store.js';
 import { newestRebind } from '../explain/routing-records.js';
 import { setSpanAttributes } from '../telemetry/tracing.js';
-import { arrayAt, objectAt, stringAt, type Json } from './read-payload.js';
-import { auditFor, type ReconcileContext } from './sync-context.js';
+import { auditFor } from '../domain/audit-for.js';
+import type { ReconcileContext } from './sync-context.js';
+import { claim, listOf, stringsOf, textOf, type ParsedPayload } from './webhooks/claimed-payload.js';
 
 // Routing a stored delivery (R9): gather the candidate triggers of its repo and what the store
 // knows around them, decide with routeEvent, and return the audit records and wakes to write
@@ -32,19 +34,18 @@ export interface RoutingResult {
 const PUSH_COMMIT_LIMIT = 2048;
 
 /** Paths a push changed, from its commits; null when the payload cannot say. */
-export function changedPathsOf(event: string, payload: Json): string[] | null {
-  if (event !== 'push' || !Array.isArray(payload.commits)) return null;
-  const commits = arrayAt(payload, 'commits');
+export function changedPathsOf(event: string, parsed: ParsedPayload): string[] | null {
+  if (event !== 'push') return null;
+  const payload = claim<EmitterWebhookEvent<'push'>['payload']>(parsed);
+  const commits = listOf(payload?.commits);
+  if (commits === null) return null;
   if (commits.length >= PUSH_COMMIT_LIMIT) return null;
   // A new branch or a force push can list no commit although files differ from what was there.
-  if (commits.length === 0 && (payload.created === true || payload.forced === true)) return null;
+  if (commits.length === 0 && (payload?.created === true || payload?.forced === true)) return null;
   const paths = new Set<string>();
-  for (const commit of commits) {
-    for (const key of ['added', 'removed', 'modified']) {
-      const list = commit[key];
-      if (Array.isArray(list)) for (const path of list) if (typeof path === 'string') paths.add(path);
-    }
-  }
+  for (const commit of commits)
+    for (const list of [commit?.added, commit?.removed, commit?.modified])
+      for (const path of stringsOf(list) ?? []) paths.add(path);
   return [...paths];
 }
 
@@ -77,11 +78,12 @@ export async function routeDelivery(
   store: Store,
   context: ReconcileContext,
   delivery: Delivery,
-  payload: Json,
+  payload: ParsedPayload,
 ): Promise<RoutingResult | null> {
   if (delivery.repoId === null) return null;
   const repoId = delivery.repoId;
-  const fullName = stringAt(objectAt(payload, 'repository'), 'full_name');
+  // Every event that names a repository carries its full object; only the name is read here.
+  const fullName = textOf(claim<EmitterWebhookEvent<'repository'>['payload']>(payload)?.repository?.full_name);
   const event: RoutedEvent = {
     event: delivery.event,
     action: delivery.action,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PageProgress } from './sync-context.js';
-import { addCounts, emptyCounts, type DecisionCounts } from './sync.js';
+import { addCounts, emptyCounts, type DecisionCounts } from '../domain/sync/decision-counts.js';
 import type { SyncObserver, UserSyncResult } from './sync-user.js';
 
 // Syncs that report progress while they run (issue: long syncs show progress). One sync per

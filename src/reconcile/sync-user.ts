@@ -2,18 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { installationState } from '../domain/entities.js';
 import type { GitHubPort } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
-import { currentTraceId, inSpan } from '../telemetry/tracing.js';
+import { activeSpanTrace, currentTraceId, inSpan } from '../telemetry/tracing.js';
 import type { PageProgress } from './sync-context.js';
-import {
-  addCounts,
-  emptyCounts,
-  syncInstallation,
-  syncOAuth,
-  type DecisionCounts,
-  type InstallationSyncReport,
-  type OAuthSyncReport,
-  type RebindOutcome,
-} from './sync.js';
+import { addCounts, emptyCounts, type DecisionCounts } from '../domain/sync/decision-counts.js';
+import { syncInstallation } from './sync/sync-installation.js';
+import { syncOAuth } from './sync/sync-oauth.js';
+import type { InstallationSyncReport, OAuthSyncReport, RebindOutcome } from './sync/sync-reports.js';
 
 export interface UserSyncResult {
   syncId: string;
@@ -32,7 +26,7 @@ export interface SyncObserver {
   onRunFinished?: (counts: DecisionCounts) => void;
 }
 
-export const NO_APP_CREDENTIALS =
+const NO_APP_CREDENTIALS =
   'installation-backed sync needs GitHub App credentials: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_PATH)';
 
 /**
@@ -58,6 +52,7 @@ export async function syncUser(
         deliveryId: null,
         traceId: currentTraceId(),
         now: deps.now,
+        trace: activeSpanTrace,
         ...(progress.onPage ? { onPage: progress.onPage } : {}),
       };
       const result: UserSyncResult = {

@@ -74,3 +74,9 @@ export function addSpanEvent(name: string, attributes: Attributes): void {
 export function setSpanAttributes(attributes: Attributes): void {
   trace.getActiveSpan()?.setAttributes(attributes);
 }
+
+/** Decisions told to the active span, and its trace id in their audit records (domain/audit-for.ts). */
+export const activeSpanTrace = {
+  traceId: currentTraceId,
+  event: (name: string, attributes: Attributes) => addSpanEvent(name, attributes),
+};

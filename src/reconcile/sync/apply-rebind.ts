@@ -1,0 +1,74 @@
+import type { AuditDraft } from '../../domain/audit.js';
+import { auditFor } from '../../domain/audit-for.js';
+import { decideRebind, type RebindPlan } from '../../domain/decide-rebind.js';
+import { installationState } from '../../domain/entities.js';
+import type { Store } from '../../store/store.js';
+import type { ReconcileContext } from '../sync-context.js';
+import type { RebindOutcome } from './sync-reports.js';
+
+/** Repairs stale bindings of one user after installation-backed sync of one installation (R8). */
+export async function applyRebind(
+  store: Store,
+  context: ReconcileContext,
+  userId: string,
+  installationId: number,
+): Promise<{ outcome: RebindOutcome; audit: AuditDraft[] }> {
+  const linked = await store.listInstallations(await store.listLinkedInstallationIds(userId));
+  // "Current" installations: linked to the user and not deleted.
+  const current = linked.filter((installation) => installationState(installation) !== 'deleted').map((i) => i.id);
+  const automations = await store.listAutomationsByUser(userId);
+  const triggers = await store.listTriggersByUser(userId);
+  const plan: RebindPlan = decideRebind(current, installationId, [
+    ...automations.map((a) => ({ type: 'automation' as const, id: a.id, installationId: a.installationId })),
+    ...triggers.map((tr) => ({ type: 'trigger' as const, id: tr.id, installationId: tr.installationId })),
+  ]);
+  if (plan.kind === 'skip') {
+    return {
+      outcome: { userId, outcome: 'skipped', reason: plan.reason, installationIds: plan.installationIds },
+      audit: [
+        auditFor(context, {
+          kind: 'rebind.skipped',
+          subject: { userId, installationId },
+          decision: 'skipped',
+          reason: plan.reason,
+          after: { installationIds: plan.installationIds, syncedInstallationId: installationId },
+        }),
+      ],
+    };
+  }
+  const audit: AuditDraft[] = [];
+  const at = context.now().toISOString();
+  if (plan.entities.length === 0)
+    // Recorded all the same: it settles any earlier skip for this user (the story and diagnosis read it).
+    audit.push(
+      auditFor(context, {
+        kind: 'rebind.applied',
+        subject: { userId, installationId: plan.to },
+        decision: 'nothing_to_rebind',
+        reason: 'every automation and trigger is already bound to the only installation',
+      }),
+    );
+  for (const entity of plan.entities) {
+    if (entity.type === 'automation') {
+      const automation = automations.find((a) => a.id === entity.id);
+      if (automation) await store.putAutomation({ ...automation, installationId: plan.to, updatedAt: at });
+    } else {
+      const trigger = triggers.find((tr) => tr.id === entity.id);
+      if (trigger) await store.putTrigger({ ...trigger, installationId: plan.to, updatedAt: at });
+    }
+    audit.push(
+      auditFor(context, {
+        kind: 'rebind.applied',
+        subject: {
+          userId,
+          installationId: plan.to,
+          ...(entity.type === 'automation' ? { automationId: entity.id } : { triggerId: entity.id }),
+        },
+        decision: 'rebound',
+        before: { installationId: entity.from },
+        after: { installationId: plan.to },
+      }),
+    );
+  }
+  return { outcome: { userId, outcome: 'rebound', to: plan.to, entities: plan.entities }, audit };
+}

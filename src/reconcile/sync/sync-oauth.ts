@@ -1,0 +1,83 @@
+import { auditFor } from '../../domain/audit-for.js';
+import { emptyCounts } from '../../domain/sync/decision-counts.js';
+import { GitHubError, type GitHubPort } from '../../github/github-port.js';
+import type { Store } from '../../store/store.js';
+import type { ReconcileContext } from '../sync-context.js';
+import { inSyncSpan, syncPages, type Listing } from './sync-pages.js';
+import type { OAuthSyncReport } from './sync-reports.js';
+import { syncUserRows } from './sync-user-rows.js';
+
+/** OAuth-only sync (R2): visibility for the user; it never sets, changes or clears an installation id. */
+export function syncOAuth(
+  store: Store,
+  github: GitHubPort,
+  context: ReconcileContext,
+  userId: string,
+  oauthToken: string,
+): Promise<OAuthSyncReport> {
+  return inSyncSpan('sync oauth', { 'reconciler.user.id': userId }, () =>
+    runOAuthSync(store, github, context, userId, oauthToken),
+  );
+}
+
+async function runOAuthSync(
+  store: Store,
+  github: GitHubPort,
+  context: ReconcileContext,
+  userId: string,
+  oauthToken: string,
+): Promise<OAuthSyncReport> {
+  const started = performance.now();
+  const report: OAuthSyncReport = {
+    kind: 'oauth',
+    userId,
+    status: 'completed',
+    message: null,
+    pages: 0,
+    reposListed: 0,
+    counts: emptyCounts(),
+  };
+  const listing: Listing = { pages: 0, listedIds: new Set() };
+  try {
+    await syncPages(github.listUserRepos(oauthToken), context, 'oauth', listing, (repos) =>
+      syncUserRows(store, context, 'oauth_sync', userId, repos, { kind: 'oauth' }, report.counts),
+    );
+  } catch (error) {
+    if (!(error instanceof GitHubError)) throw error;
+    report.pages = listing.pages;
+    report.reposListed = listing.listedIds.size;
+    report.status = 'failed';
+    report.message = error.message;
+    await store.appendAudit([
+      auditFor(context, {
+        kind: 'sync.oauth',
+        subject: { userId },
+        decision: 'failed',
+        reason: error.message,
+        after: {
+          pages: report.pages,
+          reposListed: report.reposListed,
+          counts: { ...report.counts },
+          durationMs: Math.round(performance.now() - started),
+        },
+      }),
+    ]);
+    return report;
+  }
+  report.pages = listing.pages;
+  report.reposListed = listing.listedIds.size;
+  await store.appendAudit([
+    auditFor(context, {
+      kind: 'sync.oauth',
+      subject: { userId },
+      decision: 'completed',
+      after: {
+        pages: report.pages,
+        reposListed: report.reposListed,
+        counts: { ...report.counts },
+        durationMs: Math.round(performance.now() - started),
+      },
+    }),
+  ]);
+  return report;
+}

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AuditDraft } from '../src/domain/audit.js';
+import type { AuditDraft } from '../src/domain/audit/index.js';
 import type { Delivery } from '../src/domain/delivery.js';
 import { sparseInstallation, type RepoRow } from '../src/domain/entities.js';
 import { routeDelivery } from '../src/reconcile/route-delivery.js';
@@ -70,7 +70,7 @@ async function seedTriggers(store: Store, count: number): Promise<void> {
       events: ['push'],
       enabled: true,
       updatedAt: T0,
-    });
+    }, []);
   }
   await store.writeRepoRows(rows, []);
 }
@@ -100,7 +100,7 @@ async function routingThroughput(triggers: number): Promise<{ decisionsPerSecond
 
 /** A store with `rows` repo rows for u1, `audit` audit records, and one routed delivery with 50 decisions. */
 async function seedViews(store: Store, rows: number, audit: number): Promise<string> {
-  await store.upsertUser({ id: 'u1', githubUserId: 1, githubLogin: 'u1', createdAt: T0, updatedAt: T0 });
+  await store.upsertUser({ id: 'u1', githubUserId: 1, githubLogin: 'u1', createdAt: T0, updatedAt: T0 }, []);
   await store.upsertInstallation(sparseInstallation(11, T0));
   await store.upsertInstallation({ ...sparseInstallation(21, T0), deletedAt: T0 });
   for (let start = 1; start <= rows; start += 5000) {

@@ -1,4 +1,4 @@
-import type { AuditRecord, AuditValue } from './audit.js';
+import type { AuditRecord, AuditValue } from './audit/index.js';
 import { traceIdOf, type Delivery } from './delivery.js';
 import type { RoutingOutcome } from './explain-routing.js';
 

@@ -1,4 +1,4 @@
-import type { AuditDraft, AuditRecord } from '../domain/audit.js';
+import type { AuditDraft, AuditRecord } from '../domain/audit/index.js';
 import type { Delivery } from '../domain/delivery.js';
 import { installationState, type Automation, type Wake } from '../domain/entities.js';
 import {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditActor, AuditDraft, AuditSource, AuditSubject, AuditValue } from '../domain/audit.js';
+import type { AuditActor, AuditDraft, AuditKind, AuditSource, AuditSubject, AuditValue } from '../domain/audit/index.js';
 import type { Delivery } from '../domain/delivery.js';
 import { addSpanEvent, currentTraceId } from '../telemetry/tracing.js';
 
@@ -26,7 +26,7 @@ export interface ReconcileContext {
 export function auditFor(
   context: ReconcileContext,
   record: {
-    kind: string;
+    kind: AuditKind;
     subject: AuditSubject;
     decision: string;
     reason?: string | null;

@@ -9,7 +9,7 @@ import {
 } from '../domain/decide-sync.js';
 import { decideRebind, type RebindPlan } from '../domain/decide-rebind.js';
 import { installationState, sparseInstallation, type Installation, type RepoRow } from '../domain/entities.js';
-import type { AuditDraft, AuditValue } from '../domain/audit.js';
+import type { AuditDraft, AuditValue, RowDecisionSource } from '../domain/audit/index.js';
 import { GitHubError, type GitHubPort, type InstallationFacts, type RepoPage } from '../github/github-port.js';
 import type { Store } from '../store/store.js';
 import { inSpan } from '../telemetry/tracing.js';
@@ -95,7 +95,7 @@ export const ROWS_PER_BATCH = 500;
 export async function applyRowPlans(
   store: Store,
   context: ReconcileContext,
-  kind: string,
+  kind: RowDecisionSource,
   plans: RowPlan[],
   counts: DecisionCounts,
 ): Promise<void> {
@@ -137,7 +137,7 @@ export async function applyRowPlans(
 async function syncUserRows(
   store: Store,
   context: ReconcileContext,
-  kind: string,
+  kind: RowDecisionSource,
   userId: string,
   listed: ListedRepo[],
   source: SyncSource,
@@ -240,7 +240,7 @@ export async function detachRows(
   store: Store,
   context: ReconcileContext,
   installationId: number,
-  kind: string,
+  kind: RowDecisionSource,
   which: (row: RepoRow) => boolean,
 ): Promise<DecisionCounts> {
   const counts = emptyCounts();
@@ -295,10 +295,10 @@ async function applyRebind(
   for (const entity of plan.entities) {
     if (entity.type === 'automation') {
       const automation = automations.find((a) => a.id === entity.id);
-      if (automation) await store.putAutomation({ ...automation, installationId: plan.to, updatedAt: at });
+      if (automation) await store.putAutomation({ ...automation, installationId: plan.to, updatedAt: at }, []);
     } else {
       const trigger = triggers.find((tr) => tr.id === entity.id);
-      if (trigger) await store.putTrigger({ ...trigger, installationId: plan.to, updatedAt: at });
+      if (trigger) await store.putTrigger({ ...trigger, installationId: plan.to, updatedAt: at }, []);
     }
     audit.push(
       auditFor(context, {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoServerError, type ClientSession, type Db, type UpdateFilter } from 'mongodb';
-import { sealAuditRecord, type AuditCheckpoint, type AuditDraft, type AuditRecord } from '../../domain/audit.js';
+import { sealAuditRecord, type AuditCheckpoint, type AuditDraft, type AuditRecord } from '../../domain/audit/index.js';
 import {
   decideRedelivery,
   newDelivery,

@@ -4,6 +4,7 @@ import type { IncomingDelivery } from '../src/domain/delivery.js';
 import type { Installation, RepoRow, Trigger } from '../src/domain/entities.js';
 import type { Store } from '../src/store/store.js';
 import { wakeFixture } from './support/fixtures.js';
+import { auditedWritesContract } from './store-contract-audited-writes.js';
 
 // The store contract: written once against the port, run against every adapter unchanged.
 // Each adapter's test file calls storeContract with a function that opens a fresh, empty store.
@@ -774,4 +775,6 @@ export function storeContract(label: string, open: OpenStore): void {
     await store.close();
     await t.throwsAsync(store.ping());
   });
+
+  auditedWritesContract(title, open);
 }

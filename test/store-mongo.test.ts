@@ -33,7 +33,7 @@ test('mongodb: the wakes and audit of a delivery whose finisher died are copied 
   t.teardown(() => store.close());
   const now = new Date().toISOString();
   await store.recordDelivery(incomingFixture('d1', { receivedAt: now }), now);
-  // What a finisher leaves when it dies right after ending the delivery (src/store/mongo/mongo-store.ts).
+  // What a finisher leaves when it dies right after ending the delivery (src/store/mongo/deliveries.ts).
   const wake = wakeFixture('d1', 't1', now);
   const draft = outcomeDraftFixture('d1', { occurredAt: now });
   await leaveOnDelivery(t, env, 'd1', {

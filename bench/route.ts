@@ -59,18 +59,21 @@ async function seedTriggers(store: Store, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const userId = `t-user-${i}`;
     rows.push(repoRowFixture({ userId, repoId: REPO.id, installationId: 11, discoveredBy: 'installation' }));
-    await store.putTrigger({
-      id: `trigger-${i}`,
-      userId,
-      automationId: null,
-      installationId: 11,
-      repoId: REPO.id,
-      repoFullName: `${REPO.owner}/${REPO.name}`,
-      rootDirectory: null,
-      events: ['push'],
-      enabled: true,
-      updatedAt: T0,
-    }, []);
+    await store.putTrigger(
+      {
+        id: `trigger-${i}`,
+        userId,
+        automationId: null,
+        installationId: 11,
+        repoId: REPO.id,
+        repoFullName: `${REPO.owner}/${REPO.name}`,
+        rootDirectory: null,
+        events: ['push'],
+        enabled: true,
+        updatedAt: T0,
+      },
+      [],
+    );
   }
   await store.writeRepoRows(rows, []);
 }

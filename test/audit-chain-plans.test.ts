@@ -75,7 +75,12 @@ const pruneCases: {
   },
   {
     title: 'nothing older than the cutoff keeps the checkpoint as it was',
-    facts: { firstKept: { seq: 3, prevHash: 'h2' }, newest: { seq: 5, prevHash: 'h4' }, previous: checkpoint(2, 2), prunedAt: T0 },
+    facts: {
+      firstKept: { seq: 3, prevHash: 'h2' },
+      newest: { seq: 5, prevHash: 'h4' },
+      previous: checkpoint(2, 2),
+      prunedAt: T0,
+    },
     plan: { kind: 'keep', checkpoint: checkpoint(2, 2) },
   },
   {

@@ -25,7 +25,14 @@ function apiDraft(kind: AuditDraft['kind'], decision: string, subject: AuditDraf
 }
 
 const user: User = { id: 'u1', githubUserId: 1, githubLogin: 'octocat', createdAt: T0, updatedAt: T0 };
-const automation: Automation = { id: 'a1', userId: 'u1', installationId: 42, name: 'review', enabled: true, updatedAt: T0 };
+const automation: Automation = {
+  id: 'a1',
+  userId: 'u1',
+  installationId: 42,
+  name: 'review',
+  enabled: true,
+  updatedAt: T0,
+};
 const trigger: Trigger = {
   id: 't1',
   userId: 'u1',

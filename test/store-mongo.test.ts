@@ -125,7 +125,11 @@ test('mongodb: an orphaned copy-out on a document is taken by the next write to 
   const now = new Date().toISOString();
   const automation = { id: 'a1', userId: 'u1', installationId: 42, name: 'x', enabled: true, updatedAt: now };
   await store.putAutomation(automation, []);
-  const draft = { ...outcomeDraftFixture('d0', { occurredAt: now }), kind: 'automation.put' as const, deliveryId: null };
+  const draft = {
+    ...outcomeDraftFixture('d0', { occurredAt: now }),
+    kind: 'automation.put' as const,
+    deliveryId: null,
+  };
   const client = new MongoClient(env.MONGODB_URI ?? '');
   t.teardown(() => client.close());
   // A hold that has not passed: only a writer of the same document takes it over before then.

@@ -5,7 +5,11 @@ import { apiDraft, asAuditValue, type ApiOrigin } from './api-change.js';
 // Automations and triggers as the API changes them (R8, R9): each write goes to the store with
 // its audit record in one call, so a binding never changes without its record, nor the reverse.
 
-const automationSubject = (a: Automation) => ({ userId: a.userId, automationId: a.id, installationId: a.installationId });
+const automationSubject = (a: Automation) => ({
+  userId: a.userId,
+  automationId: a.id,
+  installationId: a.installationId,
+});
 const triggerSubject = (t: Trigger) => ({
   userId: t.userId,
   triggerId: t.id,

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditActor, AuditDraft, AuditKind, AuditSource, AuditSubject, AuditValue } from '../domain/audit/index.js';
+import type {
+  AuditActor,
+  AuditDraft,
+  AuditKind,
+  AuditSource,
+  AuditSubject,
+  AuditValue,
+} from '../domain/audit/index.js';
 import type { Delivery } from '../domain/delivery.js';
 import { addSpanEvent, currentTraceId } from '../telemetry/tracing.js';
 

@@ -67,4 +67,3 @@ export interface AuditCheckpoint {
 }
 
 export type ChainVerdict = { ok: true } | { ok: false; seq: number; id: string; problem: string };
-

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { AUDIT_SCHEMA_VERSION, type AuditDraft, type AuditRecord, type ChainPosition, type ChainVerdict } from './audit-record.js';
+import {
+  AUDIT_SCHEMA_VERSION,
+  type AuditDraft,
+  type AuditRecord,
+  type ChainPosition,
+  type ChainVerdict,
+} from './audit-record.js';
 
 // The hash chain: each record hashes its content and the hash of the one before it, so that an
 // edited or removed record shows when the chain is verified.

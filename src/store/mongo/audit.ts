@@ -25,7 +25,11 @@ export function mongoAudit(c: Collections): { store: AuditStore; appendIdentifie
   const checkpointNow = async () => oneOf(AUDIT_CHECKPOINT, await c.checkpoint.findOne({ _id: 1 }));
 
   const auditHead = async (): Promise<{ seq: number; hash: string | null }> => {
-    const [last] = await c.audit.find({}, { projection: { seq: 1, hash: 1 } }).sort({ seq: -1 }).limit(1).toArray();
+    const [last] = await c.audit
+      .find({}, { projection: { seq: 1, hash: 1 } })
+      .sort({ seq: -1 })
+      .limit(1)
+      .toArray();
     if (last !== undefined) return { seq: Number(last.seq), hash: last.hash as string };
     const checkpoint = await checkpointNow();
     return checkpoint ? { seq: checkpoint.seq, hash: checkpoint.hash } : { seq: 0, hash: null };
@@ -65,7 +69,15 @@ export function mongoAudit(c: Collections): { store: AuditStore; appendIdentifie
   const link = (doc: Doc | undefined) =>
     doc === undefined ? null : { seq: Number(doc.seq), prevHash: (doc.prevHash as string | null) ?? null };
   const first = async (filter: Doc, direction: 1 | -1) =>
-    link((await c.audit.find(filter, { projection: { seq: 1, prevHash: 1 } }).sort({ seq: direction }).limit(1).toArray())[0]);
+    link(
+      (
+        await c.audit
+          .find(filter, { projection: { seq: 1, prevHash: 1 } })
+          .sort({ seq: direction })
+          .limit(1)
+          .toArray()
+      )[0],
+    );
 
   const store: AuditStore = {
     async appendAudit(drafts) {
@@ -93,7 +105,10 @@ export function mongoAudit(c: Collections): { store: AuditStore; appendIdentifie
     },
     async countAuditByReason(kind) {
       const groups = await c.audit
-        .aggregate<{ _id: string | null; n: number }>([{ $match: { kind } }, { $group: { _id: '$reason', n: { $sum: 1 } } }])
+        .aggregate<{ _id: string | null; n: number }>([
+          { $match: { kind } },
+          { $group: { _id: '$reason', n: { $sum: 1 } } },
+        ])
         .toArray();
       return Object.fromEntries(groups.map((g) => [g._id ?? '', g.n]));
     },

@@ -31,7 +31,13 @@ export function mongoBindings(c: Collections, copyOut: CopyOut): BindingStore {
   const get = async <T>(collection: Collection<Doc>, codec: Codec<T>, id: string) =>
     oneOf(codec, await collection.findOne({ _id: id, ...LIVE }));
   const list = async <T>(collection: Collection<Doc>, codec: Codec<T>, filter: Doc) =>
-    allOf(codec, await collection.find({ ...filter, ...LIVE }).sort({ _id: 1 }).toArray());
+    allOf(
+      codec,
+      await collection
+        .find({ ...filter, ...LIVE })
+        .sort({ _id: 1 })
+        .toArray(),
+    );
 
   return {
     putAutomation: (automation, audit) => put(c.automations, AUTOMATION, automation, audit),

@@ -33,7 +33,11 @@ export interface MongoDeliveryOptions {
   recoverOthers: (now: string) => Promise<void>;
 }
 
-export function mongoDeliveries(c: Collections, appendIdentified: AppendIdentified, options: MongoDeliveryOptions): DeliveryStore {
+export function mongoDeliveries(
+  c: Collections,
+  appendIdentified: AppendIdentified,
+  options: MongoDeliveryOptions,
+): DeliveryStore {
   const { finishHoldMs, logger } = options;
   // Its id makes a wake idempotent: the same delivery never wakes a trigger twice.
   const insertWakes = async (wakes: readonly Wake[]): Promise<void> => {
@@ -59,7 +63,13 @@ export function mongoDeliveries(c: Collections, appendIdentified: AppendIdentifi
     if (orphan !== null) await flushPending(orphan._id as string);
   };
 
-  const endDelivery = async (id: string, workerId: string, set: Doc, audit: readonly AuditDraft[], wakes: readonly Wake[]) => {
+  const endDelivery = async (
+    id: string,
+    workerId: string,
+    set: Doc,
+    audit: readonly AuditDraft[],
+    wakes: readonly Wake[],
+  ) => {
     const claimed = { _id: id, state: 'processing', leaseOwner: workerId };
     const ended = { ...set, leaseOwner: null, leaseUntil: null };
     const pending: Pending = { wakes: [...wakes], audit: audit.map((draft) => ({ id: randomUUID(), draft })) };
@@ -133,7 +143,12 @@ export function mongoDeliveries(c: Collections, appendIdentified: AppendIdentifi
       return endDelivery(id, workerId, set, finish.audit, finish.wakes ?? []);
     },
     async failDelivery(id, workerId, failure) {
-      const set = { state: 'failed', error: failure.error, processedAt: failure.processedAt, nextAttemptAt: failure.nextAttemptAt };
+      const set = {
+        state: 'failed',
+        error: failure.error,
+        processedAt: failure.processedAt,
+        nextAttemptAt: failure.nextAttemptAt,
+      };
       return endDelivery(id, workerId, set, failure.audit, []);
     },
     async getDelivery(id) {
@@ -154,7 +169,11 @@ export function mongoDeliveries(c: Collections, appendIdentified: AppendIdentifi
       const pending = {
         $or: [{ state: { $in: ['received', 'processing'] } }, { state: 'failed', nextAttemptAt: { $ne: null } }],
       };
-      const [oldest] = await c.deliveries.find(pending, { projection: { receivedAt: 1 } }).sort({ seq: 1 }).limit(1).toArray();
+      const [oldest] = await c.deliveries
+        .find(pending, { projection: { receivedAt: 1 } })
+        .sort({ seq: 1 })
+        .limit(1)
+        .toArray();
       return {
         pending: await c.deliveries.countDocuments(pending),
         oldestReceivedAt: (oldest?.receivedAt as string | undefined) ?? null,

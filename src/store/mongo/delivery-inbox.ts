@@ -8,7 +8,9 @@ import { insertNumbered } from './sequence.js';
 const PAYLOAD_CHUNK_CHARS = 4 * 1024 * 1024;
 
 /** Recording deliveries: the payload in chunks, then the delivery under the next inbox number. */
-export function mongoDeliveryInbox(c: Collections): Pick<DeliveryStore, 'recordDelivery' | 'receiveDelivery' | 'getDeliveryPayload'> {
+export function mongoDeliveryInbox(
+  c: Collections,
+): Pick<DeliveryStore, 'recordDelivery' | 'receiveDelivery' | 'getDeliveryPayload'> {
   const getDelivery = async (id: string) => oneOf(DELIVERY, await c.deliveries.findOne({ _id: id }));
 
   const recordDelivery = async (incoming: IncomingDelivery, now: string): Promise<RecordDeliveryResult> => {

@@ -13,7 +13,13 @@ export function mongoInstallations(c: Collections): InstallationStore {
     },
     async listInstallations(ids) {
       if (ids.length === 0) return [];
-      return allOf(INSTALLATION, await c.installations.find({ _id: { $in: [...ids] } }).sort({ _id: 1 }).toArray());
+      return allOf(
+        INSTALLATION,
+        await c.installations
+          .find({ _id: { $in: [...ids] } })
+          .sort({ _id: 1 })
+          .toArray(),
+      );
     },
     async listInstallationPage(page) {
       const found = await c.installations

@@ -27,7 +27,8 @@ export function mongoRepoRows(c: Collections, copyOut: CopyOut, appendIdentified
       if (last === undefined || (carried.entry?.length ?? 0) > MAX_PENDING_CHARS) {
         // No row to carry the records, or too many to travel in one document: written in order,
         // without that atomicity (docs/mongodb.md).
-        for (const row of rows) await upsertOnce(() => c.repos.updateOne(keyOf(row), { $set: repoRowDoc(row) }, { upsert: true }));
+        for (const row of rows)
+          await upsertOnce(() => c.repos.updateOne(keyOf(row), { $set: repoRowDoc(row) }, { upsert: true }));
         if (carried.entry !== null) await appendIdentified(JSON.parse(carried.entry));
         return;
       }
@@ -58,7 +59,10 @@ export function mongoRepoRows(c: Collections, copyOut: CopyOut, appendIdentified
           { repoId: page.after.repoId, rootDirectory: { $gt: root } },
         ];
       }
-      return allOf(REPO_ROW, await c.repos.find(filter).sort({ repoId: 1, rootDirectory: 1 }).limit(page.limit).toArray());
+      return allOf(
+        REPO_ROW,
+        await c.repos.find(filter).sort({ repoId: 1, rootDirectory: 1 }).limit(page.limit).toArray(),
+      );
     },
     async listRepoRowsOfRepos(userId, repoIds) {
       const found = await c.repos.find({ userId, repoId: { $in: [...repoIds] } }).sort({ repoId: 1, rootDirectory: 1 });

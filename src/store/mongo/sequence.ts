@@ -11,7 +11,11 @@ type Numbered = 'deliveries' | 'wakes';
  * commits late; two writers that read the same head collide on the unique index and retry.
  */
 async function nextSeq(c: Collections, collection: Numbered): Promise<number> {
-  const [head] = await c[collection].find({}, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).toArray();
+  const [head] = await c[collection]
+    .find({}, { projection: { seq: 1 } })
+    .sort({ seq: -1 })
+    .limit(1)
+    .toArray();
   return Number(head?.seq ?? 0) + 1;
 }
 

@@ -10,7 +10,9 @@ export function mongoUsers(c: Collections, copyOut: CopyOut): UserStore {
   return {
     async upsertUser(user, audit) {
       const { update } = copyOut.carry(audit);
-      await upsertOnce(() => c.users.updateOne({ _id: user.id }, withCarried(fieldsOf(USER, user), update), { upsert: true }));
+      await upsertOnce(() =>
+        c.users.updateOne({ _id: user.id }, withCarried(fieldsOf(USER, user), update), { upsert: true }),
+      );
       if (audit.length > 0) await copyOut.flush(c.users, { _id: user.id });
     },
     async getUser(id) {
@@ -26,7 +28,11 @@ export function mongoUsers(c: Collections, copyOut: CopyOut): UserStore {
         const pending = (update.$push as { pendingAudit?: string } | undefined)?.pendingAudit;
         const until = (update.$set as { pendingUntil?: string } | undefined)?.pendingUntil;
         try {
-          await c.links.insertOne({ _id, ...fields, ...(pending ? { pendingAudit: [pending], pendingUntil: until } : {}) });
+          await c.links.insertOne({
+            _id,
+            ...fields,
+            ...(pending ? { pendingAudit: [pending], pendingUntil: until } : {}),
+          });
         } catch (error) {
           if (isDuplicateKey(error)) return false;
           throw error;
@@ -45,11 +51,17 @@ export function mongoUsers(c: Collections, copyOut: CopyOut): UserStore {
       return true;
     },
     async listLinkedInstallationIds(userId) {
-      const found = await c.links.find({ userId, ...LIVE }).sort({ installationId: 1 }).toArray();
+      const found = await c.links
+        .find({ userId, ...LIVE })
+        .sort({ installationId: 1 })
+        .toArray();
       return found.map((doc) => Number(doc.installationId));
     },
     async listUsersLinkedTo(installationId) {
-      const found = await c.links.find({ installationId, ...LIVE }).sort({ userId: 1 }).toArray();
+      const found = await c.links
+        .find({ installationId, ...LIVE })
+        .sort({ userId: 1 })
+        .toArray();
       return found.map((doc) => doc.userId as string);
     },
   };

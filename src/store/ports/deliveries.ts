@@ -1,5 +1,11 @@
 import type { AuditDraft } from '../../domain/audit/index.js';
-import type { Delivery, DeliveryState, IncomingDelivery, ReceivedDelivery, RoutedOutcome } from '../../domain/delivery.js';
+import type {
+  Delivery,
+  DeliveryState,
+  IncomingDelivery,
+  ReceivedDelivery,
+  RoutedOutcome,
+} from '../../domain/delivery.js';
 import type { StoredWake, Wake } from '../../domain/entities.js';
 
 // The inbox: deliveries as GitHub sent them, claimed by workers, finished with their outcome.

@@ -9,7 +9,12 @@ export interface UserStore {
   upsertUser(user: User, audit: readonly AuditDraft[]): Promise<void>;
   getUser(id: string): Promise<User | null>;
   /** Returns false when the link already existed; the audit is written only with a new link. */
-  linkInstallation(userId: string, installationId: number, linkedAt: string, audit: readonly AuditDraft[]): Promise<boolean>;
+  linkInstallation(
+    userId: string,
+    installationId: number,
+    linkedAt: string,
+    audit: readonly AuditDraft[],
+  ): Promise<boolean>;
   /** Returns false when there was no such link; the audit is written only when a link was removed. */
   unlinkInstallation(userId: string, installationId: number, audit: readonly AuditDraft[]): Promise<boolean>;
   listLinkedInstallationIds(userId: string): Promise<number[]>;

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { planPrune, sealChain, type AuditCheckpoint, type AuditDraft, type AuditRecord } from '../../domain/audit/index.js';
+import {
+  planPrune,
+  sealChain,
+  type AuditCheckpoint,
+  type AuditDraft,
+  type AuditRecord,
+} from '../../domain/audit/index.js';
 import { AUDIT_CHECKPOINT, AUDIT_RECORD, auditSearchKeys } from '../codec.js';
 import type { AuditQuery, AuditStore } from '../ports/audit.js';
 import { column, oneOf, paramsOf, SQLITE, type Row } from './sqlite-codec.js';
@@ -11,10 +17,7 @@ export type AppendAuditNow = (drafts: readonly AuditDraft[]) => AuditRecord[];
 // The audit table keeps the source as two columns (type, id), not as one JSON value.
 const toRecord = (row: Row): AuditRecord =>
   AUDIT_RECORD.decode(
-    (field) =>
-      field === 'source'
-        ? JSON.stringify({ type: row.source_type, id: row.source_id })
-        : row[column(field)],
+    (field) => (field === 'source' ? JSON.stringify({ type: row.source_type, id: row.source_id }) : row[column(field)]),
     SQLITE,
   );
 
@@ -65,7 +68,12 @@ export function sqliteAudit(db: Database.Database): { store: AuditStore; appendN
     );
     for (const record of records) {
       const { source: _source, ...fields } = paramsOf(AUDIT_RECORD, record);
-      q.insertAudit.run({ ...fields, sourceType: record.source.type, sourceId: record.source.id, ...auditSearchKeys(record) });
+      q.insertAudit.run({
+        ...fields,
+        sourceType: record.source.type,
+        sourceId: record.source.id,
+        ...auditSearchKeys(record),
+      });
     }
     return records;
   };

@@ -16,7 +16,11 @@ const NOT_UNDER_CLAIM = `(installation_id IS NULL OR installation_id NOT IN (
   SELECT installation_id FROM deliveries WHERE state = 'processing' AND lease_until > @now AND installation_id IS NOT NULL))`;
 
 /** The inbox on the main connection: claims, finishes and reads (the writer thread records deliveries). */
-export function sqliteDeliveries(db: Database.Database, appendAudit: AppendAuditNow, inboxWriter: InboxWriter): DeliveryStore {
+export function sqliteDeliveries(
+  db: Database.Database,
+  appendAudit: AppendAuditNow,
+  inboxWriter: InboxWriter,
+): DeliveryStore {
   const q = {
     deliveryById: db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`),
     deliveryPayload: db.prepare(
@@ -75,7 +79,12 @@ export function sqliteDeliveries(db: Database.Database, appendAudit: AppendAudit
     return oneOf(DELIVERY, q.claim.get({ seq, workerId: claim.workerId, leaseUntil: claim.leaseUntil }));
   });
   const endDeliveryNow = db.transaction(
-    (statement: Database.Statement, params: Record<string, unknown>, audit: readonly AuditDraft[], wakes: readonly Wake[]) => {
+    (
+      statement: Database.Statement,
+      params: Record<string, unknown>,
+      audit: readonly AuditDraft[],
+      wakes: readonly Wake[],
+    ) => {
       if (statement.run(params).changes === 0) return false;
       for (const wake of wakes) q.insertWake.run(paramsOf(WAKE, wake));
       appendAudit(audit);

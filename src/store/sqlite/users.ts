@@ -23,11 +23,16 @@ export function sqliteUsers(db: Database.Database, appendAudit: AppendAuditNow):
     linkedUsers: db.prepare('SELECT user_id FROM user_installations WHERE installation_id = ? ORDER BY user_id'),
   };
   const audited = <A extends unknown[]>(write: (...args: A) => boolean) => auditedWrite(db, appendAudit, write);
-  const upsertNow = audited((user: Parameters<UserStore['upsertUser']>[0]) => q.upsertUser.run(paramsOf(USER, user)).changes > 0);
-  const linkNow = audited(
-    (userId: string, installationId: number, linkedAt: string) => q.link.run(userId, installationId, linkedAt).changes > 0,
+  const upsertNow = audited(
+    (user: Parameters<UserStore['upsertUser']>[0]) => q.upsertUser.run(paramsOf(USER, user)).changes > 0,
   );
-  const unlinkNow = audited((userId: string, installationId: number) => q.unlink.run(userId, installationId).changes > 0);
+  const linkNow = audited(
+    (userId: string, installationId: number, linkedAt: string) =>
+      q.link.run(userId, installationId, linkedAt).changes > 0,
+  );
+  const unlinkNow = audited(
+    (userId: string, installationId: number) => q.unlink.run(userId, installationId).changes > 0,
+  );
   return {
     async upsertUser(user, audit) {
       upsertNow.immediate(audit, user);

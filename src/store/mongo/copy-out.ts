@@ -7,7 +7,7 @@ import type { Doc } from './collections.js';
 
 // The copy-out (outbox) protocol: how a write and its audit records are kept together without
 // multi-document transactions, on a standalone server and on a replica set alike
-// (docs/mongodb.md, "Writes and their audit").
+// (docs/mongodb.md, "One write protocol").
 //
 // 1. The state change and its audit drafts, with record ids fixed in advance, are one
 //    single-document update (MongoDB applies one document's update atomically): the drafts
@@ -17,7 +17,7 @@ import type { Doc } from './collections.js';
 // 3. What was copied is removed from the document (only those entries: a later write's stay).
 // A process that dies between 1 and 3 leaves the drafts on the document: the next write to the
 // same document copies them out with its own, and any process copies out what is left once
-// `pendingUntil` has passed (recoverCopyOuts, run by the worker's claims).
+// `pendingUntil` has passed (`recover`, run by the worker's claims).
 //
 // A deletion is a state change too: the document is marked deleted (and reads skip it) with its
 // audit waiting on it, and removed once that audit is copied out.
@@ -27,8 +27,6 @@ export const MAX_PENDING_CHARS = 8 * 1024 * 1024;
 
 /** Not marked deleted (a deletion whose audit is still being copied out). */
 export const LIVE: Doc = { deleted: { $ne: true } };
-
-const WAITING: Doc = { pendingAudit: { $exists: true, $ne: [] } };
 
 export interface CopyOut {
   /** The update that carries these drafts with a state change ({} for no drafts). */
@@ -47,6 +45,8 @@ export function copyOutProtocol(appendIdentified: AppendIdentified, holdMs: numb
     for (const entry of entries) await appendIdentified(JSON.parse(entry) as IdentifiedDraft[]);
     const copied = { $pullAll: { pendingAudit: entries } } as unknown as UpdateFilter<Doc>;
     await collection.updateOne({ _id: doc._id }, copied);
+    // Nothing left waiting: out of the recovery index (a later write's entry keeps its hold).
+    await collection.updateOne({ _id: doc._id, pendingAudit: [] }, { $set: { pendingUntil: null } });
     // A deletion is complete once its audit is out; a document written again since is not deleted.
     if (doc.deleted === true) await collection.deleteOne({ _id: doc._id, deleted: true, pendingAudit: [] });
   };
@@ -71,7 +71,7 @@ export function copyOutProtocol(appendIdentified: AppendIdentified, holdMs: numb
     async recover(collections, now) {
       for (const collection of collections) {
         const orphan = await collection.findOneAndUpdate(
-          { $or: [WAITING, { deleted: true }], pendingUntil: { $lte: now } },
+          { pendingUntil: { $lte: now } },
           { $set: { pendingUntil: new Date(Date.parse(now) + holdMs).toISOString() } },
         );
         if (orphan !== null) await flush(collection, { _id: orphan._id });

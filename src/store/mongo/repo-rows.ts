@@ -1,3 +1,4 @@
+import type { IdentifiedDraft } from '../../domain/audit/index.js';
 import type { RepoRow } from '../../domain/entities.js';
 import { REPO_ROW } from '../codec.js';
 import type { RepoStore } from '../ports/repo-rows.js';
@@ -22,29 +23,26 @@ export function mongoRepoRows(c: Collections, copyOut: CopyOut, appendIdentified
   const byKey = { userId: 1, repoId: 1, rootDirectory: 1 } as const;
   return {
     async writeRepoRows(rows, audit) {
-      const last = rows.at(-1);
       const carried = copyOut.carry(audit);
-      if (last === undefined || (carried.entry?.length ?? 0) > MAX_PENDING_CHARS) {
-        // No row to carry the records, or too many to travel in one document: written in order,
-        // without that atomicity (docs/mongodb.md).
-        for (const row of rows)
-          await upsertOnce(() => c.repos.updateOne(keyOf(row), { $set: repoRowDoc(row) }, { upsert: true }));
-        if (carried.entry !== null) await appendIdentified(JSON.parse(carried.entry));
-        return;
-      }
+      const last = rows.at(-1);
+      // The last row carries the batch's audit drafts, unless there is no row or they are too
+      // many to travel in one document: then they are written after the rows, without that
+      // atomicity (docs/mongodb.md).
+      const travels = last !== undefined && carried.entry !== null && carried.entry.length <= MAX_PENDING_CHARS;
       // One ordered bulk write, one command: the server applies it in order and stops at the
-      // first error, so the last row (which carries the batch's audit) is written only after
-      // every row before it. Upserts are idempotent: a retry after a lost race for a new key
-      // changes nothing already written.
+      // first error, so the last row (and the audit it carries) is written only after every row
+      // before it. Upserts are idempotent: a retry after a lost race for a new key changes
+      // nothing already written.
       const upserts = rows.map((row) => ({
         updateOne: {
           filter: keyOf(row),
-          update: row === last ? withCarried(repoRowDoc(row), carried.update) : { $set: repoRowDoc(row) },
+          update: travels && row === last ? withCarried(repoRowDoc(row), carried.update) : { $set: repoRowDoc(row) },
           upsert: true,
         },
       }));
-      await upsertOnce(() => c.repos.bulkWrite(upserts, { ordered: true }));
-      if (carried.entry !== null) await copyOut.flush(c.repos, keyOf(last));
+      if (upserts.length > 0) await upsertOnce(() => c.repos.bulkWrite(upserts, { ordered: true }));
+      if (travels) await copyOut.flush(c.repos, keyOf(last));
+      else if (carried.entry !== null) await appendIdentified(JSON.parse(carried.entry) as IdentifiedDraft[]);
     },
     async getRepoRow(key) {
       return oneOf(REPO_ROW, await c.repos.findOne(keyOf(key)));
@@ -104,7 +102,7 @@ export function mongoRepoRows(c: Collections, copyOut: CopyOut, appendIdentified
       return (await c.repos.deleteOne(keyOf(key))).deletedCount > 0;
     },
     async deleteRepoRowsByRepoId(repoId) {
-      for (const doc of await c.repos.find({ repoId, pendingAudit: { $exists: true, $ne: [] } }).toArray())
+      for (const doc of await c.repos.find({ repoId, pendingUntil: { $type: 'string' } }).toArray())
         await copyOut.flush(c.repos, { _id: doc._id });
       return (await c.repos.deleteMany({ repoId })).deletedCount;
     },

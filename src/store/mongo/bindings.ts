@@ -20,14 +20,6 @@ export function mongoBindings(c: Collections, copyOut: CopyOut): BindingStore {
     await upsertOnce(() => collection.updateOne({ _id: value.id }, withCarried(set, update), { upsert: true }));
     if (audit.length > 0) await copyOut.flush(collection, { _id: value.id });
   };
-  const remove = async (collection: Collection<Doc>, id: string, audit: readonly AuditDraft[]): Promise<boolean> => {
-    if (audit.length === 0) return (await collection.deleteOne({ _id: id, ...LIVE })).deletedCount > 0;
-    const { update } = copyOut.carry(audit);
-    const marked = await collection.updateOne({ _id: id, ...LIVE }, withCarried({ deleted: true }, update));
-    if (marked.modifiedCount === 0) return false;
-    await copyOut.flush(collection, { _id: id });
-    return true;
-  };
   const get = async <T>(collection: Collection<Doc>, codec: Codec<T>, id: string) =>
     oneOf(codec, await collection.findOne({ _id: id, ...LIVE }));
   const list = async <T>(collection: Collection<Doc>, codec: Codec<T>, filter: Doc) =>
@@ -42,11 +34,11 @@ export function mongoBindings(c: Collections, copyOut: CopyOut): BindingStore {
   return {
     putAutomation: (automation, audit) => put(c.automations, AUTOMATION, automation, audit),
     getAutomation: (id) => get(c.automations, AUTOMATION, id),
-    deleteAutomation: (id, audit) => remove(c.automations, id, audit),
+    deleteAutomation: (id, audit) => copyOut.remove(c.automations, { _id: id }, audit),
     listAutomationsByUser: (userId) => list(c.automations, AUTOMATION, { userId }),
     putTrigger: (trigger, audit) => put(c.triggers, TRIGGER, trigger, audit),
     getTrigger: (id) => get(c.triggers, TRIGGER, id),
-    deleteTrigger: (id, audit) => remove(c.triggers, id, audit),
+    deleteTrigger: (id, audit) => copyOut.remove(c.triggers, { _id: id }, audit),
     listTriggersByUser: (userId) => list(c.triggers, TRIGGER, { userId }),
     listTriggersByRepoId: (repoId) => list(c.triggers, TRIGGER, { repoId }),
   };

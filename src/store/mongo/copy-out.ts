@@ -28,9 +28,23 @@ export const MAX_PENDING_CHARS = 8 * 1024 * 1024;
 /** Not marked deleted (a deletion whose audit is still being copied out). */
 export const LIVE: Doc = { deleted: { $ne: true } };
 
+/** Audit drafts ready to travel with a write: as an update, or as fields of a new document. */
+export interface Carried {
+  /** Merged into the write's update with withCarried ({} for no drafts). */
+  update: Doc;
+  /** The same for a document inserted whole. */
+  fields: Doc;
+  /** The drafts as they travel (null for none). */
+  entry: string | null;
+}
+
 export interface CopyOut {
-  /** The update that carries these drafts with a state change ({} for no drafts). */
-  carry(drafts: readonly AuditDraft[]): { update: Doc; entry: string | null };
+  carry(drafts: readonly AuditDraft[]): Carried;
+  /**
+   * Marks a live document deleted, with its drafts (reads skip it from then on), and removes it
+   * once they are copied out; false when there was no live document.
+   */
+  remove(collection: Collection<Doc>, filter: Doc, drafts: readonly AuditDraft[]): Promise<boolean>;
   /** Steps 2 and 3 for one document; logs (and leaves for recovery) what it could not copy. */
   flush(collection: Collection<Doc>, filter: Doc): Promise<void>;
   /** Takes over, for each collection, one document whose writer died before copying out. */
@@ -60,12 +74,27 @@ export function copyOutProtocol(appendIdentified: AppendIdentified, holdMs: numb
     }
   };
 
+  const carry = (drafts: readonly AuditDraft[]): Carried => {
+    if (drafts.length === 0) return { update: {}, fields: {}, entry: null };
+    const entry = JSON.stringify(drafts.map((draft) => ({ id: randomUUID(), draft })));
+    const pendingUntil = new Date(Date.now() + holdMs).toISOString();
+    return {
+      update: { $push: { pendingAudit: entry }, $set: { pendingUntil } },
+      fields: { pendingAudit: [entry], pendingUntil },
+      entry,
+    };
+  };
+
   return {
-    carry(drafts) {
-      if (drafts.length === 0) return { update: {}, entry: null };
-      const entry = JSON.stringify(drafts.map((draft) => ({ id: randomUUID(), draft })));
-      const pendingUntil = new Date(Date.now() + holdMs).toISOString();
-      return { update: { $push: { pendingAudit: entry }, $set: { pendingUntil } }, entry };
+    carry,
+    async remove(collection, filter, drafts) {
+      const carried = carry(drafts);
+      // A hold even without drafts: a deletion whose last step is lost is finished by recovery.
+      const set = { deleted: true, pendingUntil: new Date(Date.now() + holdMs).toISOString() };
+      const marked = await collection.updateOne({ ...filter, ...LIVE }, withCarried(set, carried.update));
+      if (marked.modifiedCount === 0) return false;
+      await flush(collection, filter);
+      return true;
     },
     flush,
     async recover(collections, now) {

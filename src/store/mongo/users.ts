@@ -20,35 +20,23 @@ export function mongoUsers(c: Collections, copyOut: CopyOut): UserStore {
     },
     async linkInstallation(userId, installationId, linkedAt, audit) {
       const _id = linkId(userId, installationId);
-      const { update } = copyOut.carry(audit);
+      const carried = copyOut.carry(audit);
       const fields = { userId, installationId, linkedAt, deleted: false };
       // A link whose removal is still being copied out is linked again in place.
-      const relinked = await c.links.updateOne({ _id, deleted: true }, withCarried(fields, update));
+      const relinked = await c.links.updateOne({ _id, deleted: true }, withCarried(fields, carried.update));
       if (relinked.modifiedCount === 0) {
-        const pending = (update.$push as { pendingAudit?: string } | undefined)?.pendingAudit;
-        const until = (update.$set as { pendingUntil?: string } | undefined)?.pendingUntil;
         try {
-          await c.links.insertOne({
-            _id,
-            ...fields,
-            ...(pending ? { pendingAudit: [pending], pendingUntil: until } : {}),
-          });
+          await c.links.insertOne({ _id, ...fields, ...carried.fields });
         } catch (error) {
           if (isDuplicateKey(error)) return false;
           throw error;
         }
       }
-      if (audit.length > 0) await copyOut.flush(c.links, { _id });
+      if (carried.entry !== null) await copyOut.flush(c.links, { _id });
       return true;
     },
     async unlinkInstallation(userId, installationId, audit) {
-      const _id = linkId(userId, installationId);
-      if (audit.length === 0) return (await c.links.deleteOne({ _id, ...LIVE })).deletedCount > 0;
-      const { update } = copyOut.carry(audit);
-      const marked = await c.links.updateOne({ _id, ...LIVE }, withCarried({ deleted: true }, update));
-      if (marked.modifiedCount === 0) return false;
-      await copyOut.flush(c.links, { _id });
-      return true;
+      return copyOut.remove(c.links, { _id: linkId(userId, installationId) }, audit);
     },
     async listLinkedInstallationIds(userId) {
       const found = await c.links

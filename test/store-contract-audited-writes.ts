@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { AuditDraft } from '../src/domain/audit/index.js';
-import type { Automation, Trigger, User } from '../src/domain/entities.js';
-import type { OpenStore } from './store-contract.js';
+import type { Automation, User } from '../src/domain/entities.js';
+import { trigger as triggerFixture, type OpenStore } from './store-contract.js';
 
 // The contract for API writes: each entity write carries its audit records and the store
 // writes both in one call (one transaction on SQLite, the copy-out protocol on MongoDB).
@@ -33,20 +33,10 @@ const automation: Automation = {
   enabled: true,
   updatedAt: T0,
 };
-const trigger: Trigger = {
-  id: 't1',
-  userId: 'u1',
-  automationId: 'a1',
-  installationId: 42,
-  repoId: 7,
-  repoFullName: 'octo-org/repo-7',
-  rootDirectory: null,
-  events: ['push'],
-  enabled: true,
-  updatedAt: T0,
-};
 
 export function auditedWritesContract(title: (behaviour: string) => string, open: OpenStore): void {
+  // Built when the suite is declared: store-contract.ts imports this file, so not at load time.
+  const trigger = triggerFixture('t1');
   const kinds = async (store: Awaited<ReturnType<OpenStore>>) =>
     (await store.listAudit({ limit: 50 })).map((r) => [r.kind, r.decision]);
 

@@ -86,7 +86,7 @@ function repoRow(
   };
 }
 
-function trigger(id: string, overrides: Partial<Trigger> = {}): Trigger {
+export function trigger(id: string, overrides: Partial<Trigger> = {}): Trigger {
   return {
     id,
     userId: 'u1',

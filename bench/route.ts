@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AuditDraft } from '../src/domain/audit.js';
+import type { AuditDraft } from '../src/domain/audit/index.js';
 import type { Delivery } from '../src/domain/delivery.js';
 import { sparseInstallation, type RepoRow } from '../src/domain/entities.js';
 import { routeDelivery } from '../src/reconcile/route-delivery.js';
@@ -59,18 +59,21 @@ async function seedTriggers(store: Store, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const userId = `t-user-${i}`;
     rows.push(repoRowFixture({ userId, repoId: REPO.id, installationId: 11, discoveredBy: 'installation' }));
-    await store.putTrigger({
-      id: `trigger-${i}`,
-      userId,
-      automationId: null,
-      installationId: 11,
-      repoId: REPO.id,
-      repoFullName: `${REPO.owner}/${REPO.name}`,
-      rootDirectory: null,
-      events: ['push'],
-      enabled: true,
-      updatedAt: T0,
-    });
+    await store.putTrigger(
+      {
+        id: `trigger-${i}`,
+        userId,
+        automationId: null,
+        installationId: 11,
+        repoId: REPO.id,
+        repoFullName: `${REPO.owner}/${REPO.name}`,
+        rootDirectory: null,
+        events: ['push'],
+        enabled: true,
+        updatedAt: T0,
+      },
+      [],
+    );
   }
   await store.writeRepoRows(rows, []);
 }
@@ -100,7 +103,7 @@ async function routingThroughput(triggers: number): Promise<{ decisionsPerSecond
 
 /** A store with `rows` repo rows for u1, `audit` audit records, and one routed delivery with 50 decisions. */
 async function seedViews(store: Store, rows: number, audit: number): Promise<string> {
-  await store.upsertUser({ id: 'u1', githubUserId: 1, githubLogin: 'u1', createdAt: T0, updatedAt: T0 });
+  await store.upsertUser({ id: 'u1', githubUserId: 1, githubLogin: 'u1', createdAt: T0, updatedAt: T0 }, []);
   await store.upsertInstallation(sparseInstallation(11, T0));
   await store.upsertInstallation({ ...sparseInstallation(21, T0), deletedAt: T0 });
   for (let start = 1; start <= rows; start += 5000) {

@@ -56,12 +56,13 @@ export interface ServiceOverrides {
   webhookBodyBudgetBytes?: number;
 }
 
-function openStore(config: Config): Promise<Store> {
+function openStore(config: Config, logger: Logger): Promise<Store> {
   return config.store.kind === 'mongodb'
     ? openMongoStore({
         uri: config.store.uri,
         database: config.store.database,
         finishHoldMs: config.inboxLeaseSeconds * 1000,
+        logger: logger.child({ component: 'store' }),
       })
     : Promise.resolve(openSqliteStore({ path: config.store.path }));
 }
@@ -83,7 +84,7 @@ export async function startService(
 ): Promise<RunningService> {
   const now = overrides.now ?? (() => new Date());
   const metrics = createMetrics(now);
-  const store = withDecisionMetrics(overrides.store ?? (await openStore(config)), metrics);
+  const store = withDecisionMetrics(overrides.store ?? (await openStore(config, logger)), metrics);
   metrics.observeState({
     inbox: () => store.inboxBacklog(),
     repoCoverage: () => store.countReposByCoverage(),

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { AuditRecord } from '../src/domain/audit.js';
+import type { AuditRecord } from '../src/domain/audit/index.js';
 import { coveredRepoWorld, deliver, pushPayload, pushTrigger } from './support/github-payloads.js';
 import { startTestService, type TestService } from './support/test-service.js';
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { canonicalJson, sealAuditRecord, hashAuditRecord, type AuditDraft } from '../src/domain/audit.js';
+import { canonicalJson, sealAuditRecord, hashAuditRecord, type AuditDraft } from '../src/domain/audit/index.js';
 import { asGitHubId, decideRedelivery, readDeliveryPayload, type DeliveryState } from '../src/domain/delivery.js';
 import { installationState } from '../src/domain/entities.js';
 import { DEFAULT_RETRY_POLICY, decideRetry } from '../src/domain/retry-policy.js';

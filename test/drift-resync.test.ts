@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import test, { type ExecutionContext } from 'ava';
-import type { AuditRecord } from '../src/domain/audit.js';
+import type { AuditRecord } from '../src/domain/audit/index.js';
 import { sparseInstallation } from '../src/domain/entities.js';
 import { createOctokitGitHub } from '../src/github/octokit-github.js';
 import { resyncInstallations } from '../src/reconcile/resync-installations.js';
@@ -110,10 +110,10 @@ async function resyncWorld(t: ExecutionContext): Promise<{ fake: FakeGitHub; sto
   const store = openSqliteStore({ path: join(temporaryDir(t), 'resync.sqlite') });
   t.teardown(() => store.close());
   const at = new Date().toISOString();
-  await store.upsertUser({ id: 'u1', githubUserId: 1, githubLogin: 'u1', createdAt: at, updatedAt: at });
+  await store.upsertUser({ id: 'u1', githubUserId: 1, githubLogin: 'u1', createdAt: at, updatedAt: at }, []);
   for (const id of [11, 12]) {
     await store.upsertInstallation(sparseInstallation(id, at));
-    await store.linkInstallation('u1', id, at);
+    await store.linkInstallation('u1', id, at, []);
   }
   await store.upsertInstallation({ ...sparseInstallation(13, at), deletedAt: at });
   await store.upsertInstallation({ ...sparseInstallation(14, at), suspendedAt: at });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
-import type { AuditDraft } from '../src/domain/audit.js';
+import type { AuditDraft } from '../src/domain/audit/index.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { incomingFixture, repoRowFixture, wakeFixture } from './support/fixtures.js';
 import { temporaryDir } from './support/test-service.js';
@@ -65,7 +65,7 @@ test('the hot paths of the embedded store use an index for every large table', a
   await store.listDeliveries({ limit: 50, routingOutcomes: ['woke_none', 'no_candidates'] });
   await store.inboxBacklog();
   await store.listWakes({ limit: 10, afterSeq: 0 });
-  await store.linkInstallation('u1', 22, T0);
+  await store.linkInstallation('u1', 22, T0, []);
   await store.listLinkedInstallationIds('u1');
   await store.listUsersLinkedTo(22);
   await store.writeRepoRows([repoRowFixture({ installationId: 22 })], []);

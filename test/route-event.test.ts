@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { AuditRecord } from '../src/domain/audit.js';
+import type { AuditRecord } from '../src/domain/audit/index.js';
 import type { Delivery } from '../src/domain/delivery.js';
 import { tellDeliveryStory } from '../src/explain/delivery-story.js';
 import { sparseInstallation, type Automation, type Trigger } from '../src/domain/entities.js';

@@ -1,10 +1,11 @@
 import anyTest, { type ExecutionContext } from 'ava';
-import { hashAuditRecord, type AuditDraft } from '../src/domain/audit.js';
+import { hashAuditRecord, type AuditDraft } from '../src/domain/audit/index.js';
 import type { IncomingDelivery } from '../src/domain/delivery.js';
 import type { Installation, RepoRow, Trigger } from '../src/domain/entities.js';
 import type { Store } from '../src/store/store.js';
 import { wakeFixture } from './support/fixtures.js';
 import { testOn, type StoreKind } from './support/mongo-server.js';
+import { auditedWritesContract } from './store-contract-audited-writes.js';
 
 // The store contract: written once against the port, run against every adapter unchanged.
 // Each adapter's test file calls storeContract with a function that opens a fresh, empty store.
@@ -86,7 +87,7 @@ function repoRow(
   };
 }
 
-function trigger(id: string, overrides: Partial<Trigger> = {}): Trigger {
+export function trigger(id: string, overrides: Partial<Trigger> = {}): Trigger {
   return {
     id,
     userId: 'u1',
@@ -465,18 +466,18 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
   test(title('users link to installations, both ways, without duplicates'), async (t) => {
     const store = await open(t);
     const user = { id: 'u1', githubUserId: 1, githubLogin: 'octocat', createdAt: T0, updatedAt: T0 };
-    await store.upsertUser(user);
+    await store.upsertUser(user, []);
     t.deepEqual(await store.getUser('u1'), user);
-    await store.upsertUser({ ...user, githubLogin: 'octocat-renamed', updatedAt: at(1) });
+    await store.upsertUser({ ...user, githubLogin: 'octocat-renamed', updatedAt: at(1) }, []);
     t.is((await store.getUser('u1'))?.githubLogin, 'octocat-renamed');
-    t.true(await store.linkInstallation('u1', 22, T0));
-    t.true(await store.linkInstallation('u1', 11, T0));
-    t.false(await store.linkInstallation('u1', 11, at(1)));
-    t.true(await store.linkInstallation('u2', 11, T0));
+    t.true(await store.linkInstallation('u1', 22, T0, []));
+    t.true(await store.linkInstallation('u1', 11, T0, []));
+    t.false(await store.linkInstallation('u1', 11, at(1), []));
+    t.true(await store.linkInstallation('u2', 11, T0, []));
     t.deepEqual(await store.listLinkedInstallationIds('u1'), [11, 22]);
     t.deepEqual(await store.listUsersLinkedTo(11), ['u1', 'u2']);
-    t.true(await store.unlinkInstallation('u1', 11));
-    t.false(await store.unlinkInstallation('u1', 11));
+    t.true(await store.unlinkInstallation('u1', 11, []));
+    t.false(await store.unlinkInstallation('u1', 11, []));
     t.deepEqual(await store.listLinkedInstallationIds('u1'), [22]);
     t.is(await store.getUser('nobody'), null);
   });
@@ -650,10 +651,10 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
   test(title('automations and triggers are stored, listed and deleted'), async (t) => {
     const store = await open(t);
     const automation = { id: 'a1', userId: 'u1', installationId: 42, name: 'review', enabled: true, updatedAt: T0 };
-    await store.putAutomation(automation);
-    await store.putAutomation({ ...automation, id: 'a0', userId: 'u2' });
+    await store.putAutomation(automation, []);
+    await store.putAutomation({ ...automation, id: 'a0', userId: 'u2' }, []);
     t.deepEqual(await store.getAutomation('a1'), automation);
-    await store.putAutomation({ ...automation, installationId: 43, enabled: false });
+    await store.putAutomation({ ...automation, installationId: 43, enabled: false }, []);
     t.like(await store.getAutomation('a1'), { installationId: 43, enabled: false });
     t.deepEqual(
       (await store.listAutomationsByUser('u1')).map((a) => a.id),
@@ -661,8 +662,8 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     );
     const t1 = trigger('t1');
     const t2 = trigger('t2', { repoId: 8, automationId: null, rootDirectory: 'packages/api', events: ['push'] });
-    await store.putTrigger(t1);
-    await store.putTrigger(t2);
+    await store.putTrigger(t1, []);
+    await store.putTrigger(t2, []);
     t.deepEqual(await store.getTrigger('t1'), t1);
     t.deepEqual(await store.getTrigger('t2'), t2);
     t.deepEqual(
@@ -673,9 +674,9 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
       (await store.listTriggersByUser('u1')).map((x) => x.id),
       ['t1', 't2'],
     );
-    t.true(await store.deleteTrigger('t1'));
-    t.false(await store.deleteTrigger('t1'));
-    t.true(await store.deleteAutomation('a1'));
+    t.true(await store.deleteTrigger('t1', []));
+    t.false(await store.deleteTrigger('t1', []));
+    t.true(await store.deleteAutomation('a1', []));
     t.is(await store.getAutomation('a1'), null);
     t.is(await store.getTrigger('t1'), null);
   });
@@ -762,11 +763,11 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
   test(title('operator-shaped strings are stored and matched as plain values'), async (t) => {
     const store = await open(t);
     const hostileId = '{"$ne":null}';
-    await store.upsertUser({ id: hostileId, githubUserId: 1, githubLogin: '$where', createdAt: T0, updatedAt: T0 });
-    await store.upsertUser({ id: 'u-real', githubUserId: 2, githubLogin: 'real', createdAt: T0, updatedAt: T0 });
+    await store.upsertUser({ id: hostileId, githubUserId: 1, githubLogin: '$where', createdAt: T0, updatedAt: T0 }, []);
+    await store.upsertUser({ id: 'u-real', githubUserId: 2, githubLogin: 'real', createdAt: T0, updatedAt: T0 }, []);
     t.is((await store.getUser(hostileId))?.githubLogin, '$where');
     t.is(await store.getUser('{"$gt":""}'), null);
-    await store.putTrigger(trigger('t.$x', { events: ['$push', 'a.b'] }));
+    await store.putTrigger(trigger('t.$x', { events: ['$push', 'a.b'] }), []);
     t.deepEqual((await store.getTrigger('t.$x'))?.events, ['$push', 'a.b']);
   });
 
@@ -776,4 +777,6 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     await store.close();
     await t.throwsAsync(store.ping());
   });
+
+  auditedWritesContract(title, open, test);
 }

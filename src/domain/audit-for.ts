@@ -1,4 +1,4 @@
-import type { AuditActor, AuditDraft, AuditSource, AuditSubject, AuditValue } from './audit.js';
+import type { AuditActor, AuditDraft, AuditKind, AuditSource, AuditSubject, AuditValue } from './audit/index.js';
 
 /**
  * Where a decision is also seen as it is made: the active span (R11). Passed in, so that the
@@ -22,7 +22,7 @@ export interface AuditContext {
 }
 
 export interface AuditFacts {
-  kind: string;
+  kind: AuditKind;
   subject: AuditSubject;
   decision: string;
   reason?: string | null;

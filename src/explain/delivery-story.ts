@@ -1,4 +1,4 @@
-import type { AuditRecord, AuditValue } from '../domain/audit.js';
+import type { AuditRecord, AuditValue } from '../domain/audit/index.js';
 import { traceIdOf, type Delivery } from '../domain/delivery.js';
 import type { RoutingOutcome } from '../domain/explain-routing.js';
 

@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../domain/audit.js';
+import type { AuditRecord } from '../domain/audit/index.js';
 import type { Store } from '../store/store.js';
 
 // What was recorded about routing: the decisions of one delivery, and a user's newest rebind.

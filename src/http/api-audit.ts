@@ -1,22 +1,20 @@
 import type { Request } from 'express';
-import type { AuditDraft, AuditSubject, AuditValue } from '../domain/audit.js';
+import type { AuditDraft, AuditKind, AuditSubject, AuditValue } from '../domain/audit/index.js';
+import { apiDraft, type ApiOrigin } from '../reconcile/api-change.js';
+
+export { asAuditValue } from '../reconcile/api-change.js';
+
+/** Where a change made through the API comes from: the request, without its query. */
+export const apiOrigin = (req: Request, now: Date): ApiOrigin => ({
+  source: { type: 'api', id: `${req.method} ${req.originalUrl.split('?')[0]}` },
+  at: now,
+});
 
 /** One audit record for a change made through the API. */
 export function apiAudit(
   req: Request,
   now: Date,
-  change: { kind: string; subject: AuditSubject; decision: string; before: AuditValue; after: AuditValue },
+  change: { kind: AuditKind; subject: AuditSubject; decision: string; before: AuditValue; after: AuditValue },
 ): AuditDraft {
-  return {
-    ...change,
-    actor: 'api',
-    source: { type: 'api', id: `${req.method} ${req.originalUrl.split('?')[0]}` },
-    reason: null,
-    traceId: null,
-    deliveryId: null,
-    occurredAt: now.toISOString(),
-  };
+  return apiDraft(apiOrigin(req, now), change);
 }
-
-/** Plain JSON for the audit trail: entities are plain objects of JSON values. */
-export const asAuditValue = (value: object | null): AuditValue => value as AuditValue;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { AuditDraft } from '../domain/audit.js';
+import type { AuditDraft } from '../domain/audit/index.js';
 import type { Delivery } from '../domain/delivery.js';
 import { decideRetry, type RetryPolicy } from '../domain/retry-policy.js';
 import type { DeliveryStore } from '../store/store.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditDraft, AuditValue } from '../domain/audit.js';
+import type { AuditDraft, AuditValue } from '../domain/audit/index.js';
 import {
   decideRedeliverySweep,
   DEFAULT_REDELIVERY_POLICY,

@@ -1,4 +1,4 @@
-import type { AuditDraft } from '../domain/audit.js';
+import type { AuditDraft } from '../domain/audit/index.js';
 import type { Delivery, RoutedOutcome } from '../domain/delivery.js';
 import type { Wake } from '../domain/entities.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditActor, AuditValue } from '../domain/audit.js';
+import type { AuditActor, AuditKind, AuditValue } from '../domain/audit/index.js';
 import type { AuditStore, LeaseStore } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { currentTraceId, inSpan } from '../telemetry/tracing.js';
@@ -68,7 +68,7 @@ export function startPeriodicWork(options: PeriodicWorkOptions, jobs: readonly P
 function startJobLoop(job: PeriodicJob, options: PeriodicWorkOptions): PeriodicWork {
   const { store, holder, leaseMs, now } = options;
   const lease = `periodic:${job.name}`;
-  const kind = `periodic.${job.name}`;
+  const kind: AuditKind = `periodic.${job.name}`;
   const log = options.logger.child({ component: 'periodic', job: job.name, holder });
   const random = options.random ?? Math.random;
   const heartbeatMs = Math.max(1, Math.floor(leaseMs / 3));

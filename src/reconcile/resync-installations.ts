@@ -1,4 +1,4 @@
-import type { AuditValue } from '../domain/audit.js';
+import type { AuditValue } from '../domain/audit/index.js';
 import { installationState } from '../domain/entities.js';
 import type { GitHubPort } from '../github/github-port.js';
 import { withRateLimitPacing, type Sleep } from '../github/rate-limit-pacing.js';

@@ -1,5 +1,5 @@
 import type { EmitterWebhookEvent } from '@octokit/webhooks/types';
-import type { AuditDraft } from '../domain/audit.js';
+import type { AuditDraft } from '../domain/audit/index.js';
 import type { Delivery } from '../domain/delivery.js';
 import { installationState, type Automation, type Wake } from '../domain/entities.js';
 import {

@@ -1,4 +1,4 @@
-import { verifyChainSegment, type AuditCheckpoint, type ChainVerdict } from '../domain/audit.js';
+import { verifyChainSegment, type AuditCheckpoint, type ChainVerdict } from '../domain/audit/index.js';
 import type { Store } from '../store/store.js';
 import { currentTraceId } from './tracing.js';
 

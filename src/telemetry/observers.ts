@@ -1,4 +1,4 @@
-import type { AuditDraft, AuditValue } from '../domain/audit.js';
+import type { AuditDraft, AuditValue } from '../domain/audit/index.js';
 import { REDELIVER_REASONS, REDELIVERY_REQUESTED, REDELIVERY_RESULTS } from '../domain/decide-redelivery-sweep.js';
 import type { Store } from '../store/store.js';
 import {
@@ -101,6 +101,10 @@ export function withDecisionMetrics(store: Store, metrics: Metrics): Store {
   const count = (drafts: readonly AuditDraft[]) => {
     for (const draft of drafts) countDecision(metrics, draft);
   };
+  const counted = (kept: boolean, drafts: readonly AuditDraft[]): boolean => {
+    if (kept) count(drafts);
+    return kept;
+  };
   return {
     ...store,
     async appendAudit(drafts) {
@@ -111,6 +115,31 @@ export function withDecisionMetrics(store: Store, metrics: Metrics): Store {
     async writeRepoRows(rows, audit) {
       await store.writeRepoRows(rows, audit);
       count(audit);
+    },
+    // API writes carry their audit records: counted once the store kept them.
+    async upsertUser(user, audit) {
+      await store.upsertUser(user, audit);
+      count(audit);
+    },
+    async putAutomation(automation, audit) {
+      await store.putAutomation(automation, audit);
+      count(audit);
+    },
+    async putTrigger(trigger, audit) {
+      await store.putTrigger(trigger, audit);
+      count(audit);
+    },
+    async linkInstallation(userId, installationId, linkedAt, audit) {
+      return counted(await store.linkInstallation(userId, installationId, linkedAt, audit), audit);
+    },
+    async unlinkInstallation(userId, installationId, audit) {
+      return counted(await store.unlinkInstallation(userId, installationId, audit), audit);
+    },
+    async deleteAutomation(id, audit) {
+      return counted(await store.deleteAutomation(id, audit), audit);
+    },
+    async deleteTrigger(id, audit) {
+      return counted(await store.deleteTrigger(id, audit), audit);
     },
     async finishDelivery(id, workerId, finish) {
       const kept = await store.finishDelivery(id, workerId, finish);

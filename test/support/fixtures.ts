@@ -1,4 +1,4 @@
-import type { AuditDraft } from '../../src/domain/audit.js';
+import type { AuditDraft } from '../../src/domain/audit/index.js';
 import type { IncomingDelivery } from '../../src/domain/delivery.js';
 import type { RepoRow, Wake } from '../../src/domain/entities.js';
 

@@ -26,7 +26,7 @@ export const MONGODB_SKIP_REASON: string | null =
     : `MongoDB suites skipped: MONGODB_URI is not set and the wire server is not beside this checkout (${WIRE_SERVER}). ` +
       'Run them with MONGODB_URI=mongodb://host:port npm test, or with ../shared beside the checkout.';
 
-type DeclareTest = (title: string, implementation: (t: ExecutionContext) => Promise<void> | void) => void;
+export type DeclareTest = (title: string, implementation: (t: ExecutionContext) => Promise<void> | void) => void;
 
 /** Declares a test on a store: as given, or skipped when it needs a MongoDB that cannot be had here. */
 export function testOn(kind: StoreKind, declare: DeclareTest & { skip: DeclareTest }): DeclareTest {

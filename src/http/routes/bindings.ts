@@ -1,8 +1,9 @@
 import { Router } from 'express';
-import type { AuditSubject } from '../../domain/audit.js';
 import type { Automation, Trigger } from '../../domain/entities.js';
+import type { ApiOrigin } from '../../reconcile/api-change.js';
+import { deleteAutomation, deleteTrigger, putAutomation, putTrigger } from '../../reconcile/bindings.js';
 import type { Store } from '../../store/store.js';
-import { apiAudit, asAuditValue } from '../api-audit.js';
+import { apiOrigin } from '../api-audit.js';
 import { HttpError } from '../http-error.js';
 import { requireUser } from './users.js';
 import {
@@ -25,13 +26,11 @@ const EVENT_FILTER = /^[a-z_]{1,64}(\.[a-z_]{1,64})?$/;
 /** GET and DELETE `/<noun>s/:id` for a binding; a deletion is audited with what was deleted. */
 function readAndDelete<T extends Automation | Trigger>(
   router: Router,
-  store: Store,
   now: () => Date,
   binding: {
     noun: 'automation' | 'trigger';
     get: (id: string) => Promise<T | null>;
-    remove: (id: string) => Promise<boolean>;
-    subject: (entity: T) => AuditSubject;
+    remove: (entity: T, origin: ApiOrigin) => Promise<boolean>;
   },
 ): void {
   const path = `/${binding.noun}s/:id`;
@@ -46,16 +45,7 @@ function readAndDelete<T extends Automation | Trigger>(
   });
   router.delete(path, async (req, res) => {
     const before = await find(req.params.id);
-    await binding.remove(before.id);
-    await store.appendAudit([
-      apiAudit(req, now(), {
-        kind: `${binding.noun}.deleted`,
-        subject: binding.subject(before),
-        decision: 'deleted',
-        before: asAuditValue(before),
-        after: null,
-      }),
-    ]);
+    await binding.remove(before, apiOrigin(req, now()));
     res.status(204).end();
   });
 }
@@ -82,16 +72,7 @@ export function bindingRoutes({ store, now }: { store: Store; now: () => Date })
       enabled: body.enabled ?? before?.enabled ?? true,
       updatedAt: at.toISOString(),
     };
-    await store.putAutomation(automation);
-    await store.appendAudit([
-      apiAudit(req, at, {
-        kind: 'automation.put',
-        subject: { userId: automation.userId, automationId: id, installationId: automation.installationId },
-        decision: before ? 'updated' : 'created',
-        before: asAuditValue(before),
-        after: asAuditValue(automation),
-      }),
-    ]);
+    await putAutomation(store, automation, before, apiOrigin(req, at));
     res.status(before ? 200 : 201).json({ automation });
   });
 
@@ -138,35 +119,19 @@ export function bindingRoutes({ store, now }: { store: Store; now: () => Date })
       enabled: body.enabled ?? before?.enabled ?? true,
       updatedAt: at.toISOString(),
     };
-    await store.putTrigger(trigger);
-    await store.appendAudit([
-      apiAudit(req, at, {
-        kind: 'trigger.put',
-        subject: {
-          userId: trigger.userId,
-          triggerId: id,
-          repoId: trigger.repoId,
-          installationId: trigger.installationId,
-        },
-        decision: before ? 'updated' : 'created',
-        before: asAuditValue(before),
-        after: asAuditValue(trigger),
-      }),
-    ]);
+    await putTrigger(store, trigger, before, apiOrigin(req, at));
     res.status(before ? 200 : 201).json({ trigger });
   });
 
-  readAndDelete(router, store, now, {
+  readAndDelete(router, now, {
     noun: 'automation',
     get: (id) => store.getAutomation(id),
-    remove: (id) => store.deleteAutomation(id),
-    subject: (automation) => ({ userId: automation.userId, automationId: automation.id }),
+    remove: (automation, origin) => deleteAutomation(store, automation, origin),
   });
-  readAndDelete(router, store, now, {
+  readAndDelete(router, now, {
     noun: 'trigger',
     get: (id) => store.getTrigger(id),
-    remove: (id) => store.deleteTrigger(id),
-    subject: (trigger) => ({ userId: trigger.userId, triggerId: trigger.id, repoId: trigger.repoId }),
+    remove: (trigger, origin) => deleteTrigger(store, trigger, origin),
   });
 
   return router;

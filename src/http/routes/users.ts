@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { sparseInstallation, type RepoRow, type User } from '../../domain/entities.js';
 import { projectView } from '../../domain/projects.js';
 import type { Store } from '../../store/store.js';
-import { apiAudit, asAuditValue } from '../api-audit.js';
+import { linkUser, putUser, unlinkUser } from '../../reconcile/users.js';
+import { apiAudit, apiOrigin, asAuditValue } from '../api-audit.js';
 import { HttpError } from '../http-error.js';
 import { boundedString, githubId, parseBody, platformId, required, rootDirectory } from '../validate.js';
 
@@ -38,16 +39,7 @@ export function userRoutes({ store, now }: UserRouteDeps): Router {
       createdAt: before?.createdAt ?? at.toISOString(),
       updatedAt: at.toISOString(),
     };
-    await store.upsertUser(user);
-    await store.appendAudit([
-      apiAudit(req, at, {
-        kind: 'user.put',
-        subject: { userId },
-        decision: before ? 'updated' : 'created',
-        before: asAuditValue(before),
-        after: asAuditValue(user),
-      }),
-    ]);
+    await putUser(store, user, before, apiOrigin(req, at));
     res.status(before ? 200 : 201).json({ user });
   });
 
@@ -65,36 +57,16 @@ export function userRoutes({ store, now }: UserRouteDeps): Router {
     if ((await store.getInstallation(installationId)) === null) {
       await store.upsertInstallation(sparseInstallation(installationId, at.toISOString()));
     }
-    const linked = await store.linkInstallation(userId, installationId, at.toISOString());
-    if (linked) {
-      await store.appendAudit([
-        apiAudit(req, at, {
-          kind: 'installation.linked',
-          subject: { userId, installationId },
-          decision: 'linked',
-          before: null,
-          after: { installationId },
-        }),
-      ]);
-    }
+    const linked = await linkUser(store, userId, installationId, apiOrigin(req, at));
     res.status(linked ? 201 : 200).json({ userId, installationId, linked: true });
   });
 
   router.delete('/users/:userId/installations/:installationId', async (req, res) => {
     const userId = platformId(req.params.userId, 'userId');
     const installationId = githubId(req.params.installationId, 'installationId');
-    if (!(await store.unlinkInstallation(userId, installationId))) {
+    if (!(await unlinkUser(store, userId, installationId, apiOrigin(req, now())))) {
       throw new HttpError(404, 'link_not_found', `user ${userId} is not linked to installation ${installationId}`);
     }
-    await store.appendAudit([
-      apiAudit(req, now(), {
-        kind: 'installation.unlinked',
-        subject: { userId, installationId },
-        decision: 'unlinked',
-        before: { installationId },
-        after: null,
-      }),
-    ]);
     res.status(204).end();
   });
 

@@ -1,4 +1,4 @@
-import type { AuditDraft } from '../../domain/audit.js';
+import type { AuditDraft } from '../../domain/audit/index.js';
 import { auditFor } from '../../domain/audit-for.js';
 import { decideRebind, type RebindPlan } from '../../domain/decide-rebind.js';
 import { installationState } from '../../domain/entities.js';
@@ -49,26 +49,23 @@ export async function applyRebind(
       }),
     );
   for (const entity of plan.entities) {
-    if (entity.type === 'automation') {
-      const automation = automations.find((a) => a.id === entity.id);
-      if (automation) await store.putAutomation({ ...automation, installationId: plan.to, updatedAt: at });
-    } else {
-      const trigger = triggers.find((tr) => tr.id === entity.id);
-      if (trigger) await store.putTrigger({ ...trigger, installationId: plan.to, updatedAt: at });
-    }
-    audit.push(
-      auditFor(context, {
-        kind: 'rebind.applied',
-        subject: {
-          userId,
-          installationId: plan.to,
-          ...(entity.type === 'automation' ? { automationId: entity.id } : { triggerId: entity.id }),
-        },
-        decision: 'rebound',
-        before: { installationId: entity.from },
-        after: { installationId: plan.to },
-      }),
-    );
+    const rebound = auditFor(context, {
+      kind: 'rebind.applied',
+      subject: {
+        userId,
+        installationId: plan.to,
+        ...(entity.type === 'automation' ? { automationId: entity.id } : { triggerId: entity.id }),
+      },
+      decision: 'rebound',
+      before: { installationId: entity.from },
+      after: { installationId: plan.to },
+    });
+    // Each binding is written with its own record, so a crash cannot leave one moved but unaudited.
+    const automation = entity.type === 'automation' ? automations.find((a) => a.id === entity.id) : undefined;
+    const trigger = entity.type === 'trigger' ? triggers.find((tr) => tr.id === entity.id) : undefined;
+    if (automation) await store.putAutomation({ ...automation, installationId: plan.to, updatedAt: at }, [rebound]);
+    else if (trigger) await store.putTrigger({ ...trigger, installationId: plan.to, updatedAt: at }, [rebound]);
+    else audit.push(rebound);
   }
   return { outcome: { userId, outcome: 'rebound', to: plan.to, entities: plan.entities }, audit };
 }

@@ -1,4 +1,4 @@
-import type { AuditDraft, AuditValue } from '../../domain/audit.js';
+import type { AuditDraft, AuditValue, RowDecisionSource } from '../../domain/audit/index.js';
 import { auditFor } from '../../domain/audit-for.js';
 import type { RowPlan } from '../../domain/decide-sync.js';
 import type { DecisionCounts } from '../../domain/sync/decision-counts.js';
@@ -38,7 +38,7 @@ export const ROWS_PER_BATCH = 500;
 export async function applyRowPlans(
   store: Store,
   context: ReconcileContext,
-  kind: string,
+  kind: RowDecisionSource,
   plans: RowPlan[],
   counts: DecisionCounts,
 ): Promise<void> {

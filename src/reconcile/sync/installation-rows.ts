@@ -1,3 +1,4 @@
+import type { RowDecisionSource } from '../../domain/audit/index.js';
 import { decideDetach } from '../../domain/decide-sync.js';
 import { emptyCounts, type DecisionCounts } from '../../domain/sync/decision-counts.js';
 import type { RepoRow } from '../../domain/entities.js';
@@ -28,7 +29,7 @@ export async function detachRows(
   store: Store,
   context: ReconcileContext,
   installationId: number,
-  kind: string,
+  kind: RowDecisionSource,
   which: (row: RepoRow) => boolean,
 ): Promise<DecisionCounts> {
   const counts = emptyCounts();

@@ -1,4 +1,4 @@
-import type { AuditDraft, AuditValue } from '../../domain/audit.js';
+import type { AuditDraft, AuditValue } from '../../domain/audit/index.js';
 import { auditFor } from '../../domain/audit-for.js';
 import type { SyncSource } from '../../domain/decide-sync.js';
 import { decideFailedRun } from '../../domain/sync/decide-failed-run.js';

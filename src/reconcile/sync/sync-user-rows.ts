@@ -1,3 +1,4 @@
+import type { RowDecisionSource } from '../../domain/audit/index.js';
 import {
   decideBaseRow,
   decideSubProjectRow,
@@ -18,7 +19,7 @@ import { applyRowPlans, ROWS_PER_BATCH } from './apply-row-plans.js';
 export async function syncUserRows(
   store: Store,
   context: ReconcileContext,
-  kind: string,
+  kind: RowDecisionSource,
   userId: string,
   listed: ListedRepo[],
   source: SyncSource,

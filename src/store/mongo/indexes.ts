@@ -18,6 +18,10 @@ export async function ensureIndexes(db: Db): Promise<void> {
     index('deliveries', { routingOutcome: 1, seq: -1 }),
     // Every claim looks for copy-outs left by a replica that died: only those are indexed.
     partial('deliveries', { pendingUntil: 1 }, { pending: { $type: 'string' } }),
+    // The same for the documents that carry audit drafts of other writes (copy-out.ts).
+    ...['users', 'user_installations', 'automations', 'triggers', 'repo_rows'].map((collection) =>
+      partial(collection, { pendingUntil: 1 }, { pendingUntil: { $type: 'string' } }),
+    ),
     index('delivery_payloads', { deliveryId: 1, n: 1 }, true),
     index('user_installations', { userId: 1, installationId: 1 }),
     index('user_installations', { installationId: 1, userId: 1 }),

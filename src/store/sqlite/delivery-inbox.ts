@@ -8,7 +8,9 @@ import {
   type ReceivedDelivery,
 } from '../../domain/delivery.js';
 import type { ReceiveDeliveryResult, RecordDeliveryResult } from '../store.js';
-import { DELIVERY_COLUMNS, toDelivery, type Row } from './rows.js';
+import { DELIVERY } from '../codec.js';
+import { DELIVERY_COLUMNS } from './deliveries.js';
+import { fromRow, type Row } from './sqlite-codec.js';
 
 /** A delivery whose facts are known already, or one received whose payload the inbox reads. */
 export type InboxItem = { incoming: IncomingDelivery; now: string } | { received: ReceivedDelivery; now: string };
@@ -30,7 +32,7 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
   const requeue = db.prepare(`UPDATE deliveries SET state = 'received', next_attempt_at = NULL WHERE id = ?`);
   const makeRetryDue = db.prepare(`UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'failed'`);
 
-  const stored = (id: string): Delivery => toDelivery(deliveryById.get(id) as Row);
+  const stored = (id: string): Delivery => fromRow(DELIVERY, deliveryById.get(id) as Row);
 
   const recordIncoming = (incoming: IncomingDelivery, now: string): RecordDeliveryResult => {
     const { payload, replayOf, traceparent, ...fields } = incoming;

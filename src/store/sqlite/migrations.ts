@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+
 // Schema versions of the embedded store, applied in order at start (PRAGMA user_version holds
 // the last one applied). Append a new entry to change the schema; never edit a shipped one.
 
@@ -196,3 +198,19 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
 ];
+
+/** Applies every migration the file has not seen yet, each in its own transaction. */
+export function applyMigrations(db: Database.Database): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `the database at ${db.name} has schema version ${current}, newer than this build knows (${MIGRATIONS.length}); run a newer reconciler`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] ?? '');
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

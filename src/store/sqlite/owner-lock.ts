@@ -22,8 +22,9 @@ export function acquireOwnerLock(databasePath: string): () => void {
       return () => {
         try {
           unlinkSync(path);
-        } catch {
-          // already gone: nothing to release
+        } catch (error) {
+          // Already gone: nothing to release. Anything else (a permission change) is the caller's to see.
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         }
       };
     } catch (error) {

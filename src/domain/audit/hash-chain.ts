@@ -1,61 +1,14 @@
 import { createHash } from 'node:crypto';
+import {
+  AUDIT_SCHEMA_VERSION,
+  type AuditDraft,
+  type AuditRecord,
+  type ChainPosition,
+  type ChainVerdict,
+} from './audit-record.js';
 
-// The audit trail: append-only, one record per decision, chained by hash so that an edited
-// or removed record shows (REQUIREMENTS.md, "Shapes": Audit record).
-
-export const AUDIT_SCHEMA_VERSION = 1;
-
-/** resync: the periodic drift resync (a change it makes means a webhook was missed); periodic: another periodic job. */
-export type AuditActor = 'webhook' | 'sync' | 'api' | 'worker' | 'resync' | 'periodic';
-
-export interface AuditSource {
-  /** periodic: one run of a periodic job (its id is the run's, shared by every record the run writes). */
-  type: 'delivery' | 'sync' | 'api' | 'periodic';
-  id: string;
-}
-
-export interface AuditSubject {
-  userId?: string;
-  repoId?: number;
-  repoFullName?: string;
-  installationId?: number;
-  automationId?: string;
-  triggerId?: string;
-}
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type AuditValue = Json;
-
-/** What a decision says about itself; the store gives it a place in the chain. */
-export interface AuditDraft {
-  kind: string;
-  actor: AuditActor;
-  source: AuditSource;
-  subject: AuditSubject;
-  decision: string;
-  reason: string | null;
-  before: AuditValue;
-  after: AuditValue;
-  traceId: string | null;
-  deliveryId: string | null;
-  occurredAt: string;
-}
-
-export interface AuditRecord extends AuditDraft {
-  id: string;
-  seq: number;
-  schemaVersion: number;
-  recordedAt: string;
-  prevHash: string | null;
-  hash: string;
-}
-
-export interface ChainPosition {
-  id: string;
-  seq: number;
-  recordedAt: string;
-  prevHash: string | null;
-}
+// The hash chain: each record hashes its content and the hash of the one before it, so that an
+// edited or removed record shows when the chain is verified.
 
 /** JSON with object keys sorted at every depth, so equal records hash equally wherever stored. */
 export function canonicalJson(value: unknown): string {
@@ -77,17 +30,6 @@ export function sealAuditRecord(draft: AuditDraft, position: ChainPosition): Aud
   const unsealed = { ...draft, ...position, schemaVersion: AUDIT_SCHEMA_VERSION };
   return { ...unsealed, hash: hashAuditRecord(unsealed) };
 }
-
-/** Where a pruned chain now starts: the last removed record's position and hash. */
-export interface AuditCheckpoint {
-  seq: number;
-  hash: string;
-  prunedAt: string;
-  /** Records removed so far, over every prune. */
-  pruned: number;
-}
-
-export type ChainVerdict = { ok: true } | { ok: false; seq: number; id: string; problem: string };
 
 /**
  * Checks a run of records in sequence order against the hash before it (the previous record's,

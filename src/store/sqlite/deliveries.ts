@@ -1,0 +1,174 @@
+import type Database from 'better-sqlite3';
+import type { AuditDraft } from '../../domain/audit/index.js';
+import type { Delivery } from '../../domain/delivery.js';
+import type { Wake } from '../../domain/entities.js';
+import { DELIVERY, STORED_WAKE, WAKE } from '../codec.js';
+import type { DeliveryClaim, DeliveryQuery, DeliveryStore, InboxBacklog } from '../ports/deliveries.js';
+import type { AppendAuditNow } from './audit.js';
+import type { InboxWriter } from './inbox-writer.js';
+import { columnsOf, oneOf, paramsOf, rowsOf } from './sqlite-codec.js';
+
+// Every delivery column but the payload, which only the worker reads (and can be 25 MB).
+export const DELIVERY_COLUMNS = columnsOf(DELIVERY);
+
+// A delivery whose installation has another delivery under a live claim waits (DeliveryStore.claimNextDelivery).
+const NOT_UNDER_CLAIM = `(installation_id IS NULL OR installation_id NOT IN (
+  SELECT installation_id FROM deliveries WHERE state = 'processing' AND lease_until > @now AND installation_id IS NOT NULL))`;
+
+/** The inbox on the main connection: claims, finishes and reads (the writer thread records deliveries). */
+export function sqliteDeliveries(
+  db: Database.Database,
+  appendAudit: AppendAuditNow,
+  inboxWriter: InboxWriter,
+): DeliveryStore {
+  const q = {
+    deliveryById: db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`),
+    deliveryPayload: db.prepare(
+      'SELECT p.payload FROM deliveries d JOIN delivery_payloads p ON p.seq = d.seq WHERE d.id = ?',
+    ),
+    oldestReceived: db.prepare(
+      `SELECT seq FROM deliveries WHERE state = 'received' AND ${NOT_UNDER_CLAIM} ORDER BY seq LIMIT 1`,
+    ),
+    oldestRetryDue: db.prepare(
+      `SELECT min(seq) AS seq FROM deliveries WHERE state = 'failed' AND next_attempt_at <= @now AND ${NOT_UNDER_CLAIM}`,
+    ),
+    oldestLeaseExpired: db.prepare(
+      `SELECT min(seq) AS seq FROM deliveries WHERE state = 'processing' AND lease_until <= @now AND ${NOT_UNDER_CLAIM}`,
+    ),
+    claim: db.prepare(`
+      UPDATE deliveries SET state = 'processing', attempts = attempts + 1, lease_owner = @workerId, lease_until = @leaseUntil
+      WHERE seq = @seq RETURNING ${DELIVERY_COLUMNS}`),
+    nextRetryAt: db.prepare(
+      `SELECT min(next_attempt_at) AS at FROM deliveries WHERE state = 'failed' AND next_attempt_at IS NOT NULL`,
+    ),
+    finish: db.prepare(`
+      UPDATE deliveries SET state = @state, reason = @reason, processed_at = @processedAt, next_attempt_at = NULL,
+        routing_outcome = @routingOutcome, lease_owner = NULL, lease_until = NULL
+      WHERE id = @id AND state = 'processing' AND lease_owner = @workerId`),
+    fail: db.prepare(`
+      UPDATE deliveries SET state = 'failed', error = @error, processed_at = @processedAt, next_attempt_at = @nextAttemptAt,
+        lease_owner = NULL, lease_until = NULL
+      WHERE id = @id AND state = 'processing' AND lease_owner = @workerId`),
+    // Pending: waiting for the worker, in its hands, or waiting for a retry. Given-up failures are not.
+    pendingSummary: db.prepare(`
+      SELECT count(*) AS n, min(received_at) AS oldest FROM deliveries
+      WHERE state IN ('received', 'processing') OR (state = 'failed' AND next_attempt_at IS NOT NULL)`),
+    insertWake: db.prepare(`
+      INSERT INTO wakes (id, delivery_id, trigger_id, automation_id, user_id, repo_id, installation_id, event, action, created_at)
+      VALUES (@id, @deliveryId, @triggerId, @automationId, @userId, @repoId, @installationId, @event, @action, @createdAt)
+      ON CONFLICT (id) DO NOTHING`),
+    wakesFirst: db.prepare('SELECT * FROM wakes ORDER BY seq LIMIT ?'),
+    wakesAfter: db.prepare('SELECT * FROM wakes WHERE seq > ? ORDER BY seq LIMIT ?'),
+  };
+
+  // Read-then-write transactions run as BEGIN IMMEDIATE: the inbox writer thread commits on its
+  // own connection, and a deferred transaction whose snapshot went stale before its first write
+  // fails with SQLITE_BUSY at once instead of waiting (WAL mode), which made claims and
+  // finishes fail under load.
+  const oldestDueSeq = (now: string): number | null => {
+    const candidates = [
+      (q.oldestReceived.get({ now }) as { seq: number } | undefined)?.seq,
+      (q.oldestRetryDue.get({ now }) as { seq: number | null }).seq,
+      (q.oldestLeaseExpired.get({ now }) as { seq: number | null }).seq,
+    ].filter((seq): seq is number => typeof seq === 'number');
+    return candidates.length === 0 ? null : Math.min(...candidates);
+  };
+  const claimNow = db.transaction((claim: DeliveryClaim): Delivery | null => {
+    const seq = oldestDueSeq(claim.now);
+    if (seq === null) return null;
+    return oneOf(DELIVERY, q.claim.get({ seq, workerId: claim.workerId, leaseUntil: claim.leaseUntil }));
+  });
+  const endDeliveryNow = db.transaction(
+    (
+      statement: Database.Statement,
+      params: Record<string, unknown>,
+      audit: readonly AuditDraft[],
+      wakes: readonly Wake[],
+    ) => {
+      if (statement.run(params).changes === 0) return false;
+      for (const wake of wakes) q.insertWake.run(paramsOf(WAKE, wake));
+      appendAudit(audit);
+      return true;
+    },
+  );
+
+  return {
+    async recordDelivery(incoming, now) {
+      const result = await inboxWriter.record({ incoming, now });
+      if (result.status === 'malformed') throw new Error(`a delivery with known facts was refused: ${result.problem}`);
+      return result;
+    },
+    receiveDelivery(received, now) {
+      // The writer thread parses the payload: a 7 KB JSON.parse is the largest piece of an
+      // acknowledgement's work left on the event loop (bench/ingest.ts).
+      return inboxWriter.record({ received, now });
+    },
+    async claimNextDelivery(claim) {
+      // Idle polls take no write lock: only a claim that has something to take does.
+      return oldestDueSeq(claim.now) === null ? null : claimNow.immediate(claim);
+    },
+    async nextRetryAt() {
+      return (q.nextRetryAt.get() as { at: string | null }).at ?? null;
+    },
+    async finishDelivery(id, workerId, finish) {
+      const { audit, wakes, routingOutcome, ...fields } = finish;
+      const params = { id, workerId, ...fields, routingOutcome: routingOutcome ?? null };
+      return endDeliveryNow.immediate(q.finish, params, audit, wakes ?? []);
+    },
+    async failDelivery(id, workerId, failure) {
+      const { audit, ...fields } = failure;
+      return endDeliveryNow.immediate(q.fail, { id, workerId, ...fields }, audit, []);
+    },
+    async getDelivery(id) {
+      return oneOf(DELIVERY, q.deliveryById.get(id));
+    },
+    async getDeliveriesByIds(ids) {
+      const found: Delivery[] = [];
+      // Batches stay well below SQLite's limit on bound parameters.
+      for (let start = 0; start < ids.length; start += 500) {
+        const batch = ids.slice(start, start + 500);
+        const sql = `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id IN (${batch.map(() => '?').join(',')})`;
+        found.push(...rowsOf(DELIVERY, db.prepare(sql).all(...batch)));
+      }
+      return found;
+    },
+    async getDeliveryPayload(id) {
+      const row = q.deliveryPayload.get(id) as { payload: string } | undefined;
+      return row?.payload ?? null;
+    },
+    async listDeliveries(query: DeliveryQuery) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (query.state !== undefined) {
+        where.push('state = ?');
+        params.push(query.state);
+      }
+      if (query.beforeSeq !== undefined) {
+        where.push('seq < ?');
+        params.push(query.beforeSeq);
+      }
+      if (query.repoId !== undefined) {
+        where.push('repo_id = ?');
+        params.push(query.repoId);
+      }
+      if (query.routingOutcomes !== undefined) {
+        const outcomes = query.routingOutcomes.filter((o) => o !== null);
+        const either = outcomes.map(() => 'routing_outcome = ?');
+        if (query.routingOutcomes.includes(null)) either.push('routing_outcome IS NULL');
+        where.push(either.length === 0 ? '0' : `(${either.join(' OR ')})`);
+        params.push(...outcomes);
+      }
+      const sql = `SELECT ${DELIVERY_COLUMNS} FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+      return rowsOf(DELIVERY, db.prepare(sql).all(...params, query.limit));
+    },
+    async inboxBacklog(): Promise<InboxBacklog> {
+      const summary = q.pendingSummary.get() as { n: number; oldest: string | null };
+      return { pending: Number(summary.n), oldestReceivedAt: summary.oldest ?? null };
+    },
+    async listWakes(query) {
+      const rows =
+        query.afterSeq === undefined ? q.wakesFirst.all(query.limit) : q.wakesAfter.all(query.afterSeq, query.limit);
+      return rowsOf(STORED_WAKE, rows);
+    },
+  };
+}

@@ -1,6 +1,8 @@
 import type { AuditRecord, AuditValue } from '../domain/audit/index.js';
 import { traceIdOf, type Delivery } from '../domain/delivery.js';
 import type { RoutingOutcome } from '../domain/explain-routing.js';
+import type { AuditStore } from '../store/store.js';
+import { routingRecordsOf } from './routing-records.js';
 
 // The story of one delivery (R10), told from what was recorded when it was processed: its
 // routing decisions and outcome are audit records, so the story is history, not a re-run.
@@ -82,4 +84,24 @@ export function tellDeliveryStory(delivery: Delivery, audit: readonly AuditRecor
     outcome,
     candidates,
   };
+}
+
+// A delivery's own audit can be long (a resync of a large installation writes one record per
+// row): the story shows the first ones and says where the rest are.
+const STORY_AUDIT_LIMIT = 500;
+
+/** The story of one stored delivery (R10): what it caused, which triggers it woke and why not. */
+export async function readDeliveryStory(
+  store: AuditStore,
+  delivery: Delivery,
+): Promise<DeliveryStory & { audit: AuditRecord[]; auditTruncated: boolean }> {
+  const audit = await store.listAudit({ limit: STORY_AUDIT_LIMIT + 1, deliveryId: delivery.id });
+  const routing = await routingRecordsOf(store, delivery.id);
+  // Routing records may lie past the first page of a long audit: read them on their own.
+  const records = new Map([...audit, ...routing].map((record) => [record.seq, record]));
+  const story = tellDeliveryStory(
+    delivery,
+    [...records.values()].sort((a, b) => a.seq - b.seq),
+  );
+  return { ...story, audit: audit.slice(0, STORY_AUDIT_LIMIT), auditTruncated: audit.length > STORY_AUDIT_LIMIT };
 }

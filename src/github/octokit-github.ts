@@ -38,7 +38,7 @@ const OPERATIONS: readonly [RegExp, string][] = [
   [/\/app\/hook\/deliveries\/\d+\/attempts$/, '/app/hook/deliveries/{delivery_id}/attempts'],
 ];
 
-export function operationOf(method: string, url: string): string {
+function operationOf(method: string, url: string): string {
   const path = new URL(url).pathname;
   const known = OPERATIONS.find(([pattern]) => pattern.test(path));
   return known === undefined ? 'other' : `${method.toUpperCase()} ${known[1]}`;

@@ -30,7 +30,7 @@ class ReserveReached extends GitHubError {
 }
 
 // GitHub: without Retry-After or a reset time, wait at least a minute before trying again.
-export const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
+const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 // A reset time already past still waits a little, so that a budget always runs out.
 const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import type { AuditDraft, AuditKind, AuditSubject, AuditValue } from '../domain/audit/index.js';
-import { apiDraft, type ApiOrigin } from '../reconcile/api-change.js';
+import { apiDraft, type ApiOrigin } from '../domain/audit/api-change.js';
 
-export { asAuditValue } from '../reconcile/api-change.js';
+export { asAuditValue } from '../domain/audit/api-change.js';
 
 /** Where a change made through the API comes from: the request, without its query. */
 export const apiOrigin = (req: Request, now: Date): ApiOrigin => ({

@@ -6,7 +6,7 @@ import { HttpError } from './http-error.js';
 
 type FieldParser<T> = (value: unknown, field: string) => T;
 
-export class InvalidInput extends HttpError {
+class InvalidInput extends HttpError {
   constructor(
     readonly field: string,
     problem: string,

@@ -7,7 +7,7 @@
  * a body is whole, so until then anyone can make us hold up to 25 MB per connection: this bounds
  * the sum (five bodies at GitHub's cap; ordinary deliveries are a few KB).
  */
-export const WEBHOOK_BODY_BYTES_IN_FLIGHT = 128 * 1024 * 1024;
+const WEBHOOK_BODY_BYTES_IN_FLIGHT = 128 * 1024 * 1024;
 
 /**
  * Webhook requests in progress, so that the worker can let acknowledgements go first, and the

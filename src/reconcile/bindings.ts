@@ -1,6 +1,6 @@
 import type { Automation, Trigger } from '../domain/entities.js';
 import type { BindingStore } from '../store/store.js';
-import { apiDraft, asAuditValue, type ApiOrigin } from './api-change.js';
+import { apiDraft, asAuditValue, type ApiOrigin } from '../domain/audit/api-change.js';
 
 // Automations and triggers as the API changes them (R8, R9): each write goes to the store with
 // its audit record in one call, so a binding never changes without its record, nor the reverse.

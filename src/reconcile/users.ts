@@ -1,6 +1,6 @@
 import type { User } from '../domain/entities.js';
 import type { UserStore } from '../store/store.js';
-import { apiDraft, asAuditValue, type ApiOrigin } from './api-change.js';
+import { apiDraft, asAuditValue, type ApiOrigin } from '../domain/audit/api-change.js';
 
 // Users and their installation links, as the API changes them: each change is written with its
 // audit record in one store call, so neither is kept without the other.

@@ -72,7 +72,7 @@ function decodeField(kind: FieldKind, stored: unknown, dialect: Dialect): unknow
   }
 }
 
-export function defineCodec<T>(fields: FieldList<T>): Codec<T> {
+function defineCodec<T>(fields: FieldList<T>): Codec<T> {
   const names = Object.keys(fields) as (keyof T & string)[];
   return {
     fields,

@@ -7,7 +7,7 @@ import { NOT_WOKEN_REASONS } from '../domain/route-event.js';
 // before the signature is checked). Every known label value starts at zero, so a dashboard
 // shows 0 rather than "no data" before the first event.
 
-export const KNOWN_EVENTS = [
+const KNOWN_EVENTS = [
   'push',
   'pull_request',
   'issues',
@@ -31,7 +31,7 @@ export const eventLabel = (event: string | null | undefined): EventLabel =>
 // busy: refused (503) because too many webhook bytes were in memory at once (src/http/routes/webhook.ts).
 // aborted: the client went away before the whole body arrived; nothing stored, nobody answered.
 // error: the service could not store it (e.g. the store is down), so GitHub will see a 500.
-export const WEBHOOK_RESULTS = [
+const WEBHOOK_RESULTS = [
   'accepted',
   'duplicate',
   'bad_signature',
@@ -41,11 +41,11 @@ export const WEBHOOK_RESULTS = [
   'aborted',
   'error',
 ] as const;
-export const DELIVERY_OUTCOMES = ['applied', 'ignored', 'failed', 'retried'] as const;
+const DELIVERY_OUTCOMES = ['applied', 'ignored', 'failed', 'retried'] as const;
 export const SYNC_KINDS = ['installation', 'oauth'] as const;
 export const SYNC_RESULTS = ['completed', 'failed', 'suspended', 'deleted'] as const;
-export const DECISION_KINDS = ['installation', 'oauth', 'webhook'] as const;
-export const ROW_DECISIONS = [
+const DECISION_KINDS = ['installation', 'oauth', 'webhook'] as const;
+const ROW_DECISIONS = [
   'created',
   'updated',
   'covered',
@@ -61,12 +61,12 @@ export const REBIND_OUTCOMES: readonly (readonly [string, string])[] = [
   ['skipped', 'several_installations'],
   ['skipped', 'installation_mismatch'],
 ];
-export const REBOUND_ENTITIES = ['automation', 'trigger'] as const;
+const REBOUND_ENTITIES = ['automation', 'trigger'] as const;
 /** What a drift resync can change: a row decision other than unchanged, or an entity rebound. */
 export const DRIFT_REPAIRS = ['created', 'updated', 'covered', 'detached', 'propagated', 'rebound'] as const;
-export const WOKE_NOTHING_REASONS = ['no_candidates', ...NOT_WOKEN_REASONS] as const;
-export const COVERAGES = ['covered', 'visible_only', 'bound_to_gone'] as const;
-export const INSTALLATION_STATES = ['active', 'suspended', 'deleted'] as const;
+const WOKE_NOTHING_REASONS = ['no_candidates', ...NOT_WOKEN_REASONS] as const;
+const COVERAGES = ['covered', 'visible_only', 'bound_to_gone'] as const;
+const INSTALLATION_STATES = ['active', 'suspended', 'deleted'] as const;
 export const GITHUB_OPERATIONS = [
   'GET /app/installations/{installation_id}',
   'POST /app/installations/{installation_id}/access_tokens',

@@ -58,7 +58,7 @@ function countDriftRepair(metrics: Metrics, record: AuditDraft): void {
 }
 
 /** Counts one committed decision on the metric it belongs to. */
-export function countDecision(metrics: Metrics, record: AuditDraft): void {
+function countDecision(metrics: Metrics, record: AuditDraft): void {
   if (record.actor === 'resync') countDriftRepair(metrics, record);
   switch (record.kind) {
     case 'sync.installation':

@@ -15,7 +15,7 @@ export interface TracingOptions {
   spanProcessors?: SpanProcessor[];
 }
 
-export function exportConfigured(env: TracingOptions['env']): boolean {
+function exportConfigured(env: TracingOptions['env']): boolean {
   return EXPORT_VARIABLES.some((name) => (env[name] ?? '') !== '') && env.OTEL_TRACES_EXPORTER !== 'none';
 }
 

@@ -16,7 +16,7 @@ import {
 const TRACER = 'reconciler';
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
-export const tracer = () => trace.getTracer(TRACER);
+const tracer = () => trace.getTracer(TRACER);
 
 /** The trace id of the active span, or null when nothing is traced. */
 export function currentTraceId(): string | null {
@@ -67,7 +67,7 @@ export async function inSpan<T>(
 }
 
 /** Adds an event to the active span, if any (decisions are span events, R11). */
-export function addSpanEvent(name: string, attributes: Attributes): void {
+function addSpanEvent(name: string, attributes: Attributes): void {
   trace.getActiveSpan()?.addEvent(name, attributes);
 }
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Automation, Trigger } from '../../domain/entities.js';
-import type { ApiOrigin } from '../../reconcile/api-change.js';
+import type { ApiOrigin } from '../../domain/audit/api-change.js';
 import { deleteAutomation, deleteTrigger, putAutomation, putTrigger } from '../../reconcile/bindings.js';
 import type { Store } from '../../store/store.js';
 import { apiOrigin } from '../api-audit.js';

@@ -1,20 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { traceIdOf, type Delivery, type DeliveryState, type RoutedOutcome } from '../../domain/delivery.js';
-import { deliverySummary, tellDeliveryStory } from '../../explain/delivery-story.js';
-import { routingRecordsOf } from '../../explain/routing-records.js';
+import { deliverySummary, readDeliveryStory } from '../../explain/delivery-story.js';
+import { replayDelivery } from '../../inbox/replay.js';
 import type { Store } from '../../store/store.js';
-import { currentTraceparent, inSpan, remoteContextOf } from '../../telemetry/tracing.js';
-import { apiAudit } from '../api-audit.js';
+import { apiOrigin } from '../api-audit.js';
 import type { DeliveriesPage, DeliveryJson, DeliveryStoryJson, ReplayAnswer } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
 import { queryLimit, queryString, seqCursor } from '../validate.js';
 
 const STATES: readonly DeliveryState[] = ['received', 'processing', 'applied', 'ignored', 'failed'];
-
-// A delivery's own audit can be long (a resync of a large installation writes one record per
-// row): the story shows the first ones and says where the rest are.
-const STORY_AUDIT_LIMIT = 500;
 
 export interface DeliveryRouteDeps {
   store: Store;
@@ -56,25 +50,6 @@ async function requireDelivery(store: Store, id: string): Promise<Delivery> {
   return delivery;
 }
 
-/** The story of one delivery (R10): what it was, what it caused, which triggers it woke and why not. */
-async function deliveryStory(store: Store, id: string): Promise<DeliveryStoryJson> {
-  const delivery = await requireDelivery(store, id);
-  const audit = await store.listAudit({ limit: STORY_AUDIT_LIMIT + 1, deliveryId: id });
-  const routing = await routingRecordsOf(store, id);
-  // Routing records may lie past the first page of a long audit: read them on their own.
-  const records = new Map([...audit, ...routing].map((record) => [record.seq, record]));
-  const story = tellDeliveryStory(
-    delivery,
-    [...records.values()].sort((a, b) => a.seq - b.seq),
-  );
-  return {
-    delivery: deliveryView(delivery),
-    ...story,
-    audit: audit.slice(0, STORY_AUDIT_LIMIT),
-    auditTruncated: audit.length > STORY_AUDIT_LIMIT,
-  };
-}
-
 export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDeps): Router {
   const router = Router();
   router.get('/deliveries', async (req, res) => {
@@ -106,77 +81,20 @@ export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDe
   });
 
   router.get('/deliveries/:deliveryId', async (req, res) => {
-    res.json(await deliveryStory(store, req.params.deliveryId));
+    const delivery = await requireDelivery(store, req.params.deliveryId);
+    res.json({
+      delivery: deliveryView(delivery),
+      ...(await readDeliveryStory(store, delivery)),
+    } satisfies DeliveryStoryJson);
   });
 
-  // Re-test (repo-sync-and-rebinding.md, "Good troubleshooting order", step 4): the exact stored
-  // event goes through the same pipeline again as a new delivery, so a fix can be proven with it.
+  // Re-test (R10): the stored event goes through the pipeline again as a new delivery (inbox/replay.ts).
   router.post('/deliveries/:deliveryId/replay', async (req, res) => {
     const original = await requireDelivery(store, req.params.deliveryId);
-    if (original.repoId === null)
-      throw new HttpError(
-        409,
-        'not_replayable',
-        `delivery ${original.id} (${original.event}) names no repository, so it routes to no trigger; to re-check coverage, sync the user instead`,
-      );
-    // A delivery still on its way would be routed twice at once, and wake its triggers twice.
-    if (original.state === 'received' || original.state === 'processing' || original.nextAttemptAt !== null)
-      throw new HttpError(
-        409,
-        'delivery_pending',
-        `delivery ${original.id} is ${original.state}${original.nextAttemptAt !== null ? ` until its retry at ${original.nextAttemptAt}` : ''}; replay it once it has finished`,
-      );
-    const payload = await store.getDeliveryPayload(original.id);
-    if (payload === null)
-      throw new HttpError(409, 'payload_missing', `the stored payload of delivery ${original.id} is missing`);
-    const at = now();
-    const id = randomUUID();
-    // A new trace for the re-test, linked to the original delivery's: its processing joins this
-    // one, and a trace backend can walk from either to the other.
-    const originalTrace = remoteContextOf(original.traceparent);
-    const recorded = await inSpan(
-      'replay delivery',
-      {
-        root: true,
-        links: originalTrace === null ? [] : [originalTrace.link],
-        attributes: { 'messaging.message.id': id, 'reconciler.replay_of': original.id },
-      },
-      async () => {
-        const traceparent = currentTraceparent();
-        return store.recordDelivery(
-          {
-            id,
-            event: original.event,
-            action: original.action,
-            installationId: original.installationId,
-            repoId: original.repoId,
-            receivedAt: at.toISOString(),
-            payload,
-            headers: original.headers,
-            replayOf: original.id,
-            ...(traceparent !== null ? { traceparent } : {}),
-          },
-          at.toISOString(),
-        );
-      },
-    );
-    await store.appendAudit([
-      {
-        ...apiAudit(req, at, {
-          kind: 'delivery.replayed',
-          subject: {
-            ...(original.installationId !== null ? { installationId: original.installationId } : {}),
-            ...(original.repoId !== null ? { repoId: original.repoId } : {}),
-          },
-          decision: 'replayed',
-          before: { deliveryId: original.id },
-          after: { deliveryId: recorded.delivery.id },
-        }),
-        deliveryId: recorded.delivery.id,
-      },
-    ]);
+    const result = await replayDelivery(store, original, apiOrigin(req, now()));
+    if ('refused' in result) throw new HttpError(409, result.refused.code, result.refused.message);
     onDeliveryStored();
-    res.status(202).json({ deliveryId: recorded.delivery.id, replayOf: original.id } satisfies ReplayAnswer);
+    res.status(202).json({ deliveryId: result.replayed.id, replayOf: original.id } satisfies ReplayAnswer);
   });
   return router;
 }

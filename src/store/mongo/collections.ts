@@ -43,7 +43,7 @@ export function collectionsOf(db: Db): Collections {
   };
 }
 
-export const MONGO: Dialect = {
+const MONGO: Dialect = {
   encodeBool: (value) => value,
   decodeBool: (stored) => stored === true,
 };
@@ -62,7 +62,7 @@ export const fieldsOf = <T>(codec: Codec<T>, value: T): Doc => {
   return fields;
 };
 
-export const fromDoc = <T>(codec: Codec<T>, doc: Doc): T => codec.decode((name) => doc[fieldOf(name)], MONGO);
+const fromDoc = <T>(codec: Codec<T>, doc: Doc): T => codec.decode((name) => doc[fieldOf(name)], MONGO);
 
 export const oneOf = <T>(codec: Codec<T>, doc: Doc | null): T | null => (doc === null ? null : fromDoc(codec, doc));
 

@@ -5,7 +5,7 @@ import { askForToken, dropToken, readToken } from './session.js';
 /** No token, or the service refused it: the token panel is showing, nothing else to say. */
 export class AuthNeeded extends Error {}
 /** The service answered with an error, or did not answer: its message is for the person. */
-export class ApiError extends Error {}
+class ApiError extends Error {}
 
 let onRefused = (): void => {};
 

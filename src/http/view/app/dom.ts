@@ -24,7 +24,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Appends children, skipping null, undefined and false, flattening arrays. */
-export function append(node: Element, children: Child): void {
+function append(node: Element, children: Child): void {
   if (children === null || children === undefined || children === false) return;
   if (Array.isArray(children)) {
     for (const child of children as readonly Child[]) append(node, child);

@@ -1,4 +1,4 @@
-import type { AuditDraft, AuditKind, AuditSource, AuditSubject, AuditValue } from '../domain/audit/index.js';
+import type { AuditDraft, AuditKind, AuditSource, AuditSubject, AuditValue } from './index.js';
 
 /** Where a change made through the API came from (the request it answers) and when it was made. */
 export interface ApiOrigin {

@@ -38,22 +38,16 @@ async function runOAuthSync(
     counts: emptyCounts(),
   };
   const listing: Listing = { pages: 0, listedIds: new Set() };
-  try {
-    await syncPages(github.listUserRepos(oauthToken), context, 'oauth', listing, (repos) =>
-      syncUserRows(store, context, 'oauth_sync', userId, repos, { kind: 'oauth' }, report.counts),
-    );
-  } catch (error) {
-    if (!(error instanceof GitHubError)) throw error;
+  // The run's own record, completed or failed, with what its pages got through.
+  const recordRun = async (decision: 'completed' | 'failed', reason: string | null): Promise<OAuthSyncReport> => {
     report.pages = listing.pages;
     report.reposListed = listing.listedIds.size;
-    report.status = 'failed';
-    report.message = error.message;
     await store.appendAudit([
       auditFor(context, {
         kind: 'sync.oauth',
         subject: { userId },
-        decision: 'failed',
-        reason: error.message,
+        decision,
+        reason,
         after: {
           pages: report.pages,
           reposListed: report.reposListed,
@@ -63,21 +57,16 @@ async function runOAuthSync(
       }),
     ]);
     return report;
+  };
+  try {
+    await syncPages(github.listUserRepos(oauthToken), context, 'oauth', listing, (repos) =>
+      syncUserRows(store, context, 'oauth_sync', userId, repos, { kind: 'oauth' }, report.counts),
+    );
+  } catch (error) {
+    if (!(error instanceof GitHubError)) throw error;
+    report.status = 'failed';
+    report.message = error.message;
+    return recordRun('failed', error.message);
   }
-  report.pages = listing.pages;
-  report.reposListed = listing.listedIds.size;
-  await store.appendAudit([
-    auditFor(context, {
-      kind: 'sync.oauth',
-      subject: { userId },
-      decision: 'completed',
-      after: {
-        pages: report.pages,
-        reposListed: report.reposListed,
-        counts: { ...report.counts },
-        durationMs: Math.round(performance.now() - started),
-      },
-    }),
-  ]);
-  return report;
+  return recordRun('completed', null);
 }

@@ -121,8 +121,13 @@ const table: {
   { reason: 'repo_unknown', candidate: healthy({ repoRow: null }), detail: /user u1 has no project row for repo 7/ },
   {
     reason: 'repo_not_covered',
-    candidate: healthy({ repoRow: repoRowFixture({ installationId: null }) }),
-    detail: /octo-org\/api is only visible to user u1 \(OAuth\)/,
+    candidate: healthy({ repoRow: repoRowFixture({ installationId: null, discoveredBy: 'oauth' }) }),
+    detail: /octo-org\/api is only visible to user u1 \(found by OAuth sync\)/,
+  },
+  {
+    reason: 'repo_not_covered',
+    candidate: healthy({ repoRow: repoRowFixture({ installationId: null, discoveredBy: 'installation' }) }),
+    detail: /octo-org\/api is covered by no installation for user u1 \(found by installation sync\), not by 22/,
   },
   {
     reason: 'repo_not_covered',
@@ -213,6 +218,7 @@ const owner = (overrides: Partial<OwnerContext> = {}): OwnerContext => ({
   userId: 'u1',
   currentInstallationIds: [11, 22],
   lastRebindSkip: { reason: 'several_installations', installationIds: [11, 22], syncedInstallationId: 22 },
+  lastRowDecision: null,
   ...overrides,
 });
 

@@ -270,7 +270,7 @@ function inventoryStep(f: DiagnosisFacts, targetInstallationId: number | null): 
     if (stale.length === 0 && refused.length === 0)
       return step(
         'ok',
-        `${evidence}; every trigger on this repo is bound to the repo's installation and routing refused none`,
+        `${evidence}; every trigger on this repo is already bound to the covering installation and routing refused none`,
         null,
       );
     const which = [

@@ -1,8 +1,7 @@
 import { decideRepoRefresh } from '../../domain/decide-sync.js';
 import { emptyCounts, describeCounts } from '../../domain/sync/decision-counts.js';
-import { sparseInstallation } from '../../domain/entities.js';
+import { sparseInstallation, type RepoRow } from '../../domain/entities.js';
 import type { WebhookRouter } from '../webhook-router.js';
-import type { RepoRow } from '../../domain/entities.js';
 import type { Store } from '../../store/store.js';
 import { applyRowPlans, ROWS_PER_BATCH } from '../sync/apply-row-plans.js';
 import { installationRowPages } from '../sync/installation-rows.js';

@@ -12,14 +12,21 @@ import {
   scopePayload,
   transferredPayload,
 } from './support/github-payloads.js';
-import { json, startTestService, type TestService } from './support/test-service.js';
+import { STORE_KINDS, storeEnv, testOn } from './support/mongo-server.js';
+import { eventually, json, startTestService, type TestService } from './support/test-service.js';
 
 // Issue 17: coverage never lies. Each lifecycle through the public API with real payloads from
 // @octokit/webhooks-examples against the fake GitHub: the rows, the routing reason, the diagnose
 // steps and the audit records all tell the same story.
 
 // Serial: the scenarios mint tokens for the same installation ids (see test/support/fake-github.ts).
-const test = anyTest.serial;
+const serial = anyTest.serial;
+
+/** Each scenario on the embedded store and on MongoDB; `env` selects the store as an operator would. */
+function test(title: string, run: (t: ExecutionContext, env: Record<string, string>) => Promise<void>): void {
+  for (const storeKind of STORE_KINDS)
+    testOn(storeKind, serial)(`${storeKind}: ${title}`, async (t) => run(t, await storeEnv(t, storeKind)));
+}
 
 const OLD_API: FakeRepo = { id: 7, owner: 'octo-old', name: 'api' };
 const MOVED_API: FakeRepo = { ...OLD_API, owner: 'octo-org' };
@@ -45,8 +52,18 @@ const sync = async (service: TestService, body: object = {}) =>
 const diagnose = async (service: TestService, repo: string) =>
   ((await (await ok(service.api(`/api/diagnose?userId=u1&repo=${repo}`))).json()) as { steps: DiagnosisStep[] }).steps;
 const statuses = (steps: DiagnosisStep[]) => steps.map((s) => s.status);
-const candidatesOf = async (service: TestService, deliveryId: string) =>
-  ((await (await ok(service.api(`/api/deliveries/${deliveryId}`))).json()) as { candidates: Candidate[] }).candidates;
+/**
+ * The delivery's routing decisions (every scenario here has a candidate), once its story has
+ * them: MongoDB copies a finished delivery's audit records out just after it marks it done.
+ */
+const candidatesOf = (service: TestService, deliveryId: string) =>
+  eventually(async () => {
+    const story = (await (await ok(service.api(`/api/deliveries/${deliveryId}`))).json()) as {
+      outcome: string;
+      candidates: Candidate[];
+    };
+    return story.outcome === 'not_routed' || story.candidates.length === 0 ? null : story.candidates;
+  });
 /** The records `query` finds, oldest first (the API answers newest first). */
 const auditOf = async (service: TestService, query: string) =>
   ((await (await ok(service.api(`/api/audit?${query}&limit=500`))).json()) as { records: AuditRecord[] }).records.sort(
@@ -58,8 +75,11 @@ const link = (service: TestService, id: number) =>
   ok(service.api(`/api/users/u1/installations/${id}`, { method: 'PUT' }));
 
 /** u1 holds octo-old's installation 11, which covers all its repositories; octo-org's 22 is someone else's. */
-async function transferWorld(t: ExecutionContext): Promise<{ fake: FakeGitHub; service: TestService }> {
-  const world = await appWorld(t, [OLD_API]);
+async function transferWorld(
+  t: ExecutionContext,
+  env: Record<string, string>,
+): Promise<{ fake: FakeGitHub; service: TestService }> {
+  const world = await appWorld(t, [OLD_API], { env });
   const old = world.fake.installations.get(11)!;
   old.account = { id: 4, login: 'octo-old', type: 'Organization' };
   old.repositorySelection = 'all';
@@ -74,8 +94,8 @@ async function transferWorld(t: ExecutionContext): Promise<{ fake: FakeGitHub; s
   return world;
 }
 
-test('a transfer out of an installation covering all repositories resyncs the installation the rows were bound to', async (t) => {
-  const { fake, service } = await transferWorld(t);
+test('a transfer out of an installation covering all repositories resyncs the installation the rows were bound to', async (t, env) => {
+  const { fake, service } = await transferWorld(t, env);
   t.deepEqual(await rowsOf(service), ['octo-old/api@11']);
 
   // GitHub moves the repo and tells only the new owner's installation (GITHUB-FACTS.md).
@@ -117,8 +137,8 @@ test('a transfer out of an installation covering all repositories resyncs the in
   t.regex(former[1]?.evidence ?? '', /^octo-old\/api is a former name: repo 7 was renamed to octo-org\/api/);
 });
 
-test('after a transfer, a user holding both installations gets the new one, and diagnose names the binding rebind skipped', async (t) => {
-  const { fake, service } = await transferWorld(t);
+test('after a transfer, a user holding both installations gets the new one, and diagnose names the binding rebind skipped', async (t, env) => {
+  const { fake, service } = await transferWorld(t, env);
   await link(service, 22);
   fake.installations.get(11)!.repos = [];
   fake.installations.get(22)!.repos = [MOVED_API];
@@ -143,8 +163,8 @@ test('after a transfer, a user holding both installations gets the new one, and 
   );
 });
 
-test("without App credentials a transfer detaches the former installation's rows from the payload, audited", async (t) => {
-  const service = await startTestService(t);
+test("without App credentials a transfer detaches the former installation's rows from the payload, audited", async (t, env) => {
+  const service = await startTestService(t, { env });
   await ok(service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' })));
   await link(service, 11);
   const created = await deliver(
@@ -184,8 +204,8 @@ test("without App credentials a transfer detaches the former installation's rows
   t.is(steps[1]?.status, 'problem');
 });
 
-test("unlinking an installation detaches the user's rows it covered, one audited decision each, and routing stops waking", async (t) => {
-  const { service } = await appWorld(t, [API]);
+test("unlinking an installation detaches the user's rows it covered, one audited decision each, and routing stops waking", async (t, env) => {
+  const { service } = await appWorld(t, [API], { env });
   await putTrigger(service, 11);
   await sync(service);
   await ok(service.api('/api/users/u1/projects', json('PUT', { repoId: 7, rootDirectory: 'web' })));
@@ -230,8 +250,8 @@ test("unlinking an installation detaches the user's rows it covered, one audited
   t.regex(steps[3]?.evidence ?? '', /no current installation, so rebind cannot run \(no_installations\)/);
 });
 
-test('a sync detaches rows still bound to an installation the user is no longer linked to', async (t) => {
-  const { service } = await appWorld(t, [API]);
+test('a sync detaches rows still bound to an installation the user is no longer linked to', async (t, env) => {
+  const { service } = await appWorld(t, [API], { env });
   await sync(service);
   await ok(service.api('/api/users/u1/installations/11', { method: 'DELETE' }));
   // As an unlink that stopped before its rows were detached (or one from before it detached) leaves them.
@@ -246,8 +266,8 @@ test('a sync detaches rows still bound to an installation the user is no longer 
   t.is(repaired?.reason, 'user u1 is not linked to installation 11');
 });
 
-test('a user whose only installations are deleted gets the no_installations skip: recorded, answered and counted', async (t) => {
-  const { fake, service } = await appWorld(t, [API]);
+test('a user whose only installations are deleted gets the no_installations skip: recorded, answered and counted', async (t, env) => {
+  const { fake, service } = await appWorld(t, [API], { env });
   await putTrigger(service, 11);
   await sync(service);
   fake.installations.get(11)!.deleted = true;
@@ -280,10 +300,10 @@ test('a user whose only installations are deleted gets the no_installations skip
   t.regex(steps[3]?.evidence ?? '', /the last rebind was skipped \(no_installations\)/);
 });
 
-test("an account rename also renames the linked users' OAuth-only rows of that account", async (t) => {
+test("an account rename also renames the linked users' OAuth-only rows of that account", async (t, env) => {
   const secret: FakeRepo = { id: 9, owner: 'octo-org', name: 'secret' };
   const elsewhere: FakeRepo = { id: 10, owner: 'someone', name: 'tools' };
-  const { fake, service } = await appWorld(t, [API]);
+  const { fake, service } = await appWorld(t, [API], { env });
   fake.userRepos.set('user-token', [API, secret, elsewhere]);
   await sync(service, { oauthToken: 'user-token' });
   await ok(service.api('/api/users/u1/projects', json('PUT', { repoId: 9, rootDirectory: 'docs' })));
@@ -338,13 +358,19 @@ test("an account rename also renames the linked users' OAuth-only rows of that a
   t.regex(steps[1]?.evidence ?? '', /visible only \(found by oauth sync\)/);
 });
 
-test('a repo removed from its installation is explained by the removal, not as an OAuth-only repo', async (t) => {
-  const { fake, service } = await appWorld(t, [API]);
+test('a repo removed from its installation is explained by the removal, not as an OAuth-only repo', async (t, env) => {
+  const { fake, service } = await appWorld(t, [API], { env });
   await putTrigger(service, 11);
   await sync(service);
   fake.installations.get(11)!.repos = [];
   const removed = await deliver(service, 'installation_repositories', scopePayload('removed', 11, [API]));
   t.is(removed.state, 'applied', removed.reason ?? '');
+  t.deepEqual(await rowsOf(service), ['octo-org/api@-']);
+  t.like((await auditOf(service, `deliveryId=${removed.id}&kind=sync.decision`))[0], {
+    decision: 'detached',
+    subject: { userId: 'u1', repoId: 7 },
+    reason: 'installation 11 no longer lists the repository (installation-backed sync)',
+  });
   const push = await deliver(service, 'push', pushPayload(API, 11, ['a']));
   const [candidate] = await candidatesOf(service, push.id);
   t.like(candidate, { reason: 'repo_not_covered' });

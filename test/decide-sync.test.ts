@@ -136,7 +136,14 @@ test('a sub-project row takes the repo identity and coverage but keeps its own s
 });
 
 test('a row that carried the synced installation is detached; others are left alone', (t) => {
-  t.like(decideDetach(row({ installationId: 11 }), 11), { decision: 'detached', after: { installationId: null } });
-  t.like(decideDetach(row({ installationId: 22 }), 11), { decision: 'unchanged', after: { installationId: 22 } });
-  t.like(decideDetach(row(), 11), { decision: 'unchanged', after: { installationId: null } });
+  t.like(decideDetach(row({ installationId: 11 }), 11, 'removed'), {
+    decision: 'detached',
+    after: { installationId: null },
+    reason: 'removed',
+  });
+  t.like(decideDetach(row({ installationId: 22 }), 11, 'removed'), {
+    decision: 'unchanged',
+    after: { installationId: 22 },
+  });
+  t.like(decideDetach(row(), 11, 'removed'), { decision: 'unchanged', after: { installationId: null } });
 });

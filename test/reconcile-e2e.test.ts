@@ -61,7 +61,8 @@ for (const storeKind of STORE_KINDS) {
       t.is((await deliver(service, 'repository', repositoryPayload('renamed', renamedA, 11))).state, 'applied');
       t.deepEqual(await rows(), ['octo-org/api-v2@11', 'octo-org/api-v2:packages/core@11', 'octo-org/web@11']);
 
-      // 4. transfer: B moves to another owner's installation; the old one then reports it removed.
+      // 4. transfer: B moves to another owner's installation, which u1 is not linked to. The
+      // installation B's row was bound to is resynced at once; its removed event changes nothing.
       const movedB = { ...repoB, owner: 'other-org' };
       fake.installations.get(11)!.repos = [renamedA];
       fake.installations.set(22, {
@@ -69,8 +70,10 @@ for (const storeKind of STORE_KINDS) {
         account: { id: 6, login: 'other-org', type: 'Organization' },
         repos: [movedB],
       });
-      t.is((await deliver(service, 'repository', repositoryPayload('transferred', movedB, 22))).state, 'applied');
-      t.deepEqual(await rows(), ['octo-org/api-v2@11', 'octo-org/api-v2:packages/core@11', 'other-org/web@11']);
+      const transferred = await deliver(service, 'repository', repositoryPayload('transferred', movedB, 22));
+      t.is(transferred.state, 'applied');
+      t.regex(transferred.reason ?? '', /former installation 11: installation 11 resynced: 1 detached/);
+      t.deepEqual(await rows(), ['octo-org/api-v2@11', 'octo-org/api-v2:packages/core@11', 'other-org/web@-']);
       t.is(
         (await deliver(service, 'installation_repositories', scopePayload('removed', 11, [repoB]))).state,
         'applied',

@@ -121,8 +121,13 @@ const table: {
   { reason: 'repo_unknown', candidate: healthy({ repoRow: null }), detail: /user u1 has no project row for repo 7/ },
   {
     reason: 'repo_not_covered',
-    candidate: healthy({ repoRow: repoRowFixture({ installationId: null }) }),
-    detail: /octo-org\/api is only visible to user u1 \(OAuth\)/,
+    candidate: healthy({ repoRow: repoRowFixture({ installationId: null, discoveredBy: 'oauth' }) }),
+    detail: /octo-org\/api is only visible to user u1 \(found by OAuth sync\)/,
+  },
+  {
+    reason: 'repo_not_covered',
+    candidate: healthy({ repoRow: repoRowFixture({ installationId: null, discoveredBy: 'installation' }) }),
+    detail: /octo-org\/api is covered by no installation for user u1 \(found by installation sync\), not by 22/,
   },
   {
     reason: 'repo_not_covered',
@@ -213,6 +218,7 @@ const owner = (overrides: Partial<OwnerContext> = {}): OwnerContext => ({
   userId: 'u1',
   currentInstallationIds: [11, 22],
   lastRebindSkip: { reason: 'several_installations', installationIds: [11, 22], syncedInstallationId: 22 },
+  lastRowDecision: null,
   ...overrides,
 });
 
@@ -372,4 +378,27 @@ test('a push lists its changed paths, unless GitHub cannot say (new branch, forc
   t.is(changedPathsOf('push', { commits: [], forced: true }), null);
   t.is(changedPathsOf('push', { commits: Array.from({ length: 2048 }, () => commit(['x'])) }), null);
   t.is(changedPathsOf('pull_request', { commits: [commit(['a'])] }), null);
+});
+
+test('a repo that is not covered is explained by the decision that took its coverage away', (t) => {
+  const decisions = routeEvent(push, [
+    healthy({ repoRow: repoRowFixture({ installationId: null, discoveredBy: 'installation' }) }),
+  ]);
+  const detached = {
+    decision: 'detached',
+    reason: 'the repository was removed from installation 22 (installation_repositories.removed)',
+    installationIdBefore: 22,
+    occurredAt: T0,
+  };
+  const [explained] = explainDecisions(push, decisions, new Map([['u1', owner({ lastRowDecision: detached })]]));
+  t.is(
+    explained?.detail,
+    `octo-org/api is covered by no installation for user u1 (found by installation sync), not by 22 — it was detached from installation 22 at ${T0}: the repository was removed from installation 22 (installation_repositories.removed)`,
+  );
+  const [unexplained] = explainDecisions(
+    push,
+    decisions,
+    new Map([['u1', owner({ lastRowDecision: { ...detached, decision: 'updated' } })]]),
+  );
+  t.false(unexplained?.detail.includes('detached'), 'only a detach explains a lost coverage');
 });

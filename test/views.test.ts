@@ -74,10 +74,11 @@ test('projects: covered repos lead, OAuth-only rows leave the active list but st
   fake.userRepos.set('gho_u1', fakeRepos('x', 2, 1));
   await service.api('/api/users/u1/installations/11', { method: 'PUT' });
   await service.api('/api/users/u1/sync', json('POST', { oauthToken: 'gho_u1' }));
-  const stale = (await service.store.getRepoRow({ userId: 'u1', repoId: 2, rootDirectory: null }))!;
-  await service.store.writeRepoRows([{ ...stale, installationId: 22 }], []);
   await service.api('/api/users/u1/installations/22', { method: 'PUT' });
   await service.api('/api/users/u1/installations/22', { method: 'DELETE' });
+  // Written after the unlink, which detaches what the installation covered: a row left bound to it.
+  const stale = (await service.store.getRepoRow({ userId: 'u1', repoId: 2, rootDirectory: null }))!;
+  await service.store.writeRepoRows([{ ...stale, installationId: 22 }], []);
   const gone = (await service.store.getInstallation(22))!;
   await service.store.upsertInstallation({ ...gone, deletedAt: '2026-01-01T00:00:00.000Z' });
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import type { SyncProgressJson, SyncRequest, SyncStarted } from '../http/api-shapes.js';
-import { progressLine } from './render-sync.js';
+import { progressLine, resultLines } from './render-sync.js';
 import { CONNECTION_USAGE, parseCommandLine, runCommand, serviceClient, UsageError } from './service-client.js';
 
 // `npm run sync -- --user U [--oauth-token T]`: starts a sync of one user on the running service
@@ -38,13 +38,7 @@ runCommand(USAGE, async () => {
     shown = line;
     if (progress.state !== 'running') {
       if (tty) process.stderr.write('\n');
-      const counts = Object.entries(progress.decisions)
-        .filter(([, n]) => n > 0)
-        .map(([decision, n]) => `${n} ${decision}`)
-        .join(', ');
-      process.stdout.write(
-        `${progress.state}: ${counts || 'no row changed'}${progress.error ? ` (${progress.error})` : ''}\n`,
-      );
+      for (const line of resultLines(progress)) process.stdout.write(`${line}\n`);
       if (progress.state === 'failed') process.exitCode = 1;
       return;
     }

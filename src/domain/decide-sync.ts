@@ -25,6 +25,8 @@ export interface RowPlan {
   after: RepoRow;
   /** Set when a stored installation id was kept against what the sync offered (R2). */
   preserved?: { field: 'installationId'; kept: number; offered: number | null };
+  /** Why the row changed, when the decision alone does not say (which event took coverage away). */
+  reason?: string;
 }
 
 const IDENTITY_FIELDS = ['fullName', 'owner', 'name', 'defaultBranch'] as const;
@@ -116,10 +118,14 @@ export function decideSubProjectRow(existing: RepoRow, base: RepoRow): RowPlan {
   return { decision: changed ? 'propagated' : 'unchanged', before: existing, after };
 }
 
-/** A row that carried the synced installation's id but is no longer listed loses it (R1). */
-export function decideDetach(existing: RepoRow, installationId: number): RowPlan {
+/**
+ * A row that carried an installation's id loses it when that installation no longer covers the
+ * repo for the row's user (R1, R7); `reason` says what took the coverage away, for the audit
+ * trail and for routing's explanation of a repo that is not covered.
+ */
+export function decideDetach(existing: RepoRow, installationId: number, reason: string): RowPlan {
   if (existing.installationId !== installationId) return { decision: 'unchanged', before: existing, after: existing };
-  return { decision: 'detached', before: existing, after: { ...existing, installationId: null } };
+  return { decision: 'detached', before: existing, after: { ...existing, installationId: null }, reason };
 }
 
 /**

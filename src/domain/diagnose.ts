@@ -54,6 +54,11 @@ export interface DiagnosisFacts {
   triggers: readonly { id: string; installationId: number }[];
   /** The newest deliveries for the repo, newest first. */
   deliveries: readonly DeliverySeen[];
+  /**
+   * Set when the name asked about is one the repo had before a rename or transfer: the audit
+   * trail tied it to the repo, and the other facts are about the repo under its current name.
+   */
+  formerName: { asked: string; repoId: number; seenAt: string } | null;
 }
 
 const sameLogin = (a: string | null, b: string): boolean => a !== null && a.toLowerCase() === b.toLowerCase();
@@ -106,7 +111,7 @@ function ownerInstallationStep(f: DiagnosisFacts, owner: string): DiagnosisStep 
   );
 }
 
-function coverageStep(f: DiagnosisFacts): DiagnosisStep {
+function coverageStep(f: DiagnosisFacts, owner: string, ownerStep: DiagnosisStep): DiagnosisStep {
   const step = (status: StepStatus, evidence: string, next: string | null): DiagnosisStep => ({
     step: 2,
     name: 'the repo is App-covered, not just visible',
@@ -115,35 +120,60 @@ function coverageStep(f: DiagnosisFacts): DiagnosisStep {
     next,
   });
   const sync = `POST /api/users/${f.userId}/sync`;
+  const formerly =
+    f.formerName === null
+      ? ''
+      : `${f.formerName.asked} is a former name: repo ${f.formerName.repoId} was renamed to ${f.repoFullName} (the audit trail saw the old name last at ${f.formerName.seenAt}); `;
   if (f.row === null)
     return step(
       'problem',
-      `user ${f.userId} has no project row for ${f.repoFullName}`,
+      `${formerly}user ${f.userId} has no project row for ${f.repoFullName}`,
       `sync the user (${sync}); if the row still does not appear, add the repo to the installation on GitHub`,
     );
   const row = f.row;
   if (row.installationId === null)
     return step(
       'problem',
-      `${row.fullName} is visible only (found by ${row.discoveredBy} sync), not covered by any installation`,
+      `${formerly}${row.fullName} is visible only (found by ${row.discoveredBy} sync), not covered by any installation`,
       `add ${row.fullName} to the owner's installation on GitHub (or give it access to all repositories), then sync (${sync})`,
     );
   const installation = f.rowInstallation;
   if (installation === null || installationState(installation) === 'deleted')
     return step(
       'problem',
-      `${row.fullName} is bound to installation ${row.installationId}, which is ${installation === null ? 'unknown' : 'deleted'}`,
+      `${formerly}${row.fullName} is bound to installation ${row.installationId}, which is ${installation === null ? 'unknown' : 'deleted'}`,
       `sync the user (${sync}) to move the repo to its current installation`,
     );
   if (installationState(installation) === 'suspended')
     return step(
       'problem',
-      `${row.fullName} is covered by installation ${installation.id}, which is suspended`,
+      `${formerly}${row.fullName} is covered by installation ${installation.id}, which is suspended`,
       `unsuspend installation ${installation.id} on GitHub`,
+    );
+  // Covered by a live installation is not enough: it must be one of the user's, of the repo's
+  // owner. A row still bound to the installation of the account that owned the repo before a
+  // transfer, or to one the user unlinked, wakes nothing (step 1 says so from the other side).
+  if (!f.linked.some((i) => i.id === installation.id))
+    return step(
+      'problem',
+      `${formerly}${row.fullName} is bound to installation ${installation.id}, which is not linked to user ${f.userId}`,
+      `sync the user (${sync}): rows of installations the user is not linked to lose their coverage`,
+    );
+  if (installation.accountLogin !== null && !sameLogin(installation.accountLogin, owner))
+    return step(
+      'problem',
+      `${formerly}${row.fullName} is bound to installation ${installation.id} of ${installation.accountLogin}, but the repo belongs to ${owner} (transferred?)`,
+      `install the App on ${owner} and link that installation, then sync (${sync})`,
+    );
+  if (ownerStep.status === 'problem')
+    return step(
+      'problem',
+      `${formerly}${row.fullName} is bound to installation ${installation.id}, but ${ownerStep.evidence} (step 1)`,
+      ownerStep.next,
     );
   return step(
     'ok',
-    `${row.fullName} (repo ${row.repoId}) is covered by installation ${installation.id}, last seen ${row.lastSeenAt}`,
+    `${formerly}${row.fullName} (repo ${row.repoId}) is covered by installation ${installation.id}, last seen ${row.lastSeenAt}`,
     null,
   );
 }
@@ -189,7 +219,30 @@ function syncStep(f: DiagnosisFacts, expectedInstallationId: number | null): Dia
   );
 }
 
-function inventoryStep(f: DiagnosisFacts, coveringInstallationId: number | null): DiagnosisStep {
+/** Routing reasons that say a binding or its coverage is wrong, not the trigger's own settings. */
+const BINDING_REFUSALS: readonly string[] = [
+  'installation_mismatch',
+  'automation_binding_mismatch',
+  'installation_unknown',
+  'installation_deleted',
+  'repo_not_covered',
+];
+
+/** This user's triggers whose newest routing decision refused them for a binding reason. */
+function refusedByRouting(f: DiagnosisFacts): { triggerId: string; reason: string; deliveryId: string }[] {
+  const seen = new Set<string>();
+  const refused: { triggerId: string; reason: string; deliveryId: string }[] = [];
+  for (const delivery of f.deliveries)
+    for (const decision of delivery.userDecisions) {
+      if (seen.has(decision.triggerId)) continue;
+      seen.add(decision.triggerId);
+      if (decision.outcome === 'not_woken' && BINDING_REFUSALS.includes(decision.reason ?? ''))
+        refused.push({ triggerId: decision.triggerId, reason: decision.reason ?? '', deliveryId: delivery.id });
+    }
+  return refused;
+}
+
+function inventoryStep(f: DiagnosisFacts, targetInstallationId: number | null): DiagnosisStep {
   const step = (status: StepStatus, evidence: string, next: string | null): DiagnosisStep => ({
     step: 4,
     name: "the user's installation inventory is unambiguous",
@@ -199,21 +252,34 @@ function inventoryStep(f: DiagnosisFacts, coveringInstallationId: number | null)
   });
   const current = f.linked.filter((i) => installationState(i) !== 'deleted');
   const stale =
-    coveringInstallationId === null ? [] : f.triggers.filter((tr) => tr.installationId !== coveringInstallationId);
+    targetInstallationId === null ? [] : f.triggers.filter((tr) => tr.installationId !== targetInstallationId);
   const staleText = stale.map((tr) => `trigger ${tr.id} is bound to installation ${tr.installationId}`).join('; ');
+  const refused = refusedByRouting(f);
+  const refusedText = refused
+    .map((r) => `routing refused trigger ${r.triggerId} (${r.reason}) in delivery ${r.deliveryId}`)
+    .join('; ');
   const rebind =
     f.lastRebind === null
       ? 'no rebind has run for this user'
       : f.lastRebind.decision === 'skipped'
         ? `the last rebind was skipped (${f.lastRebind.reason ?? 'no reason'}) at ${f.lastRebind.occurredAt}`
         : `the last rebind moved bindings at ${f.lastRebind.occurredAt}`;
+  const target = targetInstallationId === null ? '' : `, but the repo's installation is ${targetInstallationId}`;
   if (current.length > 1) {
     const evidence = `user ${f.userId} holds ${current.length} installations (${ids(current)}), so automatic rebind is skipped (several_installations); ${rebind}`;
-    if (stale.length === 0)
-      return step('ok', `${evidence}; every trigger on this repo is already bound to the covering installation`, null);
+    if (stale.length === 0 && refused.length === 0)
+      return step(
+        'ok',
+        `${evidence}; every trigger on this repo is already bound to the covering installation and routing refused none`,
+        null,
+      );
+    const which = [
+      ...(stale.length > 0 ? [`${staleText}${target}`] : []),
+      ...(refused.length > 0 ? [refusedText] : []),
+    ];
     return step(
       'problem',
-      `${evidence}; ${staleText}, but the repo is covered by ${coveringInstallationId}`,
+      `${evidence}; ${which.join('; ')}`,
       `unlink the installation(s) no longer used (DELETE /api/users/${f.userId}/installations/<id>), then sync (POST /api/users/${f.userId}/sync) so rebind can run`,
     );
   }
@@ -226,7 +292,7 @@ function inventoryStep(f: DiagnosisFacts, coveringInstallationId: number | null)
   if (stale.length > 0)
     return step(
       'problem',
-      `${staleText}, but the repo is covered by ${coveringInstallationId}; ${rebind}`,
+      `${staleText}${target}; ${rebind}`,
       `sync the user (POST /api/users/${f.userId}/sync): with one installation, rebind moves the stale bindings`,
     );
   return step('ok', `user ${f.userId} holds one current installation (${ids(current)}); ${rebind}`, null);
@@ -284,11 +350,13 @@ export function diagnoseRepo(f: DiagnosisFacts): DiagnosisStep[] {
     (i) => sameLogin(i.accountLogin, owner) && installationState(i) !== 'deleted',
   );
   const covering = f.row?.installationId ?? ownerInstallation?.id ?? null;
+  const ownerStep = ownerInstallationStep(f, owner);
   return [
-    ownerInstallationStep(f, owner),
-    coverageStep(f),
+    ownerStep,
+    coverageStep(f, owner, ownerStep),
     syncStep(f, covering),
-    inventoryStep(f, f.row?.installationId ?? null),
+    // The installation the repo's triggers should be bound to: the owner's live one, else the row's.
+    inventoryStep(f, ownerInstallation?.id ?? f.row?.installationId ?? null),
     deliveriesStep(f),
   ];
 }

@@ -17,6 +17,17 @@ export interface OwnerContext {
     installationIds: readonly number[];
     syncedInstallationId: number | null;
   } | null;
+  /** The newest recorded decision on the user's row of the routed repo, if any. */
+  lastRowDecision: RowHistory | null;
+}
+
+/** A row decision as the audit trail recorded it: what last changed the row, and why. */
+export interface RowHistory {
+  decision: string;
+  reason: string | null;
+  /** The installation the row carried before that decision. */
+  installationIdBefore: number | null;
+  occurredAt: string;
 }
 
 export type ExplainedDecision = RoutingDecision & { fix: string | null };
@@ -90,7 +101,27 @@ function fixFor(event: RoutedEvent, decision: RoutingDecision, owner: OwnerConte
   }
 }
 
-/** Adds the fix to each decision, and to a stale binding the reason its rebind was skipped. */
+/** What took a repo's coverage away, when the row's newest decision is the one that did. */
+function lostCoverageClause(history: RowHistory): string | null {
+  if (history.decision !== 'detached') return null;
+  const from = history.installationIdBefore === null ? '' : ` from installation ${history.installationIdBefore}`;
+  return `it was detached${from} at ${history.occurredAt}${history.reason === null ? '' : `: ${history.reason}`}`;
+}
+
+/** The clause a decision's detail gains from the owner's history: a skipped rebind, a lost coverage. */
+function historyClause(decision: RoutingDecision, owner: OwnerContext | undefined): string | null {
+  if (decision.outcome !== 'not_woken' || owner === undefined) return null;
+  if (decision.reason === 'installation_mismatch' || decision.reason === 'automation_binding_mismatch')
+    return owner.lastRebindSkip ? rebindSkipClause(owner.lastRebindSkip) : null;
+  if (decision.reason === 'repo_not_covered' && owner.lastRowDecision !== null)
+    return lostCoverageClause(owner.lastRowDecision);
+  return null;
+}
+
+/**
+ * Adds the fix to each decision; to a stale binding the reason its rebind was skipped, and to a
+ * repo that is not covered what took its coverage away.
+ */
 export function explainDecisions(
   event: RoutedEvent,
   decisions: readonly RoutingDecision[],
@@ -98,13 +129,10 @@ export function explainDecisions(
 ): ExplainedDecision[] {
   return decisions.map((decision) => {
     const owner = owners.get(decision.userId);
-    const stale =
-      decision.outcome === 'not_woken' &&
-      (decision.reason === 'installation_mismatch' || decision.reason === 'automation_binding_mismatch');
-    const skip = stale ? owner?.lastRebindSkip : null;
+    const clause = historyClause(decision, owner);
     return {
       ...decision,
-      detail: skip ? `${decision.detail} — ${rebindSkipClause(skip)}` : decision.detail,
+      detail: clause === null ? decision.detail : `${decision.detail} — ${clause}`,
       fix: fixFor(event, decision, owner),
     };
   });

@@ -74,6 +74,12 @@ export function isUnderRoot(path: string, rootDirectory: string): boolean {
   return normalized === root || normalized.startsWith(`${root}/`);
 }
 
+const FOUND_BY: Record<RepoRow['discoveredBy'], string> = {
+  oauth: 'OAuth sync',
+  installation: 'installation sync',
+  webhook: 'a webhook',
+};
+
 function decideCandidate(event: RoutedEvent, candidate: RoutingCandidate): RoutingDecision {
   const { trigger, automation, repoRow, installation } = candidate;
   const base = {
@@ -127,7 +133,9 @@ function decideCandidate(event: RoutedEvent, candidate: RoutingCandidate): Routi
     return no(
       'repo_not_covered',
       repoRow.installationId === null
-        ? `${repoRow.fullName} is only visible to user ${trigger.userId} (OAuth), not covered by installation ${from}`
+        ? repoRow.discoveredBy === 'oauth'
+          ? `${repoRow.fullName} is only visible to user ${trigger.userId} (found by OAuth sync), not covered by installation ${from}`
+          : `${repoRow.fullName} is covered by no installation for user ${trigger.userId} (found by ${FOUND_BY[repoRow.discoveredBy]}), not by ${from}`
         : `${repoRow.fullName} is covered by installation ${repoRow.installationId} for user ${trigger.userId}, not by ${from}`,
     );
   if (trigger.automationId !== null) {

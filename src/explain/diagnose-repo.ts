@@ -3,14 +3,13 @@ import { diagnoseRepo, type DeliverySeen, type DiagnosisFacts, type DiagnosisSte
 import { installationState, type Installation } from '../domain/entities.js';
 import type { Store } from '../store/store.js';
 import { tellDeliveryStory } from './delivery-story.js';
-import { newestRebind, routingRecordsOf } from './routing-records.js';
+import { newestRebind, newestRowDecision, routingRecordsOf } from './routing-records.js';
 
 // Gathers what the troubleshooting order needs (R10) and answers it with diagnoseRepo. It only
 // reads: filling missing installation metadata (R6) is a write, which the caller runs as a step
 // of its own before it asks (http/routes/diagnose.ts).
 
 const LATEST_DELIVERIES = 5;
-const ROW_DECISION_KINDS = ['sync.decision', 'oauth_sync.decision', 'webhook.decision'];
 
 export interface DiagnoseDeps {
   store: Store;
@@ -56,13 +55,7 @@ async function gatherFacts(deps: DiagnoseDeps, userId: string, repoFullName: str
     expected === null
       ? []
       : await store.listAudit({ limit: 1, order: 'newest', kind: 'sync.installation', installationId: expected });
-  const rowDecisions = [];
-  if (row !== null)
-    for (const kind of ROW_DECISION_KINDS)
-      rowDecisions.push(
-        ...(await store.listAudit({ limit: 1, order: 'newest', kind, userId, repo: { ids: [row.repoId] } })),
-      );
-  const lastRowDecision = rowDecisions.sort((a, b) => b.seq - a.seq)[0];
+  const lastRowDecision = row === null ? undefined : await newestRowDecision(store, userId, row.repoId);
   const rebind = await newestRebind(store, userId);
   const triggers = [];
   for (const repoId of repoIds)
@@ -97,9 +90,27 @@ async function gatherFacts(deps: DiagnoseDeps, userId: string, repoFullName: str
           },
     triggers: triggers.map((tr) => ({ id: tr.id, installationId: tr.installationId })),
     deliveries: await deliveriesOf(store, repoIds, userId),
+    formerName: null,
   };
 }
 
+/**
+ * The repo the user's audit trail last knew under `asked`, when the user's row of it now carries
+ * another name (a rename or a transfer): row records name the repo by id and by the name it had.
+ */
+async function renamedRepo(store: Store, userId: string, asked: string) {
+  const [seen] = await store.listAudit({ limit: 1, order: 'newest', userId, repo: { ids: [], fullName: asked } });
+  const repoId = seen?.subject.repoId;
+  if (seen === undefined || repoId === undefined) return null;
+  const row = await store.getRepoRow({ userId, repoId, rootDirectory: null });
+  if (row === null || row.fullName.toLowerCase() === asked.toLowerCase()) return null;
+  return { row, formerName: { asked, repoId, seenAt: seen.occurredAt } };
+}
+
 export async function diagnose(deps: DiagnoseDeps, userId: string, repoFullName: string): Promise<DiagnosisStep[]> {
-  return diagnoseRepo(await gatherFacts(deps, userId, repoFullName));
+  const facts = await gatherFacts(deps, userId, repoFullName);
+  if (facts.row !== null) return diagnoseRepo(facts);
+  const renamed = await renamedRepo(deps.store, userId, repoFullName);
+  if (renamed === null) return diagnoseRepo(facts);
+  return diagnoseRepo({ ...(await gatherFacts(deps, userId, renamed.row.fullName)), formerName: renamed.formerName });
 }

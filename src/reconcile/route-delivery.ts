@@ -13,7 +13,7 @@ import {
 import type { RebindSkipReason } from '../domain/decide-rebind.js';
 import { routeEvent, type RoutedEvent, type RoutingCandidate } from '../domain/route-event.js';
 import type { Store } from '../store/store.js';
-import { newestRebind } from '../explain/routing-records.js';
+import { newestRebind, newestRowDecision } from '../explain/routing-records.js';
 import { setSpanAttributes } from '../telemetry/tracing.js';
 import { auditFor } from '../domain/audit-for.js';
 import type { ReconcileContext } from './sync-context.js';
@@ -51,7 +51,7 @@ export function changedPathsOf(event: string, parsed: ParsedPayload): string[] |
 
 const REBIND_SKIP_REASONS: readonly string[] = ['no_installations', 'several_installations', 'installation_mismatch'];
 
-async function ownerContext(store: Store, userId: string): Promise<OwnerContext> {
+async function ownerContext(store: Store, userId: string, repoId: number): Promise<OwnerContext> {
   const linked = await store.listInstallations(await store.listLinkedInstallationIds(userId));
   // A rebind applied after the last skip settled it: the skip no longer explains anything.
   const rebind = await newestRebind(store, userId);
@@ -59,8 +59,10 @@ async function ownerContext(store: Store, userId: string): Promise<OwnerContext>
   const after = skip?.after;
   const { installationIds: ids, syncedInstallationId: synced } =
     typeof after === 'object' && after !== null && !Array.isArray(after) ? after : {};
+  const lastRowDecision = (await newestRowDecision(store, userId, repoId))?.history ?? null;
   return {
     userId,
+    lastRowDecision,
     currentInstallationIds: linked.filter((i) => installationState(i) !== 'deleted').map((i) => i.id),
     lastRebindSkip:
       skip !== undefined && REBIND_SKIP_REASONS.includes(skip.reason ?? '')
@@ -115,7 +117,7 @@ export async function routeDelivery(
   const owners = new Map<string, OwnerContext>();
   for (const decision of decisions)
     if (decision.outcome === 'not_woken' && !owners.has(decision.userId))
-      owners.set(decision.userId, await ownerContext(store, decision.userId));
+      owners.set(decision.userId, await ownerContext(store, decision.userId, repoId));
   const explained = explainDecisions(event, decisions, owners);
   const outcome = routingOutcomeOf(explained);
   const summary = summarizeRouting(explained, { repoId, fullName });

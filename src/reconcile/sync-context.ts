@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditContext } from '../domain/audit-for.js';
+import type { ApiOrigin } from '../domain/audit/api-change.js';
 import type { Delivery } from '../domain/delivery.js';
 import { activeSpanTrace, currentTraceId } from '../telemetry/tracing.js';
 
@@ -38,6 +39,18 @@ export function apiContext(now: () => Date): ReconcileContext {
     deliveryId: null,
     traceId: currentTraceId(),
     now,
+    trace: activeSpanTrace,
+  };
+}
+
+/** The context of the effects of one API change: they share its request's source and time. */
+export function originContext(origin: ApiOrigin): ReconcileContext {
+  return {
+    actor: 'api',
+    source: origin.source,
+    deliveryId: null,
+    traceId: currentTraceId(),
+    now: () => origin.at,
     trace: activeSpanTrace,
   };
 }

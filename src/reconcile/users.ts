@@ -1,6 +1,9 @@
 import type { User } from '../domain/entities.js';
-import type { UserStore } from '../store/store.js';
+import type { DecisionCounts } from '../domain/sync/decision-counts.js';
+import type { Store, UserStore } from '../store/store.js';
 import { apiDraft, asAuditValue, type ApiOrigin } from '../domain/audit/api-change.js';
+import { originContext } from './sync-context.js';
+import { detachUserRows } from './sync/unlinked-rows.js';
 
 // Users and their installation links, as the API changes them: each change is written with its
 // audit record in one store call, so neither is kept without the other.
@@ -36,14 +39,19 @@ export async function linkUser(
   ]);
 }
 
-/** Removes a link; false when there was none (and nothing is audited). */
+/**
+ * Removes a link, then detaches the user's rows that installation covered (one api.decision
+ * record per row): the user no longer reaches them through it, so routing must stop waking the
+ * user's triggers on its events. Null when there was no link (nothing is audited). Should the
+ * detach stop part-way, the user's next sync finishes it (sync/unlinked-rows.ts).
+ */
 export async function unlinkUser(
-  store: UserStore,
+  store: Store,
   userId: string,
   installationId: number,
   origin: ApiOrigin,
-): Promise<boolean> {
-  return store.unlinkInstallation(userId, installationId, [
+): Promise<DecisionCounts | null> {
+  const unlinked = await store.unlinkInstallation(userId, installationId, [
     apiDraft(origin, {
       kind: 'installation.unlinked',
       subject: { userId, installationId },
@@ -52,4 +60,13 @@ export async function unlinkUser(
       after: null,
     }),
   ]);
+  if (!unlinked) return null;
+  return detachUserRows(
+    store,
+    originContext(origin),
+    'api',
+    userId,
+    installationId,
+    `user ${userId} unlinked installation ${installationId}`,
+  );
 }

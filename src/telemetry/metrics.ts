@@ -44,7 +44,7 @@ const WEBHOOK_RESULTS = [
 const DELIVERY_OUTCOMES = ['applied', 'ignored', 'failed', 'retried'] as const;
 export const SYNC_KINDS = ['installation', 'oauth'] as const;
 export const SYNC_RESULTS = ['completed', 'failed', 'suspended', 'deleted'] as const;
-const DECISION_KINDS = ['installation', 'oauth', 'webhook'] as const;
+const DECISION_KINDS = ['installation', 'oauth', 'webhook', 'api'] as const;
 const ROW_DECISIONS = [
   'created',
   'updated',

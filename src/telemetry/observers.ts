@@ -40,14 +40,13 @@ function countSyncRun(metrics: Metrics, record: AuditDraft): void {
   if (typeof counts === 'object' && counts !== null && !Array.isArray(counts))
     for (const [decision, n] of Object.entries(counts))
       if (typeof n === 'number' && n > 0) metrics.syncDecisions.inc({ kind, decision }, n);
+  // Skips are counted from their own rebind.skipped records (a user without a current
+  // installation skips with no run at all); a run's record counts the rebinds it applied.
   const rebinds = fieldOf(record.after, 'rebind');
   if (Array.isArray(rebinds))
-    for (const rebind of rebinds) {
-      const outcome = stringOf(fieldOf(rebind, 'outcome'));
-      const reason = stringOf(fieldOf(rebind, 'reason')) ?? 'none';
-      if (REBIND_OUTCOMES.some(([o, r]) => o === outcome && r === reason))
-        metrics.rebindAttempts.inc({ outcome: outcome ?? '', reason });
-    }
+    for (const rebind of rebinds)
+      if (stringOf(fieldOf(rebind, 'outcome')) === 'rebound')
+        metrics.rebindAttempts.inc({ outcome: 'rebound', reason: 'none' });
 }
 
 /** A change the drift resync made: the row decision, or 'rebound' for each automation or trigger rebound. */
@@ -70,6 +69,14 @@ function countDecision(metrics: Metrics, record: AuditDraft): void {
       for (const field of Object.keys(typeof record.before === 'object' && record.before !== null ? record.before : {}))
         metrics.preservedFields.inc({ field });
       return;
+    case 'rebind.skipped': {
+      const reason = record.reason ?? '';
+      if (REBIND_OUTCOMES.some(([o, r]) => o === 'skipped' && r === reason))
+        metrics.rebindAttempts.inc({ outcome: 'skipped', reason });
+      return;
+    }
+    case 'api.decision':
+      return void metrics.syncDecisions.inc({ kind: 'api', decision: record.decision });
     case 'rebind.applied':
       if (record.subject.automationId !== undefined) metrics.reboundEntities.inc({ entity: 'automation' });
       if (record.subject.triggerId !== undefined) metrics.reboundEntities.inc({ entity: 'trigger' });

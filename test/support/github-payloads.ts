@@ -45,6 +45,17 @@ export function repositoryPayload(action: string, repo: FakeRepo, installationId
   return { ...withRepository(example, repo, installationId), action };
 }
 
+/** The real repository.transferred example: `repo` (under its new owner) came from organization `from`. */
+export function transferredPayload(repo: FakeRepo, installationId: number, from: string): Record<string, unknown> {
+  const payload = repositoryPayload('transferred', repo, installationId);
+  const changes = payload.changes as { owner: { from: { user: Record<string, unknown> } } };
+  const { user } = changes.owner.from;
+  return {
+    ...payload,
+    changes: { owner: { from: { organization: { ...user, login: from, type: 'Organization' } } } },
+  };
+}
+
 /** A real push (the example with a commit) to `repo`, whose one commit changes `paths`. */
 export function pushPayload(repo: FakeRepo, installationId: number | null, paths: string[]): Record<string, unknown> {
   const example = examplePayload('push', undefined, (e) => Array.isArray(e.commits) && e.commits.length > 0);
@@ -63,6 +74,7 @@ export function installationPayload(
   action: string,
   installationId: number,
   repos: FakeRepo[] = [],
+  owner: { login: string; id: number } = { login: 'octo-org', id: 5 },
 ): Record<string, unknown> {
   const example = examplePayload('installation', action);
   const installation = example.installation as Record<string, unknown>;
@@ -72,7 +84,7 @@ export function installationPayload(
     installation: {
       ...installation,
       id: installationId,
-      account: { ...account, login: 'octo-org', id: 5, type: 'Organization' },
+      account: { ...account, login: owner.login, id: owner.id, type: 'Organization' },
     },
     ...(action === 'created'
       ? {

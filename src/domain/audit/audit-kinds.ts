@@ -1,8 +1,11 @@
 // Every kind of audit record the service writes. Closed, so that a dashboard query or an
 // `?kind=` search names a kind that exists, and a new decision adds its kind here first.
 
-/** Row decisions of a sync or a webhook effect, one per row written (reconcile/sync/apply-row-plans.ts). */
-export type RowDecisionSource = 'sync' | 'oauth_sync' | 'webhook';
+/**
+ * Row decisions of a sync, a webhook effect or an API change (unlinking detaches), one per row
+ * written (reconcile/sync/apply-row-plans.ts).
+ */
+export type RowDecisionSource = 'sync' | 'oauth_sync' | 'webhook' | 'api';
 
 export type AuditKind =
   | `${RowDecisionSource}.decision`

@@ -22,6 +22,8 @@ export interface InstallationSyncJson {
   pages: number;
   reposListed: number;
   counts: DecisionCounts;
+  /** The decisions of `counts` that were about sub-project rows (the rest are about repos). */
+  subProjectCounts: DecisionCounts;
   rebind: RebindOutcomeJson[];
 }
 
@@ -33,6 +35,8 @@ export interface OAuthSyncJson {
   pages: number;
   reposListed: number;
   counts: DecisionCounts;
+  /** The decisions of `counts` that were about sub-project rows (the rest are about repos). */
+  subProjectCounts: DecisionCounts;
 }
 
 /** What a sync decided (the answer of a synchronous `POST /api/users/:userId/sync`). */
@@ -43,6 +47,8 @@ export interface UserSyncJson {
   installationSync: { available: boolean; reason: string | null; runs: InstallationSyncJson[] };
   oauthSync: OAuthSyncJson | null;
   counts: DecisionCounts;
+  /** The decisions of `counts` that were about sub-project rows (the rest are about repos). */
+  subProjectCounts: DecisionCounts;
   rebind: RebindOutcomeJson[];
 }
 

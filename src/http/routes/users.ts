@@ -64,7 +64,7 @@ export function userRoutes({ store, now }: UserRouteDeps): Router {
   router.delete('/users/:userId/installations/:installationId', async (req, res) => {
     const userId = platformId(req.params.userId, 'userId');
     const installationId = githubId(req.params.installationId, 'installationId');
-    if (!(await unlinkUser(store, userId, installationId, apiOrigin(req, now())))) {
+    if ((await unlinkUser(store, userId, installationId, apiOrigin(req, now()))) === null) {
       throw new HttpError(404, 'link_not_found', `user ${userId} is not linked to installation ${installationId}`);
     }
     res.status(204).end();

@@ -1,6 +1,6 @@
 import type { AuditDraft } from '../../domain/audit/index.js';
 import { auditFor } from '../../domain/audit-for.js';
-import { decideRebind, type RebindPlan } from '../../domain/decide-rebind.js';
+import { decideRebind, type RebindPlan, type RebindSkipReason } from '../../domain/decide-rebind.js';
 import { installationState } from '../../domain/entities.js';
 import type { Store } from '../../store/store.js';
 import type { ReconcileContext } from '../sync-context.js';
@@ -68,4 +68,28 @@ export async function applyRebind(
     else audit.push(rebound);
   }
   return { outcome: { userId, outcome: 'rebound', to: plan.to, entities: plan.entities }, audit };
+}
+
+/**
+ * A user with no current installation (none linked, or every linked one deleted) has no
+ * installation-backed sync to run, so rebind never gets its turn: the skip is recorded all the
+ * same (R8), so that it reaches the rebind-skip metric, the sync answer and diagnosis.
+ */
+export async function recordNoInstallations(
+  store: Store,
+  context: ReconcileContext,
+  userId: string,
+  deletedInstallationIds: readonly number[],
+): Promise<RebindOutcome> {
+  const reason: RebindSkipReason = 'no_installations';
+  await store.appendAudit([
+    auditFor(context, {
+      kind: 'rebind.skipped',
+      subject: { userId },
+      decision: 'skipped',
+      reason,
+      after: { installationIds: [], deletedInstallationIds: [...deletedInstallationIds] },
+    }),
+  ]);
+  return { userId, outcome: 'skipped', reason, installationIds: [] };
 }

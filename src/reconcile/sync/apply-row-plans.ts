@@ -33,7 +33,8 @@ export const ROWS_PER_BATCH = 500;
 
 /**
  * Writes what changed together with the audit record of each decision, as one batch;
- * unchanged rows are counted, not written.
+ * unchanged rows are counted, not written. `subProjects`, when given, counts the decisions on
+ * sub-project rows once more, apart (a sync reports repos and sub-project rows apart).
  */
 export async function applyRowPlans(
   store: Store,
@@ -41,11 +42,13 @@ export async function applyRowPlans(
   kind: RowDecisionSource,
   plans: RowPlan[],
   counts: DecisionCounts,
+  subProjects?: DecisionCounts,
 ): Promise<void> {
   const rows: RepoRow[] = [];
   const audit: AuditDraft[] = [];
   for (const plan of plans) {
     counts[plan.decision] += 1;
+    if (subProjects !== undefined && plan.after.rootDirectory !== null) subProjects[plan.decision] += 1;
     if (plan.decision === 'unchanged') continue;
     rows.push(plan.after);
     audit.push(
@@ -53,6 +56,7 @@ export async function applyRowPlans(
         kind: `${kind}.decision`,
         subject: rowSubject(plan.after),
         decision: plan.decision,
+        reason: plan.reason ?? null,
         before: rowValue(plan.before),
         after: rowValue(plan.after),
       }),

@@ -23,7 +23,8 @@ export async function* installationRowPages(store: Store, installationId: number
 
 /**
  * Rows that carried a removed installation's id lose it (R1, R7): repo scope removed or
- * installation deleted. `which` picks the rows of the installation that are affected.
+ * installation deleted. `which` picks the rows of the installation that are affected; `reason`
+ * says what took the coverage away, on each row's audit record.
  */
 export async function detachRows(
   store: Store,
@@ -31,11 +32,13 @@ export async function detachRows(
   installationId: number,
   kind: RowDecisionSource,
   which: (row: RepoRow) => boolean,
+  reason: string,
+  subProjects?: DecisionCounts,
 ): Promise<DecisionCounts> {
   const counts = emptyCounts();
   for await (const page of installationRowPages(store, installationId)) {
-    const plans = page.filter(which).map((row) => decideDetach(row, installationId));
-    await applyRowPlans(store, context, kind, plans, counts);
+    const plans = page.filter(which).map((row) => decideDetach(row, installationId, reason));
+    await applyRowPlans(store, context, kind, plans, counts, subProjects);
   }
   return counts;
 }

@@ -75,6 +75,7 @@ async function runInstallationSync(
     reposListed: 0,
     users: await store.listUsersLinkedTo(installationId),
     counts: emptyCounts(),
+    subProjectCounts: emptyCounts(),
     rebind: [],
   };
   const now = context.now().toISOString();
@@ -102,7 +103,7 @@ async function runInstallationSync(
       listing,
       async (repos) => {
         for (const userId of report.users)
-          await syncUserRows(store, context, 'sync', userId, repos, source, report.counts);
+          await syncUserRows(store, context, 'sync', userId, repos, source, report.counts, report.subProjectCounts);
       },
     );
   } catch (error) {
@@ -127,7 +128,18 @@ async function runInstallationSync(
       // Deleted while it was listed: the pages already recorded bound rows to it. They lose it
       // as installation.deleted would take it away, even if that webhook was applied meanwhile.
       if (plan.detachAll)
-        addCounts(report.counts, await detachRows(store, context, installationId, 'sync', () => true));
+        addCounts(
+          report.counts,
+          await detachRows(
+            store,
+            context,
+            installationId,
+            'sync',
+            () => true,
+            `GitHub answers that installation ${installationId} no longer exists`,
+            report.subProjectCounts,
+          ),
+        );
     }
     // What the pages read before the failure decided is committed: the run record counts it.
     await store.appendAudit([
@@ -152,6 +164,8 @@ async function runInstallationSync(
       installationId,
       'sync',
       (row) => linkedUsers.has(row.userId) && !listedIds.has(row.repoId),
+      `installation ${installationId} no longer lists the repository (installation-backed sync)`,
+      report.subProjectCounts,
     ),
   );
   const audit: AuditDraft[] = [];

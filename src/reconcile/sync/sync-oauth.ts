@@ -36,6 +36,7 @@ async function runOAuthSync(
     pages: 0,
     reposListed: 0,
     counts: emptyCounts(),
+    subProjectCounts: emptyCounts(),
   };
   const listing: Listing = { pages: 0, listedIds: new Set() };
   // The run's own record, completed or failed, with what its pages got through.
@@ -60,7 +61,16 @@ async function runOAuthSync(
   };
   try {
     await syncPages(github.listUserRepos(oauthToken), context, 'oauth', listing, (repos) =>
-      syncUserRows(store, context, 'oauth_sync', userId, repos, { kind: 'oauth' }, report.counts),
+      syncUserRows(
+        store,
+        context,
+        'oauth_sync',
+        userId,
+        repos,
+        { kind: 'oauth' },
+        report.counts,
+        report.subProjectCounts,
+      ),
     );
   } catch (error) {
     if (!(error instanceof GitHubError)) throw error;

@@ -20,6 +20,8 @@ export interface InstallationSyncReport {
   reposListed: number;
   users: string[];
   counts: DecisionCounts;
+  /** The decisions of `counts` that were about sub-project rows (the rest are about repos). */
+  subProjectCounts: DecisionCounts;
   rebind: RebindOutcome[];
 }
 
@@ -31,4 +33,6 @@ export interface OAuthSyncReport {
   pages: number;
   reposListed: number;
   counts: DecisionCounts;
+  /** The decisions of `counts` that were about sub-project rows (the rest are about repos). */
+  subProjectCounts: DecisionCounts;
 }

@@ -24,6 +24,7 @@ export async function syncUserRows(
   listed: ListedRepo[],
   source: SyncSource,
   counts: DecisionCounts,
+  subProjects: DecisionCounts,
 ): Promise<void> {
   const now = context.now().toISOString();
   for (let start = 0; start < listed.length; start += ROWS_PER_BATCH) {
@@ -42,6 +43,6 @@ export async function syncUserRows(
       plans.push(base);
       for (const sub of stored) if (sub.rootDirectory !== null) plans.push(decideSubProjectRow(sub, base.after));
     }
-    await applyRowPlans(store, context, kind, plans, counts);
+    await applyRowPlans(store, context, kind, plans, counts, subProjects);
   }
 }

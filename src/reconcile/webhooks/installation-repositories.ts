@@ -25,7 +25,16 @@ export function onInstallationRepositories(router: WebhookRouter, deps: WebhookD
     const entries = (listOf(context.payload?.repositories_removed) ?? []).map(shortRepoFrom).filter((r) => r !== null);
     const removed = new Set(entries.map((r) => r.repoId));
     const reason = await resyncOr(deps, context.audit, id, async () =>
-      describeCounts(await detachRows(deps.store, context.audit, id, 'webhook', (row) => removed.has(row.repoId))),
+      describeCounts(
+        await detachRows(
+          deps.store,
+          context.audit,
+          id,
+          'webhook',
+          (row) => removed.has(row.repoId),
+          `the repository was removed from installation ${id} (installation_repositories.removed)`,
+        ),
+      ),
     );
     return { state: 'applied', reason: `${entries.length} repositories removed; ${reason}`, audit: [] };
   });

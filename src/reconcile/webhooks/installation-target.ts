@@ -1,14 +1,46 @@
 import { decideRepoRefresh } from '../../domain/decide-sync.js';
 import { emptyCounts, describeCounts } from '../../domain/sync/decision-counts.js';
-import { sparseInstallation } from '../../domain/entities.js';
+import { sparseInstallation, type RepoRow } from '../../domain/entities.js';
 import type { WebhookRouter } from '../webhook-router.js';
-import { applyRowPlans } from '../sync/apply-row-plans.js';
+import type { Store } from '../../store/store.js';
+import { applyRowPlans, ROWS_PER_BATCH } from '../sync/apply-row-plans.js';
 import { installationRowPages } from '../sync/installation-rows.js';
 import { ignored, resyncOr, type WebhookDeps } from './apply-repo-changes.js';
 import { idOf, textOf } from './claimed-payload.js';
 
 // installation_target.renamed: the account was renamed (beyond the product document, R7).
 // `changes.login.from` (or `changes.slug.from`) holds the old name (GITHUB-FACTS.md, Installations).
+
+const sameLogin = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** The row under the account's new name: the repo's own name and metadata are unchanged. */
+const renamedRow = (row: RepoRow, newLogin: string) =>
+  decideRepoRefresh(row, {
+    repoId: row.repoId,
+    fullName: `${newLogin}/${row.name}`,
+    owner: newLogin,
+    name: row.name,
+    defaultBranch: row.defaultBranch,
+    visibility: row.visibility,
+    archived: row.archived,
+  });
+
+/** A user's rows bound to no installation (OAuth-only), a page at a time in key order. */
+async function* unboundRowPages(store: Store, userId: string): AsyncGenerator<RepoRow[]> {
+  let after: Pick<RepoRow, 'repoId' | 'rootDirectory'> | undefined;
+  for (;;) {
+    const page = await store.listRepoRows(userId, {
+      limit: ROWS_PER_BATCH,
+      installationId: null,
+      ...(after === undefined ? {} : { after }),
+    });
+    const last = page[page.length - 1];
+    if (last === undefined) return;
+    yield page;
+    if (page.length < ROWS_PER_BATCH) return;
+    after = { repoId: last.repoId, rootDirectory: last.rootDirectory };
+  }
+}
 
 export function onInstallationTarget(router: WebhookRouter, deps: WebhookDeps): void {
   const { store } = deps;
@@ -28,23 +60,20 @@ export function onInstallationTarget(router: WebhookRouter, deps: WebhookDeps): 
       updatedAt: now,
     });
     // Full names change with the account, ids do not (GITHUB-FACTS.md, installation_target).
+    // GitHub renames every repo of the account, so the rows of the users linked to the
+    // installation that only OAuth found (bound to no installation) are renamed as well.
     const counts = emptyCounts();
-    for await (const page of installationRowPages(store, id)) {
-      const plans = page
-        .filter((row) => row.owner === oldLogin)
-        .map((row) =>
-          decideRepoRefresh(row, {
-            repoId: row.repoId,
-            fullName: `${newLogin}/${row.name}`,
-            owner: newLogin,
-            name: row.name,
-            defaultBranch: row.defaultBranch,
-            visibility: row.visibility,
-            archived: row.archived,
-          }),
-        );
-      await applyRowPlans(store, context.audit, 'webhook', plans, counts);
-    }
+    const rename = (page: RepoRow[]) =>
+      applyRowPlans(
+        store,
+        context.audit,
+        'webhook',
+        page.filter((row) => sameLogin(row.owner, oldLogin)).map((row) => renamedRow(row, newLogin)),
+        counts,
+      );
+    for await (const page of installationRowPages(store, id)) await rename(page);
+    for (const userId of await store.listUsersLinkedTo(id))
+      for await (const page of unboundRowPages(store, userId)) await rename(page);
     let reason = `account ${oldLogin} renamed to ${newLogin}: ${describeCounts(counts)}`;
     if (deps.appCredentials) reason += `; ${await resyncOr(deps, context.audit, id, async () => '')}`;
     return { state: 'applied', reason, audit: [] };

@@ -123,7 +123,14 @@ export function onInstallation(router: WebhookRouter, deps: WebhookDeps): void {
     const { id, now } = facts;
     await store.upsertInstallation({ ...installationFrom(facts.body, id, facts.stored, now), deletedAt: now });
     // installation.deleted means every repo lost its coverage (GITHUB-FACTS.md, Installations).
-    const detached = await detachRows(store, context.audit, id, 'webhook', () => true);
+    const detached = await detachRows(
+      store,
+      context.audit,
+      id,
+      'webhook',
+      () => true,
+      `installation ${id} was deleted (installation.deleted)`,
+    );
     const reason = `installation ${id} deleted: ${describeCounts(detached)}`;
     return { state: 'applied', reason, audit: [facts.audit('deleted', reason)] };
   });

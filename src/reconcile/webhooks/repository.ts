@@ -4,6 +4,7 @@ import { describeCounts } from '../../domain/sync/decision-counts.js';
 import type { WebhookRouter } from '../webhook-router.js';
 import { coverFromPayload, ignored, refreshRepoRows, resyncOr, type WebhookDeps } from './apply-repo-changes.js';
 import { listedRepoFrom } from './listed-repos.js';
+import { reconcileFormerInstallations, transferredFrom } from './transferred.js';
 
 // repository.* (R7): a repo's identity and metadata reach every row of it; deleted removes them.
 
@@ -45,6 +46,8 @@ export function onRepository(router: WebhookRouter, deps: WebhookDeps): void {
     const repo = listedRepoFrom(context.payload?.repository);
     if (repo === null) return ignored(NO_REPOSITORY);
     const action = context.name.split('.')[1] ?? '';
+    // Read before the refresh: which installations covered the repo under its former owner.
+    const formerRows = context.name === 'repository.transferred' ? await store.listRepoRowsByRepoId(repo.repoId) : [];
     const refreshed = await refreshRepoRows(store, context.audit, repo);
     let reason = `repository ${repo.fullName} ${action}: ${describeCounts(refreshed)}`;
     // In repository events sent to an App, `installation` is only { id } (GITHUB-FACTS.md); the
@@ -57,6 +60,14 @@ export function onRepository(router: WebhookRouter, deps: WebhookDeps): void {
       reason += `; ${await resyncOr(deps, context.audit, installationId, () =>
         coverFromPayload(store, context.audit, installationId, [repo]),
       )}`;
+    }
+    if (context.name === 'repository.transferred') {
+      const from = transferredFrom(context.payload?.changes?.owner?.from);
+      for (const reconciled of await reconcileFormerInstallations(deps, context.audit, repo, formerRows, {
+        from,
+        deliveredTo: installationId,
+      }))
+        reason += `; ${reconciled}`;
     }
     return { state: 'applied', reason, audit: [] };
   });

@@ -40,6 +40,8 @@ export interface Config {
   traceUrlTemplate: string | null;
   /** Audit records older than this many days are pruned behind a checkpoint; null keeps them all. */
   auditRetentionDays: number | null;
+  /** Wakes older than this many days leave the outbox; a runner's older cursor is answered 410. */
+  wakeRetentionDays: number;
   /** How long a worker's claim on a delivery holds; a replica that dies loses its claims after this. */
   inboxLeaseSeconds: number;
   /** How often the leader sweeps GitHub's webhook deliveries for ones to redeliver; 0 disables it. */
@@ -193,6 +195,7 @@ export function parseConfig(env: Environment, readFile: (path: string) => string
     inboxPaused: parseBoolean(env, 'INBOX_PAUSED'),
     traceUrlTemplate: parseTraceUrlTemplate(env),
     auditRetentionDays: parseRetentionDays(env),
+    wakeRetentionDays: parseWholeNumber(env, 'WAKE_RETENTION_DAYS', 14, 1, 36_500),
     inboxLeaseSeconds: parseWholeNumber(env, 'INBOX_LEASE_SECONDS', 60, 1, 3600),
     // Up to GitHub's redelivery window (3 days) and a week of resync: longer is a typo, not a plan.
     redeliveryIntervalSeconds: parseWholeNumber(env, 'REDELIVERY_INTERVAL_SECONDS', 300, 0, 259_200),

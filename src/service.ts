@@ -8,7 +8,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-policy.js
 import type { GitHubPort } from './github/github-port.js';
 import { createOctokitGitHub } from './github/octokit-github.js';
 import { sleep, type Sleep } from './github/rate-limit-pacing.js';
-import { answerClientError, createApp } from './http/create-app.js';
+import { answerClientError, createApp, WakeFeed } from './http/create-app.js';
 import { IngressActivity } from './inbox/ingress-gate.js';
 import { startDeliveryWorker, type DeliveryWorker } from './inbox/delivery-worker.js';
 import type { ApplyDelivery } from './inbox/worker-contract.js';
@@ -103,6 +103,7 @@ export async function startService(
   // The worker starts only once this process is listening: a copy that fails to start must not
   // take deliveries from the one that runs.
   let worker: DeliveryWorker | null = null;
+  const wakeFeed = new WakeFeed(store);
   const app = createApp({
     store,
     logger,
@@ -117,6 +118,7 @@ export async function startService(
     ingressActivity,
     github,
     appCredentials,
+    wakeFeed,
   });
   const server = createServer(app);
   server.on('clientError', answerClientError);
@@ -190,6 +192,8 @@ export async function startService(
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        // Long-polls answer and wake streams end now, instead of holding the stop for the deadline.
+        wakeFeed.close();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         // Responses now close their connections; one that still has not finished is cut.

@@ -26,6 +26,7 @@ test('no variables at all means development mode with documented defaults', (t) 
     inboxPaused: false,
     traceUrlTemplate: null,
     auditRetentionDays: null,
+    wakeRetentionDays: 14,
     inboxLeaseSeconds: 60,
     redeliveryIntervalSeconds: 300,
     resyncIntervalSeconds: 21_600,

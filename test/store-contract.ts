@@ -381,6 +381,27 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     );
   });
 
+  test(title('wake retention prunes the oldest wakes, never the newest, and the head never moves back'), async (t) => {
+    const store = await open(t);
+    t.deepEqual(await store.wakeBounds(), { oldestSeq: null, headSeq: 0 }, 'an empty outbox');
+    for (const [index, id] of ['d1', 'd2', 'd3'].entries()) {
+      await store.recordDelivery(incoming(id), T0);
+      await store.claimNextDelivery(claimAt('w1', index));
+      await store.finishDelivery(id, 'w1', { ...finished(), wakes: [wakeFixture(id, 't1', at(index))] });
+    }
+    const seqs = (await store.listWakes({ limit: 10 })).map((w) => w.seq);
+    t.deepEqual(await store.wakeBounds(), { oldestSeq: seqs[0] ?? -1, headSeq: seqs[2] ?? -1 });
+    t.is(await store.pruneWakes(at(1)), 1, 'the wake created before the limit');
+    t.deepEqual(await store.wakeBounds(), { oldestSeq: seqs[1] ?? -1, headSeq: seqs[2] ?? -1 });
+    t.is(await store.pruneWakes(at(60)), 1, 'all are old: every one but the newest');
+    t.deepEqual(await store.wakeBounds(), { oldestSeq: seqs[2] ?? -1, headSeq: seqs[2] ?? -1 });
+    t.is(await store.pruneWakes(at(60)), 0);
+    await store.recordDelivery(incoming('d4'), T0);
+    await store.claimNextDelivery(claimAt('w1', 3));
+    await store.finishDelivery('d4', 'w1', { ...finished(), wakes: [wakeFixture('d4', 't1', at(3))] });
+    t.true(((await store.wakeBounds()).headSeq ?? 0) > (seqs[2] ?? 0), 'the next wake is numbered after the pruned ones');
+  });
+
   test(title('the backlog counts what is waiting or retrying, not what was given up'), async (t) => {
     const store = await open(t);
     t.deepEqual(await store.inboxBacklog(), { pending: 0, oldestReceivedAt: null });

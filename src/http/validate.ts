@@ -105,6 +105,12 @@ export function parseBody<S extends Spec>(body: unknown, spec: S): Parsed<S> {
   return result as Parsed<S>;
 }
 
+/** Refuses a query parameter the route does not know, rather than ignoring a misspelt filter. */
+export function refuseUnknownQuery(query: Record<string, unknown>, known: readonly string[]): void {
+  for (const name of Object.keys(query))
+    if (!known.includes(name)) throw new HttpError(400, 'invalid_query', `unknown filter ${name}; use ${known.join(', ')}`);
+}
+
 /** `?limit=`: absent gives the fallback; otherwise an integer from 1 to max. */
 export function queryLimit(raw: unknown, fallback: number, max: number): number {
   if (raw === undefined) return fallback;

@@ -11,6 +11,7 @@ import { mongoInstallations } from './installations.js';
 import { mongoLeases } from './leases.js';
 import { mongoRepoRows } from './repo-rows.js';
 import { mongoUsers } from './users.js';
+import { mongoWakeOutbox } from './wakes.js';
 
 // The MongoDB store: the same port as the embedded one, for production and several replicas.
 // It needs no multi-document transactions, so a standalone server and a replica set run the
@@ -60,6 +61,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     ...mongoBindings(c, copyOut),
     ...audit.store,
     ...mongoLeases(c),
+    ...mongoWakeOutbox(c),
     async ping() {
       await db.command({ ping: 1 });
     },

@@ -399,7 +399,10 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     await store.recordDelivery(incoming('d4'), T0);
     await store.claimNextDelivery(claimAt('w1', 3));
     await store.finishDelivery('d4', 'w1', { ...finished(), wakes: [wakeFixture('d4', 't1', at(3))] });
-    t.true(((await store.wakeBounds()).headSeq ?? 0) > (seqs[2] ?? 0), 'the next wake is numbered after the pruned ones');
+    t.true(
+      ((await store.wakeBounds()).headSeq ?? 0) > (seqs[2] ?? 0),
+      'the next wake is numbered after the pruned ones',
+    );
   });
 
   test(title('the backlog counts what is waiting or retrying, not what was given up'), async (t) => {

@@ -108,7 +108,8 @@ export function parseBody<S extends Spec>(body: unknown, spec: S): Parsed<S> {
 /** Refuses a query parameter the route does not know, rather than ignoring a misspelt filter. */
 export function refuseUnknownQuery(query: Record<string, unknown>, known: readonly string[]): void {
   for (const name of Object.keys(query))
-    if (!known.includes(name)) throw new HttpError(400, 'invalid_query', `unknown filter ${name}; use ${known.join(', ')}`);
+    if (!known.includes(name))
+      throw new HttpError(400, 'invalid_query', `unknown filter ${name}; use ${known.join(', ')}`);
 }
 
 /** `?limit=`: absent gives the fallback; otherwise an integer from 1 to max. */

@@ -21,7 +21,8 @@ export type * from './ports/users.js';
 export type * from './ports/wakes.js';
 
 export interface Store
-  extends DeliveryStore,
+  extends
+    DeliveryStore,
     InstallationStore,
     UserStore,
     RepoStore,

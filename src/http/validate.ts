@@ -112,6 +112,13 @@ export function refuseUnknownQuery(query: Record<string, unknown>, known: readon
       throw new HttpError(400, 'invalid_query', `unknown filter ${name}; use ${known.join(', ')}`);
 }
 
+/** A yes/no query parameter: `true`/`1` or `false`/`0`; absent is no. */
+export function queryBoolean(raw: string | undefined, name: string): boolean {
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new HttpError(400, 'invalid_query', `${name} must be true or false`);
+}
+
 /** `?limit=`: absent gives the fallback; otherwise an integer from 1 to max. */
 export function queryLimit(raw: unknown, fallback: number, max: number): number {
   if (raw === undefined) return fallback;

@@ -157,9 +157,13 @@ const WAKE_FIELDS: FieldList<Wake> = {
   automationId: 'textOrNull',
   userId: 'text',
   repoId: 'int',
+  repoFullName: 'textOrNull',
   installationId: 'int',
   event: 'text',
   action: 'textOrNull',
+  push: 'jsonOrNull',
+  pullRequest: 'jsonOrNull',
+  replayOf: 'textOrNull',
   createdAt: 'text',
 };
 export const WAKE = defineCodec<Wake>(WAKE_FIELDS);

@@ -54,6 +54,24 @@ export interface DeliveryStoryJson {
 export interface ReplayAnswer {
   deliveryId: string;
   replayOf: string;
+  dryRun: false;
+}
+
+/** A routing as a re-test tells it: what it decided, and which triggers it woke. */
+export interface RoutingToldJson {
+  outcome: RoutingOutcome;
+  summary: string;
+  woke: string[];
+  candidates: StoryCandidateJson[];
+}
+
+/** `POST /api/deliveries/:deliveryId/replay?dryRun=true` (200): what would wake now next to what woke then; nothing is written. */
+export interface DryRunReplayAnswer {
+  dryRun: true;
+  deliveryId: string;
+  then: RoutingToldJson;
+  now: RoutingToldJson;
+  changed: { triggerId: string; then: 'woken' | 'not_woken' | null; now: 'woken' | 'not_woken' | null }[];
 }
 
 /** A trigger woken by a delivery: an outbox row for the platform's runner (docs/routing.md, "Wakes"). */
@@ -66,10 +84,34 @@ export interface WakeJson {
   automationId: string | null;
   userId: string;
   repoId: number;
+  repoFullName: string | null;
   installationId: number;
   event: string;
   action: string | null;
+  push: PushFacts | null;
+  pullRequest: PullRequestFacts | null;
+  /** True for the wakes of a replay: a re-test of a route, which a runner may choose not to run. */
+  replay: boolean;
+  replayOf: string | null;
+  /** When it woke. */
   createdAt: string;
+}
+
+/** What was pushed; null where the payload did not say. */
+export interface PushFacts {
+  ref: string | null;
+  before: string | null;
+  after: string | null;
+  headCommit: { id: string; timestamp: string | null; url: string | null } | null;
+}
+
+/** A pull request's number and both ends; null where the payload did not say. */
+export interface PullRequestFacts {
+  number: number | null;
+  headSha: string | null;
+  headRef: string | null;
+  baseSha: string | null;
+  baseRef: string | null;
 }
 
 /** `GET /api/wakes`: oldest first; the cursor only moves forward. */

@@ -47,7 +47,7 @@ function waitSeconds(raw: string | undefined): number {
   return Number(raw);
 }
 
-const wakeJson = (wake: StoredWake): WakeJson => wake;
+const wakeJson = (wake: StoredWake): WakeJson => ({ ...wake, replay: wake.replayOf !== null });
 
 /** An abort signal for the client going away (or the response ending). */
 function closeSignal(res: Response): AbortSignal {

@@ -197,6 +197,14 @@ export const MIGRATIONS: readonly string[] = [
     until TEXT NOT NULL
   );
   `,
+  `
+  -- A wake carries what a runner acts on: the repo's name, the push or pull request, and
+  -- whether it is a replay's re-test.
+  ALTER TABLE wakes ADD COLUMN repo_full_name TEXT;
+  ALTER TABLE wakes ADD COLUMN push TEXT;
+  ALTER TABLE wakes ADD COLUMN pull_request TEXT;
+  ALTER TABLE wakes ADD COLUMN replay_of TEXT;
+  `,
 ];
 
 /** Applies every migration the file has not seen yet, each in its own transaction. */

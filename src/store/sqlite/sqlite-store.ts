@@ -13,6 +13,7 @@ import { acquireOwnerLock } from './owner-lock.js';
 import { sqliteRepoRows } from './repo-rows.js';
 import { sqliteUsers } from './users.js';
 import { sqliteWakeOutbox } from './wakes.js';
+import { sqliteWakePush } from './wake-push.js';
 
 export interface SqliteStoreOptions {
   /** The database file; created with its directory when missing. */
@@ -70,6 +71,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ...audit.store,
     ...sqliteLeases(db),
     ...sqliteWakeOutbox(db),
+    ...sqliteWakePush(db, audit.appendNow),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { Config } from './config.js';
+import { endpointCondition } from './domain/wake-push.js';
 import type { RedeliveryPolicy, SweepHorizon } from './domain/decide-redelivery-sweep.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-policy.js';
 import type { GitHubPort } from './github/github-port.js';
@@ -15,6 +16,7 @@ import type { ApplyDelivery } from './inbox/worker-contract.js';
 import { sweepRedeliveries, sweepSummary, type RedeliverySweepReport } from './inbox/sweep-redeliveries.js';
 import { startPeriodicWork } from './periodic/periodic-work.js';
 import { serviceJobs, type RedeliverySweep } from './periodic/service-jobs.js';
+import { applyConfiguredEndpoint, startWakePush } from './push/wake-push.js';
 import { reconcileDeliveries } from './reconcile/apply-delivery.js';
 import { openMongoStore } from './store/mongo/mongo-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -23,6 +25,7 @@ import type { Logger } from './telemetry/logger.js';
 import { createMetrics } from './telemetry/metrics.js';
 import {
   observeDeliveryProcessed,
+  observeWakeSend,
   observeGitHubRequest,
   observeWebhookAnswer,
   withDecisionMetrics,
@@ -87,6 +90,16 @@ export async function startService(
   const store = withDecisionMetrics(overrides.store ?? (await openStore(config, logger)), metrics);
   metrics.observeState({
     inbox: () => store.inboxBacklog(),
+    wakeEndpoints: async () => {
+      const backlog = new Map((await store.sendBacklog()).map((b) => [b.endpointId, b]));
+      const at = now();
+      return (await store.listEndpoints()).map((endpoint) => ({
+        endpointId: endpoint.id,
+        pending: backlog.get(endpoint.id)?.pending ?? 0,
+        oldestPendingAt: backlog.get(endpoint.id)?.oldestPendingAt ?? null,
+        paused: endpointCondition(endpoint, at) === 'paused',
+      }));
+    },
     repoCoverage: () => store.countReposByCoverage(),
     installationStates: () => store.countInstallationsByState(),
   });
@@ -183,6 +196,15 @@ export async function startService(
       sweepRedeliveries: overrides.sweepRedeliveries ?? (async () => sweepSummary(await runRedeliverySweep())),
     }),
   );
+  await applyConfiguredEndpoint(store, config.wakePush.endpoint, now(), logger);
+  const wakePush = startWakePush({
+    store,
+    feed: wakeFeed,
+    logger,
+    now,
+    config: config.wakePush,
+    onAttempt: observeWakeSend(metrics),
+  });
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | null = null;
   return {
@@ -198,7 +220,7 @@ export async function startService(
         server.closeIdleConnections();
         // Responses now close their connections; one that still has not finished is cut.
         const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
-        await Promise.all([worker?.stop(), periodic.stop()]);
+        await Promise.all([worker?.stop(), periodic.stop(), wakePush.stop()]);
         await serverClosed;
         clearTimeout(deadline);
         await store.close();

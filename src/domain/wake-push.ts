@@ -70,9 +70,15 @@ export interface WakeSend {
 /** Attempts kept on a send: the latest ones, enough to see a whole retry schedule. */
 export const ATTEMPT_LOG_LIMIT = 30;
 
-export function endpointWants(filter: EndpointFilter, wake: Pick<StoredWake, 'automationId' | 'userId' | 'event' | 'action'>): boolean {
+export function endpointWants(
+  filter: EndpointFilter,
+  wake: Pick<StoredWake, 'automationId' | 'userId' | 'event' | 'action'>,
+): boolean {
   if (filter.userIds !== null && !filter.userIds.includes(wake.userId)) return false;
-  if (filter.automationIds !== null && (wake.automationId === null || !filter.automationIds.includes(wake.automationId)))
+  if (
+    filter.automationIds !== null &&
+    (wake.automationId === null || !filter.automationIds.includes(wake.automationId))
+  )
     return false;
   return filter.events === null || subscriptionOf(filter.events, wake.event, wake.action) === 'subscribed';
 }
@@ -114,4 +120,30 @@ export function retryAfterMs(header: string | null, now: Date): number | null {
   if (/^\d{1,9}$/.test(header.trim())) return Number(header.trim()) * 1000;
   const at = Date.parse(header);
   return Number.isNaN(at) ? null : Math.max(0, at - now.getTime());
+}
+
+/**
+ * What is wrong with a Standard Webhooks secret, or null: `whsec_` and the base64 of 24 to 64
+ * random bytes (e.g. `echo whsec_$(openssl rand -base64 32)`), as Svix and the spec give them.
+ */
+export function signingSecretProblem(secret: string): string | null {
+  if (!secret.startsWith('whsec_')) return 'must start with whsec_ (a Standard Webhooks secret)';
+  const encoded = secret.slice('whsec_'.length);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return 'must be whsec_ followed by base64';
+  const bytes = Buffer.from(encoded, 'base64').length;
+  return bytes < 24 || bytes > 64
+    ? `must encode 24 to 64 bytes (it encodes ${bytes}); e.g. echo whsec_$(openssl rand -base64 32)`
+    : null;
+}
+
+/** What is wrong with an endpoint URL, or null: an absolute http(s) URL of at most 2,000 characters. */
+export function endpointUrlProblem(url: string): string | null {
+  if (url.length > 2000) return 'must be at most 2000 characters';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url.slice(0, 100)}" is not a URL`;
+  }
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? null : 'must be an http(s) URL';
 }

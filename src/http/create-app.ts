@@ -17,6 +17,7 @@ import { syncRoutes } from './routes/syncs.js';
 import { userRoutes } from './routes/users.js';
 import { projectRoutes } from './routes/projects.js';
 import { wakeRoutes } from './routes/wakes.js';
+import { endpointRoutes } from './routes/endpoints.js';
 import { webhookRoute, type WebhookRouteDeps } from './routes/webhook.js';
 import type { WakeFeed } from './wake-feed.js';
 
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(deliveryRoutes({ store: deps.store, now: deps.now, onDeliveryStored: deps.onDeliveryStored }));
   api.use(auditRoutes(deps.store, deps.now));
   api.use(wakeRoutes(deps.store, deps.wakeFeed));
+  api.use(endpointRoutes({ store: deps.store, now: deps.now }));
   api.use(summaryRoutes(deps.store));
   api.use(userRoutes({ store: deps.store, now: deps.now }));
   api.use(bindingRoutes({ store: deps.store, now: deps.now }));

@@ -126,3 +126,57 @@ export interface WebhookAnswer {
   deliveryId: string;
   state: DeliveryState;
 }
+
+/** A runner endpoint (docs/wake-push.md); its secret is never shown. */
+export interface EndpointJson {
+  id: string;
+  url: string;
+  secretSet: boolean;
+  filter: { automationIds: string[] | null; userIds: string[] | null; events: string[] | null };
+  enabled: boolean;
+  /** `config` for the endpoint WAKE_ENDPOINT_URL defines. */
+  source: 'api' | 'config';
+  /** `paused` while its circuit is open (it kept failing), `failing` while failures accrue. */
+  condition: 'disabled' | 'paused' | 'failing' | 'healthy';
+  /** Sends waiting for an attempt or in one. */
+  pending: number;
+  consecutiveFailures: number;
+  pausedUntil: string | null;
+  lastFailure: string | null;
+  lastSuccessAt: string | null;
+  /** The outbox position through which wakes were queued for it. */
+  queuedThroughSeq: number;
+  updatedAt: string;
+}
+
+/** `GET /api/endpoints`. */
+export interface EndpointsPage {
+  endpoints: EndpointJson[];
+}
+
+/** One wake queued for one endpoint, with every attempt made; `id` is the `webhook-id` sent. */
+export interface WakeSendJson {
+  id: string;
+  seq: number;
+  endpointId: string;
+  wakeId: string;
+  state: 'pending' | 'sending' | 'delivered' | 'given_up';
+  attempts: number;
+  nextAttemptAt: string | null;
+  attemptLog: { at: string; status: number | null; error: string | null; durationMs: number }[];
+  createdAt: string;
+  finishedAt: string | null;
+  /** The wake as it was sent. */
+  wake: unknown;
+}
+
+/** `GET /api/endpoints/:id/sends`: newest first. */
+export interface SendsPage {
+  sends: WakeSendJson[];
+  nextCursor: string | null;
+}
+
+/** `POST /api/endpoints/:id/requeue`. */
+export interface RequeueAnswer {
+  requeued: number;
+}

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { Router, type Response } from 'express';
-import type { StoredWake } from '../../domain/entities.js';
+import { publicWake } from '../../domain/wake-push.js';
 import type { Store } from '../../store/store.js';
-import type { WakeJson, WakesPage } from '../api-shapes.js';
+import type { WakesPage } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
 import type { WakeFeed } from '../wake-feed.js';
 import { queryLimit, queryString, refuseUnknownQuery, seqCursor } from '../validate.js';
@@ -47,7 +47,6 @@ function waitSeconds(raw: string | undefined): number {
   return Number(raw);
 }
 
-const wakeJson = (wake: StoredWake): WakeJson => ({ ...wake, replay: wake.replayOf !== null });
 
 /** An abort signal for the client going away (or the response ending). */
 function closeSignal(res: Response): AbortSignal {
@@ -68,7 +67,7 @@ export function wakeRoutes(store: Store, feed: WakeFeed): Router {
       wakes = await store.listWakes({ limit, afterSeq });
     const last = wakes.at(-1);
     const position = last?.seq ?? afterSeq;
-    res.json({ wakes: wakes.map(wakeJson), nextCursor: position > 0 ? String(position) : null } satisfies WakesPage);
+    res.json({ wakes: wakes.map(publicWake), nextCursor: position > 0 ? String(position) : null } satisfies WakesPage);
   });
 
   // Server-sent events: one `wake` event per wake, its seq as the event id, so a client that
@@ -92,7 +91,7 @@ export function wakeRoutes(store: Store, feed: WakeFeed): Router {
       while (!closed.aborted && !feed.closed) {
         const wakes = await store.listWakes({ limit: STREAM_PAGE, afterSeq });
         for (const wake of wakes) {
-          await send(`id: ${wake.seq}\nevent: wake\ndata: ${JSON.stringify(wakeJson(wake))}\n\n`);
+          await send(`id: ${wake.seq}\nevent: wake\ndata: ${JSON.stringify(publicWake(wake))}\n\n`);
           afterSeq = wake.seq;
         }
         if (wakes.length === STREAM_PAGE) continue;

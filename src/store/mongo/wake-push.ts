@@ -98,20 +98,17 @@ export function mongoWakePush(c: Collections, copyOut: CopyOut): WakePushStore {
       const current = await c.wakeSends.findOne({ _id: id, state: 'sending', leaseOwner: workerId });
       if (current === null) return false;
       const log = [...(JSON.parse(String(current.attemptLog)) as unknown[]), finish.attempt].slice(-ATTEMPT_LOG_LIMIT);
-      const ended = await c.wakeSends.updateOne(
-        { _id: id, state: 'sending', leaseOwner: workerId },
-        {
-          $set: {
-            state: finish.state,
-            nextAttemptAt: finish.nextAttemptAt,
-            attemptLog: JSON.stringify(log),
-            finishedAt: finish.state === 'pending' ? null : now,
-            leaseOwner: null,
-            leaseUntil: null,
-          },
-          $inc: { attempts: 1 },
-        } as unknown as UpdateFilter<Doc>,
-      );
+      const ended = await c.wakeSends.updateOne({ _id: id, state: 'sending', leaseOwner: workerId }, {
+        $set: {
+          state: finish.state,
+          nextAttemptAt: finish.nextAttemptAt,
+          attemptLog: JSON.stringify(log),
+          finishedAt: finish.state === 'pending' ? null : now,
+          leaseOwner: null,
+          leaseUntil: null,
+        },
+        $inc: { attempts: 1 },
+      } as unknown as UpdateFilter<Doc>);
       if (ended.modifiedCount === 0) return false;
       const endpointId = String(current.endpointId);
       if (finish.state === 'delivered') {

@@ -34,9 +34,7 @@ export function sqliteWakePush(db: Database.Database, appendAudit: AppendAuditNo
     claim: db.prepare(`
       UPDATE wake_sends SET state = 'sending', lease_owner = @workerId, lease_until = @leaseUntil
       WHERE id = @id RETURNING ${SEND_COLUMNS}`),
-    sendLog: db.prepare(
-      `SELECT attempt_log FROM wake_sends WHERE id = ? AND state = 'sending' AND lease_owner = ?`,
-    ),
+    sendLog: db.prepare(`SELECT attempt_log FROM wake_sends WHERE id = ? AND state = 'sending' AND lease_owner = ?`),
     finish: db.prepare(`
       UPDATE wake_sends SET state = @state, attempts = attempts + 1, next_attempt_at = @nextAttemptAt,
         attempt_log = @attemptLog, finished_at = @finishedAt, lease_owner = NULL, lease_until = NULL
@@ -124,7 +122,12 @@ export function sqliteWakePush(db: Database.Database, appendAudit: AppendAuditNo
       return deleteNow.immediate(audit, id);
     },
     async queueSends(endpointId, fromSeq, throughSeq, sends) {
-      return queueNow.immediate(endpointId, fromSeq, throughSeq, sends.map((send) => ({ ...send })));
+      return queueNow.immediate(
+        endpointId,
+        fromSeq,
+        throughSeq,
+        sends.map((send) => ({ ...send })),
+      );
     },
     async claimSend(claim) {
       return oneOf(WAKE_SEND, claimNow.immediate(claim));

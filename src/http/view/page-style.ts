@@ -104,7 +104,8 @@ main { padding: 20px 24px 40px; max-width: 1600px; margin: 0 auto; }
 table { width: 100%; border-collapse: collapse; }
 th { text-align: left; font-size: 12px; font-weight: 600; color: var(--muted); padding: 6px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 td { padding: 7px 8px; border-bottom: 1px solid #eef0f3; vertical-align: top; }
-table.deliveries tbody tr { cursor: pointer; }
+table.deliveries tbody tr, table.endpoints tbody tr { cursor: pointer; }
+.attempts { font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.deliveries tbody tr:hover { background: #f7f9fc; }
 table.deliveries tbody tr.selected { background: var(--selected); box-shadow: inset 3px 0 0 var(--accent); }
 td.when a { text-decoration: none; }

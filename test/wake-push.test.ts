@@ -178,6 +178,10 @@ test('endpoint input is refused with the field named, and the configured endpoin
     [{ url: receiver.url }, /secret: is required for a new endpoint/],
     [{ url: receiver.url, secret: RUNNER_SECRET, colour: 'red' }, /colour: is not a known field/],
     [{ url: receiver.url, secret: RUNNER_SECRET, filter: { events: ['push!'] } }, /events\[0\]/],
+    [
+      { url: receiver.url, secret: RUNNER_SECRET, filter: { events: ['pushh'] } },
+      /filter.events\[0\]: "pushh" is not a GitHub/,
+    ],
   ];
   for (const [body, message] of refusals) {
     const answer = await service.api('/api/endpoints/x', json('PUT', body));

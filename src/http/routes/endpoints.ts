@@ -18,6 +18,7 @@ import {
   arrayOf,
   boolean,
   boundedString,
+  eventFilter,
   optional,
   parseBody,
   platformId,
@@ -25,13 +26,13 @@ import {
   queryString,
   refuseUnknownQuery,
   required,
+  requireWebhookEvents,
   seqCursor,
 } from '../validate.js';
 
 // Runner endpoints (docs/wake-push.md): where woken triggers are pushed, signed, with retries.
 // The secret is written, never read back: answers say only whether one is set.
 
-const EVENT_FILTER = /^[a-z_]{1,64}(\.[a-z_]{1,64})?$/;
 const SEND_STATES: readonly SendState[] = ['pending', 'sending', 'delivered', 'given_up'];
 
 const checked =
@@ -47,7 +48,7 @@ function filterOf(value: unknown): EndpointFilter {
   const body = parseBody(value ?? {}, {
     automationIds: optional(arrayOf(platformId, 1, 500)),
     userIds: optional(arrayOf(platformId, 1, 500)),
-    events: optional(arrayOf(boundedString(129, EVENT_FILTER, 'must be an event or event.action name'), 1, 100)),
+    events: optional(arrayOf(eventFilter, 1, 100)),
   });
   return { automationIds: body.automationIds ?? null, userIds: body.userIds ?? null, events: body.events ?? null };
 }
@@ -131,6 +132,7 @@ export function endpointRoutes({ store, now }: { store: Store; now: () => Date }
       filter: optional((value) => filterOf(value)),
       enabled: optional(boolean),
     });
+    if (body.filter?.events) await requireWebhookEvents(body.filter.events, 'filter.events');
     const before = await store.getEndpoint(id);
     refuseConfigured(before);
     const secret = body.secret ?? before?.secret;

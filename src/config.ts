@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_PUSH_RETRY, endpointUrlProblem, signingSecretProblem } from './domain/wake-push.js';
 
 // Parses the environment once into one typed object (REQUIREMENTS.md, "Configuration").
 // A bad value stops start-up with a message that names the variable and says how to fix it.
@@ -40,12 +41,25 @@ export interface Config {
   traceUrlTemplate: string | null;
   /** Audit records older than this many days are pruned behind a checkpoint; null keeps them all. */
   auditRetentionDays: number | null;
+  /** Wakes older than this many days leave the outbox; a runner's older cursor is answered 410. */
+  wakeRetentionDays: number;
+  /** Pushed wakes (docs/wake-push.md). */
+  wakePush: WakePushConfig;
   /** How long a worker's claim on a delivery holds; a replica that dies loses its claims after this. */
   inboxLeaseSeconds: number;
   /** How often the leader sweeps GitHub's webhook deliveries for ones to redeliver; 0 disables it. */
   redeliveryIntervalSeconds: number;
   /** How often the leader resyncs every active installation to repair drift (with jitter); 0 disables it. */
   resyncIntervalSeconds: number;
+}
+
+export interface WakePushConfig {
+  /** The endpoint WAKE_ENDPOINT_URL and WAKE_ENDPOINT_SECRET define (id `default`), if set. */
+  endpoint: { url: string; secret: string } | null;
+  maxAttempts: number;
+  firstRetryMs: number;
+  /** How long an endpoint that failed CIRCUIT_FAILURE_THRESHOLD times in a row is left alone. */
+  pauseSeconds: number;
 }
 
 /** Before development defaults are filled in: secrets may still be missing. */
@@ -193,6 +207,13 @@ export function parseConfig(env: Environment, readFile: (path: string) => string
     inboxPaused: parseBoolean(env, 'INBOX_PAUSED'),
     traceUrlTemplate: parseTraceUrlTemplate(env),
     auditRetentionDays: parseRetentionDays(env),
+    wakeRetentionDays: parseWholeNumber(env, 'WAKE_RETENTION_DAYS', 14, 1, 36_500),
+    wakePush: {
+      endpoint: parseWakeEndpoint(env),
+      maxAttempts: parseWholeNumber(env, 'WAKE_PUSH_MAX_ATTEMPTS', DEFAULT_PUSH_RETRY.maxAttempts, 1, 100),
+      firstRetryMs: parseWholeNumber(env, 'WAKE_PUSH_FIRST_RETRY_MS', DEFAULT_PUSH_RETRY.baseDelayMs, 10, 3_600_000),
+      pauseSeconds: parseWholeNumber(env, 'WAKE_PUSH_PAUSE_SECONDS', 60, 1, 86_400),
+    },
     inboxLeaseSeconds: parseWholeNumber(env, 'INBOX_LEASE_SECONDS', 60, 1, 3600),
     // Up to GitHub's redelivery window (3 days) and a week of resync: longer is a typo, not a plan.
     redeliveryIntervalSeconds: parseWholeNumber(env, 'REDELIVERY_INTERVAL_SECONDS', 300, 0, 259_200),
@@ -207,6 +228,20 @@ function parseWholeNumber(env: Environment, name: string, fallback: number, min:
   if (!/^\d+$/.test(raw) || value < min || value > max)
     throw new ConfigError(name, `"${raw}" is not a whole number from ${min} to ${max}`);
   return value;
+}
+
+function parseWakeEndpoint(env: Environment): WakePushConfig['endpoint'] {
+  const url = nonEmpty(env, 'WAKE_ENDPOINT_URL');
+  const secret = nonEmpty(env, 'WAKE_ENDPOINT_SECRET');
+  if (url === null && secret === null) return null;
+  if (url === null) throw new ConfigError('WAKE_ENDPOINT_URL', 'is required when WAKE_ENDPOINT_SECRET is set');
+  if (secret === null)
+    throw new ConfigError('WAKE_ENDPOINT_SECRET', 'is required when WAKE_ENDPOINT_URL is set: the secret wakes are signed with');
+  const problem = endpointUrlProblem(url);
+  if (problem !== null) throw new ConfigError('WAKE_ENDPOINT_URL', problem);
+  const secretProblem = signingSecretProblem(secret);
+  if (secretProblem !== null) throw new ConfigError('WAKE_ENDPOINT_SECRET', secretProblem);
+  return { url, secret };
 }
 
 function parseRetentionDays(env: Environment): number | null {

@@ -3,18 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { Config } from './config.js';
+import { endpointCondition } from './domain/wake-push.js';
 import type { RedeliveryPolicy, SweepHorizon } from './domain/decide-redelivery-sweep.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-policy.js';
 import type { GitHubPort } from './github/github-port.js';
 import { createOctokitGitHub } from './github/octokit-github.js';
 import { sleep, type Sleep } from './github/rate-limit-pacing.js';
-import { answerClientError, createApp } from './http/create-app.js';
+import { answerClientError, createApp, WakeFeed } from './http/create-app.js';
 import { IngressActivity } from './inbox/ingress-gate.js';
 import { startDeliveryWorker, type DeliveryWorker } from './inbox/delivery-worker.js';
 import type { ApplyDelivery } from './inbox/worker-contract.js';
 import { sweepRedeliveries, sweepSummary, type RedeliverySweepReport } from './inbox/sweep-redeliveries.js';
 import { startPeriodicWork } from './periodic/periodic-work.js';
 import { serviceJobs, type RedeliverySweep } from './periodic/service-jobs.js';
+import { applyConfiguredEndpoint, startWakePush } from './push/wake-push.js';
 import { reconcileDeliveries } from './reconcile/apply-delivery.js';
 import { openMongoStore } from './store/mongo/mongo-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -23,6 +25,7 @@ import type { Logger } from './telemetry/logger.js';
 import { createMetrics } from './telemetry/metrics.js';
 import {
   observeDeliveryProcessed,
+  observeWakeSend,
   observeGitHubRequest,
   observeWebhookAnswer,
   withDecisionMetrics,
@@ -87,6 +90,16 @@ export async function startService(
   const store = withDecisionMetrics(overrides.store ?? (await openStore(config, logger)), metrics);
   metrics.observeState({
     inbox: () => store.inboxBacklog(),
+    wakeEndpoints: async () => {
+      const backlog = new Map((await store.sendBacklog()).map((b) => [b.endpointId, b]));
+      const at = now();
+      return (await store.listEndpoints()).map((endpoint) => ({
+        endpointId: endpoint.id,
+        pending: backlog.get(endpoint.id)?.pending ?? 0,
+        oldestPendingAt: backlog.get(endpoint.id)?.oldestPendingAt ?? null,
+        paused: endpointCondition(endpoint, at) === 'paused',
+      }));
+    },
     repoCoverage: () => store.countReposByCoverage(),
     installationStates: () => store.countInstallationsByState(),
   });
@@ -103,6 +116,7 @@ export async function startService(
   // The worker starts only once this process is listening: a copy that fails to start must not
   // take deliveries from the one that runs.
   let worker: DeliveryWorker | null = null;
+  const wakeFeed = new WakeFeed(store);
   const app = createApp({
     store,
     logger,
@@ -117,6 +131,7 @@ export async function startService(
     ingressActivity,
     github,
     appCredentials,
+    wakeFeed,
   });
   const server = createServer(app);
   server.on('clientError', answerClientError);
@@ -181,6 +196,15 @@ export async function startService(
       sweepRedeliveries: overrides.sweepRedeliveries ?? (async () => sweepSummary(await runRedeliverySweep())),
     }),
   );
+  await applyConfiguredEndpoint(store, config.wakePush.endpoint, now(), logger);
+  const wakePush = startWakePush({
+    store,
+    feed: wakeFeed,
+    logger,
+    now,
+    config: config.wakePush,
+    onAttempt: observeWakeSend(metrics),
+  });
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | null = null;
   return {
@@ -190,11 +214,13 @@ export async function startService(
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        // Long-polls answer and wake streams end now, instead of holding the stop for the deadline.
+        wakeFeed.close();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         // Responses now close their connections; one that still has not finished is cut.
         const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
-        await Promise.all([worker?.stop(), periodic.stop()]);
+        await Promise.all([worker?.stop(), periodic.stop(), wakePush.stop()]);
         await serverClosed;
         clearTimeout(deadline);
         await store.close();

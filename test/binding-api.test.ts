@@ -254,3 +254,19 @@ test('a sub-project row is created under an existing base row and reads like a p
   );
   t.is((await service.store.listRepoRowsByRepoId(7)).length, 2);
 });
+
+test('trigger events must be GitHub webhook events or event.action names, with the entry named', async (t) => {
+  const service = await startTestService(t);
+  await withUser(service);
+  const put = (events: string[]) =>
+    service.api('/api/triggers/t1', json('PUT', { userId: 'u1', installationId: 22, repoId: 7, events }));
+  const misspelt = await put(['push', 'pushh']);
+  t.is(misspelt.status, 400);
+  t.is(
+    ((await misspelt.json()) as ErrorBody).error.message,
+    'events[1]: "pushh" is not a GitHub webhook event or event.action',
+  );
+  t.is((await put(['pull_request.openedd'])).status, 400);
+  t.is((await put(['push', 'pull_request.opened', 'issues', 'workflow_run.completed'])).status, 201);
+  t.is(await service.store.getTrigger('t2'), null);
+});

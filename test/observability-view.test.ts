@@ -170,7 +170,21 @@ test.serial(
     );
     await screenshot(page, '4-story');
 
-    // Re-test from the story: a replay of the same delivery, with its own story.
+    // The default re-test is a dry run: then and now side by side, and nothing written.
+    const deliveriesBefore = ((await (await ok(service.api('/api/deliveries'))).json()) as { deliveries: unknown[] })
+      .deliveries.length;
+    await page.click('#retest-button');
+    await page.locator('#retest-result').waitFor();
+    t.regex((await page.locator('#retest-then').textContent()) ?? '', /woke nothing/);
+    t.regex((await page.locator('#retest-now').textContent()) ?? '', /nothing was woken/);
+    t.truthy(await page.locator('#retest-changed').textContent());
+    t.is(
+      ((await (await ok(service.api('/api/deliveries'))).json()) as { deliveries: unknown[] }).deliveries.length,
+      deliveriesBefore,
+      'a dry run stores no delivery',
+    );
+
+    // A real replay of the same delivery, with its own story.
     await page.click('#replay-button');
     await until(async () => /Replayed as/.test((await page.locator('#story .actions').textContent()) ?? ''));
     const all = (await (await ok(service.api('/api/deliveries'))).json()) as {

@@ -6,6 +6,7 @@ import type { Store } from '../src/store/store.js';
 import { wakeFixture } from './support/fixtures.js';
 import { testOn, type StoreKind } from './support/mongo-server.js';
 import { auditedWritesContract } from './store-contract-audited-writes.js';
+import { wakePushContract } from './store-contract-wake-push.js';
 
 // The store contract: written once against the port, run against every adapter unchanged.
 // Each adapter's test file calls storeContract with a function that opens a fresh, empty store.
@@ -378,6 +379,30 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     t.deepEqual(
       (await store.listWakes({ limit: 1, afterSeq: all[0]?.seq ?? 0 })).map((w) => w.id),
       ['d1:t2'],
+    );
+  });
+
+  test(title('wake retention prunes the oldest wakes, never the newest, and the head never moves back'), async (t) => {
+    const store = await open(t);
+    t.deepEqual(await store.wakeBounds(), { oldestSeq: null, headSeq: 0 }, 'an empty outbox');
+    for (const [index, id] of ['d1', 'd2', 'd3'].entries()) {
+      await store.recordDelivery(incoming(id), T0);
+      await store.claimNextDelivery(claimAt('w1', index));
+      await store.finishDelivery(id, 'w1', { ...finished(), wakes: [wakeFixture(id, 't1', at(index))] });
+    }
+    const seqs = (await store.listWakes({ limit: 10 })).map((w) => w.seq);
+    t.deepEqual(await store.wakeBounds(), { oldestSeq: seqs[0] ?? -1, headSeq: seqs[2] ?? -1 });
+    t.is(await store.pruneWakes(at(1)), 1, 'the wake created before the limit');
+    t.deepEqual(await store.wakeBounds(), { oldestSeq: seqs[1] ?? -1, headSeq: seqs[2] ?? -1 });
+    t.is(await store.pruneWakes(at(60)), 1, 'all are old: every one but the newest');
+    t.deepEqual(await store.wakeBounds(), { oldestSeq: seqs[2] ?? -1, headSeq: seqs[2] ?? -1 });
+    t.is(await store.pruneWakes(at(60)), 0);
+    await store.recordDelivery(incoming('d4'), T0);
+    await store.claimNextDelivery(claimAt('w1', 3));
+    await store.finishDelivery('d4', 'w1', { ...finished(), wakes: [wakeFixture('d4', 't1', at(3))] });
+    t.true(
+      ((await store.wakeBounds()).headSeq ?? 0) > (seqs[2] ?? 0),
+      'the next wake is numbered after the pruned ones',
     );
   });
 
@@ -779,4 +804,5 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
   });
 
   auditedWritesContract(title, open, test);
+  wakePushContract(title, open, test);
 }

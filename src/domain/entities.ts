@@ -108,10 +108,34 @@ export interface Wake {
   automationId: string | null;
   userId: string;
   repoId: number;
+  /** As the payload named the repo when it woke (null for wakes written before it was kept). */
+  repoFullName: string | null;
   installationId: number;
   event: string;
   action: string | null;
+  /** For a push: what was pushed; null for other events. */
+  push: PushFacts | null;
+  /** For a pull_request event: the pull request's number and both ends; null for other events. */
+  pullRequest: PullRequestFacts | null;
+  /** The delivery a replay re-tested: its wakes are a re-test, not new work (null for a webhook). */
+  replayOf: string | null;
   createdAt: string;
+}
+
+/** Null where the payload did not say (a claimed payload is not trusted to have every field). */
+export interface PushFacts {
+  ref: string | null;
+  before: string | null;
+  after: string | null;
+  headCommit: { id: string; timestamp: string | null; url: string | null } | null;
+}
+
+export interface PullRequestFacts {
+  number: number | null;
+  headSha: string | null;
+  headRef: string | null;
+  baseSha: string | null;
+  baseRef: string | null;
 }
 
 export interface StoredWake extends Wake {

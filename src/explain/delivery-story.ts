@@ -1,4 +1,4 @@
-import type { AuditRecord, AuditValue } from '../domain/audit/index.js';
+import type { AuditDraft, AuditRecord, AuditValue } from '../domain/audit/index.js';
 import { traceIdOf, type Delivery } from '../domain/delivery.js';
 import type { RoutingOutcome } from '../domain/explain-routing.js';
 import type { AuditStore } from '../store/store.js';
@@ -30,7 +30,7 @@ const fieldOf = (value: AuditValue, key: string): AuditValue | undefined =>
 const stringOf = (value: AuditValue | undefined): string | null => (typeof value === 'string' ? value : null);
 const numberOf = (value: AuditValue | undefined): number | null => (typeof value === 'number' ? value : null);
 
-function candidateOf(record: AuditRecord): StoryCandidate {
+function candidateOf(record: AuditDraft): StoryCandidate {
   return {
     triggerId: record.subject.triggerId ?? '',
     automationId: record.subject.automationId ?? null,
@@ -41,6 +41,11 @@ function candidateOf(record: AuditRecord): StoryCandidate {
     fix: stringOf(fieldOf(record.after, 'fix')),
     boundInstallationId: numberOf(fieldOf(record.before, 'boundInstallationId')),
   };
+}
+
+/** The triggers a routing considered, from its records: stored ones, or drafts of a dry run. */
+export function candidatesOf(records: readonly AuditDraft[]): StoryCandidate[] {
+  return records.filter((r) => r.kind === 'routing.decision').map(candidateOf);
 }
 
 function unroutedSummary(delivery: Delivery): string {
@@ -75,7 +80,7 @@ export function deliverySummary(delivery: Delivery): string {
 /** @param audit every audit record the delivery caused, oldest first */
 export function tellDeliveryStory(delivery: Delivery, audit: readonly AuditRecord[]): DeliveryStory {
   const routed = audit.findLast((r) => r.kind === 'routing.outcome' && ROUTED_OUTCOMES.includes(r.decision));
-  const candidates = audit.filter((r) => r.kind === 'routing.decision').map(candidateOf);
+  const candidates = candidatesOf(audit);
   const outcome = (routed?.decision ?? 'not_routed') as RoutingOutcome;
   const told = routed?.reason ?? unroutedSummary(delivery);
   return {

@@ -17,7 +17,9 @@ import { syncRoutes } from './routes/syncs.js';
 import { userRoutes } from './routes/users.js';
 import { projectRoutes } from './routes/projects.js';
 import { wakeRoutes } from './routes/wakes.js';
+import { endpointRoutes } from './routes/endpoints.js';
 import { webhookRoute, type WebhookRouteDeps } from './routes/webhook.js';
+import type { WakeFeed } from './wake-feed.js';
 
 export interface AppDeps {
   store: Store;
@@ -34,11 +36,14 @@ export interface AppDeps {
   ingressActivity: IngressActivity;
   github: GitHubPort;
   appCredentials: boolean;
+  /** Long-polls and streams of the wake outbox wait on it; the service closes it when it stops. */
+  wakeFeed: WakeFeed;
 }
 
 // The HTTP adapter's one entry for the composition root: the app, and the answer to requests
 // Node could not parse (they never reach Express).
 export { answerClientError } from './http-error.js';
+export { WakeFeed } from './wake-feed.js';
 
 /** API bodies are small JSON documents; anything larger is a mistake or an attack. */
 const API_BODY_LIMIT = '1mb';
@@ -96,7 +101,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: API_BODY_LIMIT }));
   api.use(deliveryRoutes({ store: deps.store, now: deps.now, onDeliveryStored: deps.onDeliveryStored }));
   api.use(auditRoutes(deps.store, deps.now));
-  api.use(wakeRoutes(deps.store));
+  api.use(wakeRoutes(deps.store, deps.wakeFeed));
+  api.use(endpointRoutes({ store: deps.store, now: deps.now }));
   api.use(summaryRoutes(deps.store));
   api.use(userRoutes({ store: deps.store, now: deps.now }));
   api.use(bindingRoutes({ store: deps.store, now: deps.now }));

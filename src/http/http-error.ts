@@ -3,20 +3,30 @@ import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from '../telemetry/logger.js';
 
-/** An error the HTTP edge turns into `{ "error": { "code", "message" } }` with its status. */
+/**
+ * An error the HTTP edge turns into `{ "error": { "code", "message", ...details } }` with its
+ * status; details say what the client can do next (where to resume, say).
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: Readonly<Record<string, string | number>> = {},
   ) {
     super(message);
     this.name = 'HttpError';
   }
 }
 
-export function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
+export function sendError(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  details: Readonly<Record<string, string | number>> = {},
+): void {
+  res.status(status).json({ error: { ...details, code, message } });
 }
 
 export const unknownRoute: RequestHandler = (req, res) => {
@@ -33,7 +43,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (res.headersSent) return;
     if (error instanceof HttpError) {
-      sendError(res, error.status, error.code, error.message);
+      sendError(res, error.status, error.code, error.message, error.details);
       return;
     }
     const parserError = error as BodyParserError;

@@ -50,6 +50,28 @@ const FULL_NAME = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 export const repoFullName: FieldParser<string> = (value, field) =>
   boundedString(201, FULL_NAME, 'must be owner/name')(value, field);
 
+const EVENT_FILTER = /^[a-z_]{1,64}(\.[a-z_]{1,64})?$/;
+
+/** A trigger's or an endpoint's event entry, by its shape: `event` or `event.action`. */
+export const eventFilter: FieldParser<string> = (value, field) =>
+  boundedString(129, EVENT_FILTER, 'must be an event ("push") or event.action ("pull_request.opened")')(value, field);
+
+let webhookEventNames: Promise<ReadonlySet<string>> | null = null;
+
+/**
+ * Refuses entries that are no GitHub webhook event or event.action (`pushh`), as the list
+ * @octokit/webhooks ships names them. Loaded on first use: the package costs 4 MB of memory
+ * that a service which never registers a trigger should not carry.
+ */
+export async function requireWebhookEvents(entries: readonly string[], field: string): Promise<void> {
+  webhookEventNames ??= import('@octokit/webhooks').then((webhooks) => new Set(webhooks.emitterEventNames));
+  const known = await webhookEventNames;
+  entries.forEach((entry, index) => {
+    if (!known.has(entry))
+      throw new InvalidInput(`${field}[${index}]`, `"${entry}" is not a GitHub webhook event or event.action`);
+  });
+}
+
 export const boolean: FieldParser<boolean> = (value, field) => {
   if (typeof value !== 'boolean') throw new InvalidInput(field, 'must be true or false');
   return value;
@@ -103,6 +125,20 @@ export function parseBody<S extends Spec>(body: unknown, spec: S): Parsed<S> {
     result[key] = field.parse(value, key);
   }
   return result as Parsed<S>;
+}
+
+/** Refuses a query parameter the route does not know, rather than ignoring a misspelt filter. */
+export function refuseUnknownQuery(query: Record<string, unknown>, known: readonly string[]): void {
+  for (const name of Object.keys(query))
+    if (!known.includes(name))
+      throw new HttpError(400, 'invalid_query', `unknown filter ${name}; use ${known.join(', ')}`);
+}
+
+/** A yes/no query parameter: `true`/`1` or `false`/`0`; absent is no. */
+export function queryBoolean(raw: string | undefined, name: string): boolean {
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new HttpError(400, 'invalid_query', `${name} must be true or false`);
 }
 
 /** `?limit=`: absent gives the fallback; otherwise an integer from 1 to max. */

@@ -12,30 +12,41 @@ export type ReplayRefusal = { code: 'not_replayable' | 'delivery_pending' | 'pay
 
 export type ReplayResult = { replayed: Delivery } | { refused: ReplayRefusal };
 
+export const payloadMissing = (deliveryId: string): ReplayRefusal => ({
+  code: 'payload_missing',
+  message: `the stored payload of delivery ${deliveryId} is missing`,
+});
+
+/** Why `original` cannot be re-tested now, or null. A dry run may re-test a pending delivery. */
+export function replayRefusal(original: Delivery, options: { pendingAllowed: boolean }): ReplayRefusal | null {
+  if (original.repoId === null)
+    return {
+      code: 'not_replayable',
+      message: `delivery ${original.id} (${original.event}) names no repository, so it routes to no trigger; to re-check coverage, sync the user instead`,
+    };
+  // A delivery still on its way would be routed twice at once, and wake its triggers twice.
+  if (
+    !options.pendingAllowed &&
+    (original.state === 'received' || original.state === 'processing' || original.nextAttemptAt !== null)
+  )
+    return {
+      code: 'delivery_pending',
+      message: `delivery ${original.id} is ${original.state}${original.nextAttemptAt !== null ? ` until its retry at ${original.nextAttemptAt}` : ''}; replay it once it has finished`,
+    };
+  return null;
+}
+
 export async function replayDelivery(
   store: DeliveryStore & AuditStore,
   original: Delivery,
   origin: ApiOrigin,
 ): Promise<ReplayResult> {
-  if (original.repoId === null)
-    return {
-      refused: {
-        code: 'not_replayable',
-        message: `delivery ${original.id} (${original.event}) names no repository, so it routes to no trigger; to re-check coverage, sync the user instead`,
-      },
-    };
-  // A delivery still on its way would be routed twice at once, and wake its triggers twice.
-  if (original.state === 'received' || original.state === 'processing' || original.nextAttemptAt !== null)
-    return {
-      refused: {
-        code: 'delivery_pending',
-        message: `delivery ${original.id} is ${original.state}${original.nextAttemptAt !== null ? ` until its retry at ${original.nextAttemptAt}` : ''}; replay it once it has finished`,
-      },
-    };
+  const refusal = replayRefusal(original, { pendingAllowed: false });
+  if (refusal !== null) return { refused: refusal };
   const payload = await store.getDeliveryPayload(original.id);
   if (payload === null)
     return {
-      refused: { code: 'payload_missing', message: `the stored payload of delivery ${original.id} is missing` },
+      refused: payloadMissing(original.id),
     };
   const at = origin.at.toISOString();
   const id = randomUUID();

@@ -57,6 +57,19 @@ export function serviceJobs(deps: ServiceJobDeps): PeriodicJob[] {
       },
     },
     {
+      name: 'wake_retention',
+      actor: 'periodic',
+      intervalMs: HOUR_MS,
+      jitterRatio: 0.1,
+      runAtStart: true,
+      async run() {
+        const before = new Date(now().getTime() - config.wakeRetentionDays * 86_400_000).toISOString();
+        const pruned = await deps.store.pruneWakes(before);
+        if (pruned > 0) logger.info({ pruned, before }, 'wakes pruned');
+        return { pruned, before };
+      },
+    },
+    {
       name: 'resync',
       actor: 'resync',
       intervalMs: appCredentials ? config.resyncIntervalSeconds * 1000 : 0,

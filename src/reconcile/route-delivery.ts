@@ -17,6 +17,7 @@ import { newestRebind, newestRowDecision } from '../explain/routing-records.js';
 import { setSpanAttributes } from '../telemetry/tracing.js';
 import { auditFor } from '../domain/audit-for.js';
 import type { ReconcileContext } from './sync-context.js';
+import { wakeFactsOf } from './wake-facts.js';
 import { claim, listOf, stringsOf, textOf, type ParsedPayload } from './webhooks/claimed-payload.js';
 
 // Routing a stored delivery (R9): gather the candidate triggers of its repo and what the store
@@ -164,6 +165,7 @@ export async function routeDelivery(
       },
     }),
   );
+  const facts = wakeFactsOf(delivery.event, payload);
   const wakes: Wake[] = explained.flatMap((decision) =>
     decision.outcome === 'woken' && event.installationId !== null
       ? [
@@ -174,9 +176,12 @@ export async function routeDelivery(
             automationId: decision.automationId,
             userId: decision.userId,
             repoId,
+            repoFullName: fullName,
             installationId: event.installationId,
             event: delivery.event,
             action: delivery.action,
+            ...facts,
+            replayOf: delivery.replayOf,
             createdAt,
           },
         ]

@@ -1,6 +1,7 @@
 import type { AuditCheckpoint, AuditRecord } from '../domain/audit/index.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { Automation, Installation, RepoRow, StoredWake, Trigger, User, Wake } from '../domain/entities.js';
+import type { StoredEndpoint, WakeSend } from '../domain/wake-push.js';
 
 // One field list per stored value, shared by both engines: which fields a value has and how
 // each one is stored. Free-form values (headers, permissions, audit before/after, trigger
@@ -157,13 +158,46 @@ const WAKE_FIELDS: FieldList<Wake> = {
   automationId: 'textOrNull',
   userId: 'text',
   repoId: 'int',
+  repoFullName: 'textOrNull',
   installationId: 'int',
   event: 'text',
   action: 'textOrNull',
+  push: 'jsonOrNull',
+  pullRequest: 'jsonOrNull',
+  replayOf: 'textOrNull',
   createdAt: 'text',
 };
 export const WAKE = defineCodec<Wake>(WAKE_FIELDS);
 export const STORED_WAKE = defineCodec<StoredWake>({ seq: 'int', ...WAKE_FIELDS });
+
+export const ENDPOINT = defineCodec<StoredEndpoint>({
+  id: 'text',
+  url: 'text',
+  secret: 'text',
+  filter: 'json',
+  enabled: 'bool',
+  source: 'text',
+  updatedAt: 'text',
+  queuedThroughSeq: 'int',
+  consecutiveFailures: 'int',
+  pausedUntil: 'textOrNull',
+  lastFailure: 'textOrNull',
+  lastSuccessAt: 'textOrNull',
+});
+
+export const WAKE_SEND = defineCodec<WakeSend>({
+  id: 'text',
+  seq: 'int',
+  endpointId: 'text',
+  wakeId: 'text',
+  body: 'text',
+  state: 'text',
+  attempts: 'int',
+  nextAttemptAt: 'textOrNull',
+  attemptLog: 'json',
+  createdAt: 'text',
+  finishedAt: 'textOrNull',
+});
 
 // Every delivery field but the payload, which only the worker reads (and can be 25 MB).
 export const DELIVERY = defineCodec<Delivery>({

@@ -5,6 +5,8 @@ import type { InstallationStore } from './ports/installations.js';
 import type { LeaseStore } from './ports/leases.js';
 import type { RepoStore } from './ports/repo-rows.js';
 import type { UserStore } from './ports/users.js';
+import type { WakeOutboxStore } from './ports/wakes.js';
+import type { WakePushStore } from './ports/wake-push.js';
 
 // The store port: what the reconciler needs from persistence, and nothing about how. One port
 // per aggregate (ports/), combined here. Every adapter (sqlite/, mongo/) passes the one contract
@@ -17,9 +19,20 @@ export type * from './ports/installations.js';
 export type * from './ports/leases.js';
 export type * from './ports/repo-rows.js';
 export type * from './ports/users.js';
+export type * from './ports/wakes.js';
+export type * from './ports/wake-push.js';
 
 export interface Store
-  extends DeliveryStore, InstallationStore, UserStore, RepoStore, BindingStore, AuditStore, LeaseStore {
+  extends
+    DeliveryStore,
+    InstallationStore,
+    UserStore,
+    RepoStore,
+    BindingStore,
+    AuditStore,
+    LeaseStore,
+    WakeOutboxStore,
+    WakePushStore {
   /** Throws when the store cannot answer a trivial query (used by /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -84,9 +84,14 @@ const ROUTED_EVENTS: readonly EventLabel[] = KNOWN_EVENTS.filter(
 /** Values read from the store when Prometheus scrapes, not kept in memory. */
 export interface ScrapedState {
   inbox(): Promise<{ pending: number; oldestReceivedAt: string | null }>;
+  /** Every endpoint's queue, paused or not (docs/wake-push.md). */
+  wakeEndpoints(): Promise<{ endpointId: string; pending: number; oldestPendingAt: string | null; paused: boolean }[]>;
   repoCoverage(): Promise<Record<(typeof COVERAGES)[number], number>>;
   installationStates(): Promise<Record<(typeof INSTALLATION_STATES)[number], number>>;
 }
+
+/** Endpoints named in labels; the rest are `other`. Endpoint ids are the operator's to choose. */
+const ENDPOINT_LABEL_LIMIT = 20;
 
 function product<A extends string, B extends string>(as: readonly A[], bs: readonly B[]): [A, B][] {
   return as.flatMap((a) => bs.map((b): [A, B] => [a, b]));
@@ -192,6 +197,19 @@ export function createMetrics(now: () => Date = () => new Date()) {
       'Redeliveries the sweeper asked GitHub for, by why and by what GitHub answered.',
       ['reason', 'result'],
     ),
+    wakeSends: counter(
+      'reconciler_wake_sends_total',
+      'Pushed wake attempts by endpoint and result: delivered, failed (tried again later) or given_up.',
+      ['endpoint', 'result'],
+    ),
+  };
+  const endpointLabels = new Set<string>();
+  /** An endpoint's label: its id for the first ENDPOINT_LABEL_LIMIT seen, `other` after. */
+  const endpointLabel = (endpointId: string): string => {
+    if (endpointLabels.has(endpointId)) return endpointId;
+    if (endpointLabels.size >= ENDPOINT_LABEL_LIMIT) return 'other';
+    endpointLabels.add(endpointId);
+    return endpointId;
   };
 
   /**
@@ -236,6 +254,44 @@ export function createMetrics(now: () => Date = () => new Date()) {
       return [[{}, oldest === null ? 0 : Math.max(0, (now().getTime() - Date.parse(oldest)) / 1000)]];
     },
   );
+  /** Per endpoint label (endpoints past the label limit are summed as `other`, ages as the oldest). */
+  const perEndpoint = async (
+    state: ScrapedState,
+    value: (endpoint: Awaited<ReturnType<ScrapedState['wakeEndpoints']>>[number]) => number,
+    combine: (a: number, b: number) => number,
+  ): Promise<[{ endpoint: string }, number][]> => {
+    const values = new Map<string, number>();
+    for (const endpoint of await state.wakeEndpoints()) {
+      const label = endpointLabel(endpoint.endpointId);
+      const previous = values.get(label);
+      values.set(label, previous === undefined ? value(endpoint) : combine(previous, value(endpoint)));
+    }
+    return [...values].map(([endpoint, n]) => [{ endpoint }, n]);
+  };
+  const sum = (a: number, b: number) => a + b;
+  storeGauge(
+    'reconciler_wake_send_queue',
+    'Pushed wakes waiting for an attempt or in one, per endpoint.',
+    ['endpoint'],
+    (state) => perEndpoint(state, (e) => e.pending, sum),
+  );
+  storeGauge(
+    'reconciler_wake_send_oldest_pending_age_seconds',
+    'Age of the oldest pushed wake an endpoint has not received yet; 0 when there is none.',
+    ['endpoint'],
+    (state) =>
+      perEndpoint(
+        state,
+        (e) => (e.oldestPendingAt === null ? 0 : Math.max(0, (now().getTime() - Date.parse(e.oldestPendingAt)) / 1000)),
+        Math.max,
+      ),
+  );
+  storeGauge(
+    'reconciler_wake_endpoint_paused',
+    'Endpoints paused after failing again and again (1 while paused).',
+    ['endpoint'],
+    (state) => perEndpoint(state, (e) => (e.paused ? 1 : 0), sum),
+  );
   storeGauge('reconciler_repos', 'Base repo rows by coverage.', ['coverage'], async (state) => {
     const counts = await state.repoCoverage();
     return COVERAGES.map((coverage) => [{ coverage }, counts[coverage]]);
@@ -270,6 +326,7 @@ export function createMetrics(now: () => Date = () => new Date()) {
 
   return {
     ...metrics,
+    endpointLabel,
     /** Connects the gauges that are read from the store at scrape time. */
     observeState(state: ScrapedState): void {
       scraped = state;

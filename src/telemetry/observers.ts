@@ -191,3 +191,9 @@ export function observeGitHubRequest(metrics: Metrics): (request: { operation: s
       status: status === 0 ? 'error' : String(status),
     });
 }
+
+export function observeWakeSend(
+  metrics: Metrics,
+): (attempt: { endpointId: string; result: 'delivered' | 'failed' | 'given_up'; seconds: number }) => void {
+  return ({ endpointId, result }) => metrics.wakeSends.inc({ endpoint: metrics.endpointLabel(endpointId), result });
+}

@@ -47,9 +47,13 @@ export function wakeFixture(deliveryId: string, triggerId: string, createdAt = F
     automationId: null,
     userId: 'u1',
     repoId: 7,
+    repoFullName: 'octo-org/api',
     installationId: 22,
     event: 'push',
     action: null,
+    push: { ref: 'refs/heads/main', before: 'a'.repeat(40), after: 'b'.repeat(40), headCommit: null },
+    pullRequest: null,
+    replayOf: null,
     createdAt,
   };
 }

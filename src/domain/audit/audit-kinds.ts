@@ -29,6 +29,9 @@ export type AuditKind =
   | 'trigger.put'
   | 'trigger.deleted'
   | 'repo.subproject_created'
+  | 'endpoint.put'
+  | 'endpoint.deleted'
+  | 'endpoint.requeued'
   | 'audit.pruned'
   // One kind per periodic job, named by the job (periodic/periodic-work.ts): the job list is
   // the caller's, so this one family is open by name.

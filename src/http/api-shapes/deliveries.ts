@@ -54,6 +54,24 @@ export interface DeliveryStoryJson {
 export interface ReplayAnswer {
   deliveryId: string;
   replayOf: string;
+  dryRun: false;
+}
+
+/** A routing as a re-test tells it: what it decided, and which triggers it woke. */
+export interface RoutingToldJson {
+  outcome: RoutingOutcome;
+  summary: string;
+  woke: string[];
+  candidates: StoryCandidateJson[];
+}
+
+/** `POST /api/deliveries/:deliveryId/replay?dryRun=true` (200): what would wake now next to what woke then; nothing is written. */
+export interface DryRunReplayAnswer {
+  dryRun: true;
+  deliveryId: string;
+  then: RoutingToldJson;
+  now: RoutingToldJson;
+  changed: { triggerId: string; then: 'woken' | 'not_woken' | null; now: 'woken' | 'not_woken' | null }[];
 }
 
 /** A trigger woken by a delivery: an outbox row for the platform's runner (docs/routing.md, "Wakes"). */
@@ -66,10 +84,34 @@ export interface WakeJson {
   automationId: string | null;
   userId: string;
   repoId: number;
+  repoFullName: string | null;
   installationId: number;
   event: string;
   action: string | null;
+  push: PushFacts | null;
+  pullRequest: PullRequestFacts | null;
+  /** True for the wakes of a replay: a re-test of a route, which a runner may choose not to run. */
+  replay: boolean;
+  replayOf: string | null;
+  /** When it woke. */
   createdAt: string;
+}
+
+/** What was pushed; null where the payload did not say. */
+export interface PushFacts {
+  ref: string | null;
+  before: string | null;
+  after: string | null;
+  headCommit: { id: string; timestamp: string | null; url: string | null } | null;
+}
+
+/** A pull request's number and both ends; null where the payload did not say. */
+export interface PullRequestFacts {
+  number: number | null;
+  headSha: string | null;
+  headRef: string | null;
+  baseSha: string | null;
+  baseRef: string | null;
 }
 
 /** `GET /api/wakes`: oldest first; the cursor only moves forward. */
@@ -83,4 +125,58 @@ export interface WebhookAnswer {
   status: string;
   deliveryId: string;
   state: DeliveryState;
+}
+
+/** A runner endpoint (docs/wake-push.md); its secret is never shown. */
+export interface EndpointJson {
+  id: string;
+  url: string;
+  secretSet: boolean;
+  filter: { automationIds: string[] | null; userIds: string[] | null; events: string[] | null };
+  enabled: boolean;
+  /** `config` for the endpoint WAKE_ENDPOINT_URL defines. */
+  source: 'api' | 'config';
+  /** `paused` while its circuit is open (it kept failing), `failing` while failures accrue. */
+  condition: 'disabled' | 'paused' | 'failing' | 'healthy';
+  /** Sends waiting for an attempt or in one. */
+  pending: number;
+  consecutiveFailures: number;
+  pausedUntil: string | null;
+  lastFailure: string | null;
+  lastSuccessAt: string | null;
+  /** The outbox position through which wakes were queued for it. */
+  queuedThroughSeq: number;
+  updatedAt: string;
+}
+
+/** `GET /api/endpoints`. */
+export interface EndpointsPage {
+  endpoints: EndpointJson[];
+}
+
+/** One wake queued for one endpoint, with every attempt made; `id` is the `webhook-id` sent. */
+export interface WakeSendJson {
+  id: string;
+  seq: number;
+  endpointId: string;
+  wakeId: string;
+  state: 'pending' | 'sending' | 'delivered' | 'given_up';
+  attempts: number;
+  nextAttemptAt: string | null;
+  attemptLog: { at: string; status: number | null; error: string | null; durationMs: number }[];
+  createdAt: string;
+  finishedAt: string | null;
+  /** The wake as it was sent. */
+  wake: unknown;
+}
+
+/** `GET /api/endpoints/:id/sends`: newest first. */
+export interface SendsPage {
+  sends: WakeSendJson[];
+  nextCursor: string | null;
+}
+
+/** `POST /api/endpoints/:id/requeue`. */
+export interface RequeueAnswer {
+  requeued: number;
 }

@@ -10,6 +10,7 @@ import {
   platformId,
   queryLimit,
   queryString,
+  refuseUnknownQuery,
   repoFullName,
   required,
   seqCursor,
@@ -62,9 +63,7 @@ export function auditRoutes(store: Store, now: () => Date): Router {
     const query = req.query;
     const text = (name: string) => queryString(query[name], name);
     const known = ['deliveryId', 'traceId', 'userId', 'repo', 'kind', 'since', 'limit', 'cursor'];
-    for (const name of Object.keys(query))
-      if (!known.includes(name))
-        throw new HttpError(400, 'invalid_query', `unknown filter ${name}; use ${known.join(', ')}`);
+    refuseUnknownQuery(query, known);
     const limit = queryLimit(text('limit'), 100, 1000);
     const beforeSeq = seqCursor(query.cursor);
     const deliveryId = text('deliveryId');

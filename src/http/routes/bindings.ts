@@ -10,18 +10,18 @@ import {
   arrayOf,
   boolean,
   boundedString,
+  eventFilter,
   githubId,
   optional,
   parseBody,
   platformId,
   repoFullName,
   required,
+  requireWebhookEvents,
   rootDirectory,
 } from '../validate.js';
 
 // Automations and triggers: the installation-scoped bindings that routing and rebinding act on.
-
-const EVENT_FILTER = /^[a-z_]{1,64}(\.[a-z_]{1,64})?$/;
 
 /** GET and DELETE `/<noun>s/:id` for a binding; a deletion is audited with what was deleted. */
 function readAndDelete<T extends Automation | Trigger>(
@@ -85,15 +85,10 @@ export function bindingRoutes({ store, now }: { store: Store; now: () => Date })
       repoId: required(githubId),
       repoFullName: optional(repoFullName),
       rootDirectory: optional(rootDirectory),
-      events: required(
-        arrayOf(
-          boundedString(129, EVENT_FILTER, 'must be an event ("push") or event.action ("pull_request.opened")'),
-          1,
-          50,
-        ),
-      ),
+      events: required(arrayOf(eventFilter, 1, 50)),
       enabled: optional(boolean),
     });
+    await requireWebhookEvents(body.events, 'events');
     await requireUser(store, body.userId);
     if (body.automationId !== undefined) {
       const automation = await store.getAutomation(body.automationId);

@@ -2,11 +2,18 @@ import { Router } from 'express';
 import { traceIdOf, type Delivery, type DeliveryState, type RoutedOutcome } from '../../domain/delivery.js';
 import { deliverySummary, readDeliveryStory } from '../../explain/delivery-story.js';
 import { replayDelivery } from '../../inbox/replay.js';
+import { dryRunReplay } from '../../reconcile/dry-run-replay.js';
 import type { Store } from '../../store/store.js';
 import { apiOrigin } from '../api-audit.js';
-import type { DeliveriesPage, DeliveryJson, DeliveryStoryJson, ReplayAnswer } from '../api-shapes.js';
+import type {
+  DeliveriesPage,
+  DeliveryJson,
+  DeliveryStoryJson,
+  DryRunReplayAnswer,
+  ReplayAnswer,
+} from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
-import { queryLimit, queryString, seqCursor } from '../validate.js';
+import { queryBoolean, queryLimit, queryString, refuseUnknownQuery, seqCursor } from '../validate.js';
 
 const STATES: readonly DeliveryState[] = ['received', 'processing', 'applied', 'ignored', 'failed'];
 
@@ -88,13 +95,25 @@ export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDe
     } satisfies DeliveryStoryJson);
   });
 
-  // Re-test (R10): the stored event goes through the pipeline again as a new delivery (inbox/replay.ts).
+  // Re-test (R10). A dry run routes the stored event against today's state and writes nothing
+  // (reconcile/dry-run-replay.ts); a real one sends it through the pipeline again as a new
+  // delivery (inbox/replay.ts), whose wakes say they are a replay's.
   router.post('/deliveries/:deliveryId/replay', async (req, res) => {
+    refuseUnknownQuery(req.query, ['dryRun']);
+    const dryRun = queryBoolean(queryString(req.query.dryRun, 'dryRun'), 'dryRun');
     const original = await requireDelivery(store, req.params.deliveryId);
+    if (dryRun) {
+      const tested = await dryRunReplay(store, original, now);
+      if ('refused' in tested) throw new HttpError(409, tested.refused.code, tested.refused.message);
+      res.json({ dryRun: true, ...tested.dryRun } satisfies DryRunReplayAnswer);
+      return;
+    }
     const result = await replayDelivery(store, original, apiOrigin(req, now()));
     if ('refused' in result) throw new HttpError(409, result.refused.code, result.refused.message);
     onDeliveryStored();
-    res.status(202).json({ deliveryId: result.replayed.id, replayOf: original.id } satisfies ReplayAnswer);
+    res
+      .status(202)
+      .json({ deliveryId: result.replayed.id, replayOf: original.id, dryRun: false } satisfies ReplayAnswer);
   });
   return router;
 }

@@ -68,6 +68,14 @@ export function renderPageShell(traceUrlTemplate: string | null): string {
     <div id="syncs"><p class="muted">Loading…</p></div>
   </section>
 
+  <section class="panel" id="endpoints-panel" aria-labelledby="endpoints-title">
+    <h2 id="endpoints-title">Runner endpoints</h2>
+    <p class="hint">Where woken triggers are pushed (signed, retried for about a day). Choose one to see its latest sends and every attempt's status.</p>
+    <p id="endpoints-status" class="status" role="status"></p>
+    <div id="endpoints"><p class="muted">Loading…</p></div>
+    <div id="endpoint-sends"></div>
+  </section>
+
   <div class="columns">
     <section class="panel" id="deliveries-panel" aria-labelledby="deliveries-title">
       <div class="panel-head">

@@ -104,7 +104,8 @@ main { padding: 20px 24px 40px; max-width: 1600px; margin: 0 auto; }
 table { width: 100%; border-collapse: collapse; }
 th { text-align: left; font-size: 12px; font-weight: 600; color: var(--muted); padding: 6px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 td { padding: 7px 8px; border-bottom: 1px solid #eef0f3; vertical-align: top; }
-table.deliveries tbody tr { cursor: pointer; }
+table.deliveries tbody tr, table.endpoints tbody tr { cursor: pointer; }
+.attempts { font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.deliveries tbody tr:hover { background: #f7f9fc; }
 table.deliveries tbody tr.selected { background: var(--selected); box-shadow: inset 3px 0 0 var(--accent); }
 td.when a { text-decoration: none; }
@@ -127,6 +128,10 @@ td.summary-cell { color: var(--ink); }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .trace code { background: var(--plain-bg); padding: 1px 5px; border-radius: 4px; }
 .actions { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
+.retest { border: 1px solid var(--line); border-radius: 8px; padding: 9px 12px; margin: 10px 0; }
+.retest-sides { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 12px; }
+.retest-side h5 { margin: 0 0 4px; font-size: 12.5px; color: var(--muted); }
+.retest-woke { margin: 0; font-weight: 500; overflow-wrap: anywhere; }
 
 .candidates, .steps { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }
 .candidate, .step { border: 1px solid var(--line); border-left-width: 4px; border-radius: 8px; padding: 9px 12px; }

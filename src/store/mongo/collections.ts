@@ -24,6 +24,8 @@ export interface Collections {
   checkpoint: Collection<Doc>;
   wakes: Collection<Doc>;
   leases: Collection<Doc>;
+  endpoints: Collection<Doc>;
+  wakeSends: Collection<Doc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -40,6 +42,8 @@ export function collectionsOf(db: Db): Collections {
     checkpoint: db.collection<Doc>('audit_checkpoint'),
     wakes: db.collection<Doc>('wakes'),
     leases: db.collection<Doc>('leases'),
+    endpoints: db.collection<Doc>('wake_endpoints'),
+    wakeSends: db.collection<Doc>('wake_sends'),
   };
 }
 

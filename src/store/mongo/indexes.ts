@@ -19,7 +19,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     // Every claim looks for copy-outs left by a replica that died: only those are indexed.
     partial('deliveries', { pendingUntil: 1 }, { pending: { $type: 'string' } }),
     // The same for the documents that carry audit drafts of other writes (copy-out.ts).
-    ...['users', 'user_installations', 'automations', 'triggers', 'repo_rows'].map((collection) =>
+    ...['users', 'user_installations', 'automations', 'triggers', 'repo_rows', 'wake_endpoints'].map((collection) =>
       partial(collection, { pendingUntil: 1 }, { pendingUntil: { $type: 'string' } }),
     ),
     index('delivery_payloads', { deliveryId: 1, n: 1 }, true),
@@ -49,5 +49,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
     index('audit', { occurredAt: 1 }),
     index('audit', { recordedAt: 1 }),
     index('wakes', { seq: 1 }, true),
+    // Pushed wakes: due sends in the order they are due, an endpoint's sends newest first.
+    index('wake_sends', { state: 1, nextAttemptAt: 1 }),
+    index('wake_sends', { state: 1, leaseUntil: 1 }),
+    index('wake_sends', { endpointId: 1, seq: -1 }),
   ]);
 }

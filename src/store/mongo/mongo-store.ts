@@ -11,6 +11,8 @@ import { mongoInstallations } from './installations.js';
 import { mongoLeases } from './leases.js';
 import { mongoRepoRows } from './repo-rows.js';
 import { mongoUsers } from './users.js';
+import { mongoWakeOutbox } from './wakes.js';
+import { mongoWakePush } from './wake-push.js';
 
 // The MongoDB store: the same port as the embedded one, for production and several replicas.
 // It needs no multi-document transactions, so a standalone server and a replica set run the
@@ -43,7 +45,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
   const c = collectionsOf(db);
   const audit = mongoAudit(c);
   const copyOut = copyOutProtocol(audit.appendIdentified, finishHoldMs, logger);
-  const carriers = [c.users, c.links, c.automations, c.triggers, c.repos];
+  const carriers = [c.users, c.links, c.automations, c.triggers, c.repos, c.endpoints];
   let recoveredAt = 0;
   // Claims run all the time on every replica: they also take over what a dead writer left.
   const recoverOthers = async (now: string): Promise<void> => {
@@ -60,6 +62,8 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     ...mongoBindings(c, copyOut),
     ...audit.store,
     ...mongoLeases(c),
+    ...mongoWakeOutbox(c),
+    ...mongoWakePush(c, copyOut),
     async ping() {
       await db.command({ ping: 1 });
     },

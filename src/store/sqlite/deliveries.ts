@@ -54,8 +54,7 @@ export function sqliteDeliveries(
       SELECT count(*) AS n, min(received_at) AS oldest FROM deliveries
       WHERE state IN ('received', 'processing') OR (state = 'failed' AND next_attempt_at IS NOT NULL)`),
     insertWake: db.prepare(`
-      INSERT INTO wakes (id, delivery_id, trigger_id, automation_id, user_id, repo_id, installation_id, event, action, created_at)
-      VALUES (@id, @deliveryId, @triggerId, @automationId, @userId, @repoId, @installationId, @event, @action, @createdAt)
+      INSERT INTO wakes (${columnsOf(WAKE)}) VALUES (${WAKE.names.map((name) => `@${name}`).join(', ')})
       ON CONFLICT (id) DO NOTHING`),
     wakesFirst: db.prepare('SELECT * FROM wakes ORDER BY seq LIMIT ?'),
     wakesAfter: db.prepare('SELECT * FROM wakes WHERE seq > ? ORDER BY seq LIMIT ?'),

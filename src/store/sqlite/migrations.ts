@@ -197,6 +197,48 @@ export const MIGRATIONS: readonly string[] = [
     until TEXT NOT NULL
   );
   `,
+  `
+  -- A wake carries what a runner acts on: the repo's name, the push or pull request, and
+  -- whether it is a replay's re-test.
+  ALTER TABLE wakes ADD COLUMN repo_full_name TEXT;
+  ALTER TABLE wakes ADD COLUMN push TEXT;
+  ALTER TABLE wakes ADD COLUMN pull_request TEXT;
+  ALTER TABLE wakes ADD COLUMN replay_of TEXT;
+
+  -- Pushed wakes (docs/wake-push.md): runner endpoints and, per endpoint, the queue of sends.
+  CREATE TABLE wake_endpoints (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    filter TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    queued_through_seq INTEGER NOT NULL,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    paused_until TEXT,
+    last_failure TEXT,
+    last_success_at TEXT
+  );
+  CREATE TABLE wake_sends (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    endpoint_id TEXT NOT NULL REFERENCES wake_endpoints (id) ON DELETE CASCADE,
+    wake_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    attempt_log TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    finished_at TEXT,
+    lease_owner TEXT,
+    lease_until TEXT
+  );
+  CREATE INDEX wake_sends_due ON wake_sends (state, next_attempt_at);
+  CREATE INDEX wake_sends_by_endpoint ON wake_sends (endpoint_id, seq);
+  CREATE INDEX wake_sends_in_attempt ON wake_sends (state, lease_until);
+  `,
 ];
 
 /** Applies every migration the file has not seen yet, each in its own transaction. */

@@ -12,6 +12,8 @@ import { applyMigrations } from './migrations.js';
 import { acquireOwnerLock } from './owner-lock.js';
 import { sqliteRepoRows } from './repo-rows.js';
 import { sqliteUsers } from './users.js';
+import { sqliteWakeOutbox } from './wakes.js';
+import { sqliteWakePush } from './wake-push.js';
 
 export interface SqliteStoreOptions {
   /** The database file; created with its directory when missing. */
@@ -68,6 +70,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ...sqliteBindings(db, audit.appendNow),
     ...audit.store,
     ...sqliteLeases(db),
+    ...sqliteWakeOutbox(db),
+    ...sqliteWakePush(db, audit.appendNow),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -20,7 +20,7 @@ const errorMessage = (body: unknown): string | null => {
 };
 
 /** Every /api call: the bearer token, JSON both ways; a 401 forgets the token and asks again. */
-export async function api<T>(path: string, method = 'GET'): Promise<T> {
+export async function api<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
   const token = readToken();
   if (!token) {
     askForToken('');
@@ -30,7 +30,12 @@ export async function api<T>(path: string, method = 'GET'): Promise<T> {
   try {
     response = await fetch(path, {
       method,
-      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       cache: 'no-store',
     });
   } catch (error) {
@@ -42,9 +47,9 @@ export async function api<T>(path: string, method = 'GET'): Promise<T> {
     askForToken('The reconciler refused that token. Enter the API token again.');
     throw new AuthNeeded('refused');
   }
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(errorMessage(body) ?? `HTTP ${response.status}`);
-  return body as T;
+  const answer: unknown = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(errorMessage(answer) ?? `HTTP ${response.status}`);
+  return answer as T;
 }
 
 export function report(error: unknown, statusId: string): void {

@@ -2,6 +2,7 @@ import { whenTokenRefused } from './api.js';
 import { byId, fill, h } from './dom.js';
 import { chooseFilter, list, loadDeliveries, whenReopened } from './deliveries.js';
 import { runDiagnosis } from './diagnose.js';
+import { loadEndpoints } from './endpoints.js';
 import { askForToken, dropToken, readToken, saveToken, showMain } from './session.js';
 import { openFromHash, openStory } from './story.js';
 import { loadSummary } from './summary.js';
@@ -16,6 +17,8 @@ function clearData(): void {
   byId('diagnose-result').replaceChildren();
   byId('rebind-skips').replaceChildren();
   byId('syncs').replaceChildren();
+  byId('endpoints').replaceChildren();
+  byId('endpoint-sends').replaceChildren();
   stopSyncPolling();
   for (const id of ['coverage-figures', 'installations-figures', 'inbox-figures', 'rebind-figures'])
     byId(id).replaceChildren();
@@ -30,6 +33,7 @@ function loadAll(): void {
   showMain();
   void loadSummary();
   void loadSyncs();
+  void loadEndpoints();
   void loadDeliveries(true);
   openFromHash();
 }
@@ -57,6 +61,7 @@ function start(): void {
   byId('refresh').addEventListener('click', () => {
     void loadSummary();
     void loadSyncs();
+    void loadEndpoints();
     void loadDeliveries(true);
   });
   byId('more-deliveries').addEventListener('click', () => void loadDeliveries(false));

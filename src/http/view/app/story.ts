@@ -1,4 +1,11 @@
-import type { AuditRecordJson, DeliveryStoryJson, ReplayAnswer, StoryCandidateJson } from '../../api-shapes.js';
+import type {
+  AuditRecordJson,
+  DeliveryStoryJson,
+  DryRunReplayAnswer,
+  ReplayAnswer,
+  RoutingToldJson,
+  StoryCandidateJson,
+} from '../../api-shapes.js';
 import { api, AuthNeeded } from './api.js';
 import { badge, byId, code, fill, h, muted, orDash, table, type Child } from './dom.js';
 import { list, loadDeliveries, markSelected } from './deliveries.js';
@@ -67,6 +74,61 @@ function auditTable(records: readonly AuditRecordJson[]): HTMLElement {
   return table('audit', ['#', 'When', 'Kind', 'Decision', 'Reason', 'Subject'], rows);
 }
 
+const wokeText = (told: RoutingToldJson): string =>
+  told.woke.length === 0 ? `${told.outcome}: woke nothing` : `${told.outcome}: woke ${told.woke.join(', ')}`;
+
+/** The dry run's answer: then and now side by side, and the triggers whose decision changed. */
+function dryRunResult(answer: DryRunReplayAnswer): Child {
+  const side = (label: string, told: RoutingToldJson, id: string): Child =>
+    h('div', { class: 'retest-side', id }, [
+      h('h5', { text: label }),
+      h('p', { class: 'retest-woke', text: wokeText(told) }),
+      h('p', { class: 'sub', text: told.summary }),
+    ]);
+  return h('div', { class: 'retest', id: 'retest-result' }, [
+    h('div', { class: 'retest-sides' }, [
+      side('Then (when it was routed)', answer.then, 'retest-then'),
+      side('Now (today’s state; nothing was woken)', answer.now, 'retest-now'),
+    ]),
+    answer.changed.length === 0
+      ? h('p', { class: 'muted', id: 'retest-changed', text: 'No trigger would decide differently now.' })
+      : h(
+          'ul',
+          { id: 'retest-changed' },
+          answer.changed.map((change) =>
+            h('li', {}, [
+              'Trigger ',
+              code(change.triggerId),
+              `: ${change.then ?? 'not a candidate'} → ${change.now ?? 'not a candidate'}`,
+            ]),
+          ),
+        ),
+    answer.now.candidates.some((c) => c.fix)
+      ? h(
+          'ul',
+          { class: 'retest-fixes' },
+          answer.now.candidates.filter((c) => c.fix).map((c) => h('li', {}, [code(c.triggerId), ': ', c.fix ?? ''])),
+        )
+      : null,
+  ]);
+}
+
+async function dryRun(id: string, resultNode: HTMLElement, button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  fill(resultNode, 'Routing against today’s state…');
+  try {
+    const answer = await api<DryRunReplayAnswer>(
+      `/api/deliveries/${encodeURIComponent(id)}/replay?dryRun=true`,
+      'POST',
+    );
+    fill(resultNode, dryRunResult(answer));
+  } catch (error) {
+    if (!(error instanceof AuthNeeded)) fill(resultNode, (error as Error).message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
 async function replay(id: string, statusNode: HTMLElement, button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
   statusNode.textContent = 'Replaying…';
@@ -91,7 +153,16 @@ async function replay(id: string, statusNode: HTMLElement, button: HTMLButtonEle
 function renderStory(story: DeliveryStoryJson): void {
   const { delivery, candidates, audit } = story;
   const replayStatus = h('span', { class: 'status', role: 'status' });
-  const replayButton = h('button', { type: 'button', id: 'replay-button', text: 'Re-test (replay this delivery)' });
+  const retestResult = h('div', { class: 'status', role: 'status', id: 'retest-status' });
+  // The safe re-test comes first: it writes nothing, so testing a route never runs an automation.
+  const retestButton = h('button', { type: 'button', id: 'retest-button', text: 'Re-test (dry run, wakes nothing)' });
+  retestButton.addEventListener('click', () => void dryRun(delivery.id, retestResult, retestButton));
+  const replayButton = h('button', {
+    type: 'button',
+    id: 'replay-button',
+    class: 'quiet',
+    text: 'Replay for real (wakes triggers, marked replay)',
+  });
   replayButton.addEventListener('click', () => void replay(delivery.id, replayStatus, replayButton));
   fill(
     byId('story'),
@@ -111,7 +182,8 @@ function renderStory(story: DeliveryStoryJson): void {
         : null,
       fact('Trace', traceFact(story.traceId)),
     ]),
-    h('div', { class: 'actions' }, [replayButton, ' ', replayStatus]),
+    h('div', { class: 'actions' }, [retestButton, ' ', replayButton, ' ', replayStatus]),
+    retestResult,
     h('h4', { text: `Candidate triggers (${candidates.length})` }),
     candidates.length === 0
       ? h('p', {

@@ -75,6 +75,26 @@ function field(value: unknown, key: string): unknown {
 }
 
 /**
+ * How much of a payload's action the inbox keeps. GitHub's actions are short snake_case names
+ * ("created", "review_requested"); anything longer is not one.
+ */
+export const KEPT_ACTION_CHARS = 64;
+
+/**
+ * An action as the inbox indexes it. It is stored with the delivery, shown in every list and copied
+ * into every wake and audit record of it, so one longer than a name is cut to a prefix marked
+ * with "…": no handler or trigger filter names it, so the delivery is ignored with the reason
+ * "<event>.<prefix>… is not handled", and a 20 MB action costs 65 characters, not 20 MB per
+ * trigger. The cut never splits a surrogate pair.
+ */
+export function boundedAction(action: string): string {
+  if (action.length <= KEPT_ACTION_CHARS) return action;
+  const last = action.charCodeAt(KEPT_ACTION_CHARS - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? KEPT_ACTION_CHARS - 1 : KEPT_ACTION_CHARS;
+  return `${action.slice(0, end)}…`;
+}
+
+/**
  * Reads the few typed facts the inbox indexes from a raw body. The body must be a JSON object;
  * everything else about its shape is the reconciler's business, not the inbox's.
  */
@@ -91,7 +111,7 @@ export function readDeliveryPayload(rawBody: string): PayloadReading {
   const action = field(parsed, 'action');
   return {
     ok: true,
-    action: typeof action === 'string' ? action : null,
+    action: typeof action === 'string' ? boundedAction(action) : null,
     installationId: asGitHubId(field(field(parsed, 'installation'), 'id')),
     repoId: asGitHubId(field(field(parsed, 'repository'), 'id')),
   };

@@ -778,5 +778,15 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     await t.throwsAsync(store.ping());
   });
 
+  test(title('the inbox probe answers on an empty and a filled inbox, and throws once the store is closed'), async (t) => {
+    const store = await open(t);
+    await t.notThrowsAsync(store.probeInbox());
+    await store.recordDelivery(incoming('probe-1'), T0);
+    await t.notThrowsAsync(store.probeInbox());
+    t.is((await store.getDelivery('probe-1'))?.state, 'received', 'the probe wrote nothing');
+    await store.close();
+    await t.throwsAsync(store.probeInbox());
+  });
+
   auditedWritesContract(title, open, test);
 }

@@ -102,14 +102,23 @@ test('stalled uploads are answered 408 and closed although they never read, and 
       return closed;
     }),
   );
-  const statuses = answers.map((answer) => /^HTTP\/1\.1 (\d+)/.exec(answer)?.[1]).sort();
-  // Five fit in the 128 MB budget and stall (408); the sixth does not fit (503).
-  t.deepEqual(statuses, ['408', '408', '408', '408', '408', '503']);
+  const statuses = answers.map((answer) => /^HTTP\/1\.1 (\d+)/.exec(answer)?.[1]);
+  // Five fit in the 128 MB budget and stall (408); the sixth fits only if one of them has been
+  // given up already (408), else it is refused at once (503).
+  const timedOut = statuses.filter((status) => status === '408').length;
+  t.true(timedOut >= 5, statuses.join(' '));
+  t.true(
+    statuses.every((status) => status === '408' || status === '503'),
+    statuses.join(' '),
+  );
   t.true(answers.filter((a) => a.startsWith('HTTP/1.1 408')).every((a) => a.includes('"code":"request_timeout"')));
   await eventually(async () => (await readiness(service)).body.ingress?.bodyBytesInFlight === 0);
   t.is((await postDelivery(service.url, await genuine('after-the-stall'))).status, 202);
   const metrics = await (await fetch(`${service.url}/metrics`)).text();
-  t.regex(metrics, /^reconciler_webhook_requests_total\{event="push",result="timeout"\} 5$/m);
+  t.regex(
+    metrics,
+    new RegExp(`^reconciler_webhook_requests_total\\{event="push",result="timeout"\\} ${timedOut}$`, 'm'),
+  );
 });
 
 test('readyz is 503 while the body budget is exhausted and ready again once it is released', async (t) => {
@@ -121,7 +130,10 @@ test('readyz is 503 while the body budget is exhausted and ready again once it i
     },
   });
   t.is((await readiness(service)).status, 200);
-  const uploads = [await stalledUpload(t, service, '127.0.0.2', false), await stalledUpload(t, service, '127.0.0.3', false)];
+  const uploads = [
+    await stalledUpload(t, service, '127.0.0.2', false),
+    await stalledUpload(t, service, '127.0.0.3', false),
+  ];
   const exhausted = await eventually(async () => {
     const ready = await readiness(service);
     return ready.status === 503 ? ready : null;

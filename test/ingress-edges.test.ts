@@ -164,7 +164,11 @@ test('a request without Host gets 400 with the JSON error shape', async (t) => {
 });
 
 /** GET from a chosen local address (fetch cannot choose one). */
-function getFrom(url: string, localAddress: string, authorization: string): Promise<{ status: number; retryAfter?: string }> {
+function getFrom(
+  url: string,
+  localAddress: string,
+  authorization: string,
+): Promise<{ status: number; retryAfter?: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { localAddress, headers: { authorization } }, (res) => {
       res.resume();
@@ -187,7 +191,11 @@ test('wrong API tokens from one address are limited: past the limit it gets 429 
   const limited = await getFrom(url, '127.0.0.2', 'Bearer wrong-again');
   t.is(limited.status, 429);
   t.true(Number(limited.retryAfter) > 0 && Number(limited.retryAfter) <= TOKEN_FAILURE_LIMIT.windowMs / 1000);
-  t.is((await getFrom(url, '127.0.0.2', `Bearer ${TEST_TOKEN}`)).status, 429, 'a right token does not reopen the address');
+  t.is(
+    (await getFrom(url, '127.0.0.2', `Bearer ${TEST_TOKEN}`)).status,
+    429,
+    'a right token does not reopen the address',
+  );
   t.is((await getFrom(url, '127.0.0.3', `Bearer ${TEST_TOKEN}`)).status, 200);
   t.true(service.logLines().some((line) => /too many wrong tokens from one address/.test(line)));
 });

@@ -19,8 +19,14 @@ export interface IncomingDelivery {
   traceparent?: string;
 }
 
-/** A verified request before its payload is read: the store reads the indexed facts where it writes. */
-export type ReceivedDelivery = Omit<IncomingDelivery, 'action' | 'installationId' | 'repoId'>;
+/**
+ * A verified request before its payload is read: the store reads the indexed facts where it
+ * writes. The payload is still the bytes as signed (valid UTF-8): decoding them is the store's
+ * first step, so a store that writes on another thread can take them there without a copy.
+ */
+export type ReceivedDelivery = Omit<IncomingDelivery, 'action' | 'installationId' | 'repoId' | 'payload'> & {
+  payload: Uint8Array;
+};
 
 export type RoutedOutcome = 'woke' | 'woke_none' | 'no_candidates';
 
@@ -121,10 +127,11 @@ export function readDeliveryPayload(rawBody: string): PayloadReading {
 export function readReceivedDelivery(
   received: ReceivedDelivery,
 ): { ok: true; incoming: IncomingDelivery } | { ok: false; problem: string } {
-  const reading = readDeliveryPayload(received.payload);
+  const payload = new TextDecoder().decode(received.payload);
+  const reading = readDeliveryPayload(payload);
   if (!reading.ok) return reading;
   const { action, installationId, repoId } = reading;
-  return { ok: true, incoming: { ...received, action, installationId, repoId } };
+  return { ok: true, incoming: { ...received, payload, action, installationId, repoId } };
 }
 
 /** The headers worth keeping with a delivery: they identify the hook and its sender. */

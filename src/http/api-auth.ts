@@ -81,7 +81,12 @@ export function requireApiToken(apiToken: string, options: ApiTokenOptions): Req
     const waitMs = failures.blockedFor(source, now());
     if (waitMs > 0) {
       res.set('Retry-After', String(Math.ceil(waitMs / 1000)));
-      sendError(res, 429, 'too_many_failures', 'too many requests with a wrong API token from this address; retry later');
+      sendError(
+        res,
+        429,
+        'too_many_failures',
+        'too many requests with a wrong API token from this address; retry later',
+      );
       return;
     }
     const match = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');

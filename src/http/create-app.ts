@@ -103,7 +103,12 @@ export function createApp(deps: AppDeps): Express {
     try {
       await deps.store.probeInbox();
     } catch (error) {
-      sendError(res, 503, 'store_unreachable', `the store cannot store or read a delivery: ${(error as Error).message}`);
+      sendError(
+        res,
+        503,
+        'store_unreachable',
+        `the store cannot store or read a delivery: ${(error as Error).message}`,
+      );
       return;
     }
     const worker = deps.workerStatus();

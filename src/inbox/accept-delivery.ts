@@ -56,7 +56,6 @@ export async function acceptDelivery(
   }
   // JSON travels as UTF-8 (RFC 8259): decoding anything else would store a body other than the one signed.
   if (!isUtf8(body)) return { kind: 'malformed', code: 'malformed_body', message: 'the body is not valid UTF-8' };
-  const rawBody = body.toString('utf8');
   const kept: Record<string, string> = {};
   for (const name of KEPT_DELIVERY_HEADERS) {
     const value = header(headers, name);
@@ -69,7 +68,7 @@ export async function acceptDelivery(
       id: deliveryId,
       event,
       receivedAt: now,
-      payload: rawBody,
+      payload: body,
       headers: kept,
       ...(traceparent !== null ? { traceparent } : {}),
     },

@@ -36,7 +36,10 @@ export interface BodyBudget {
 }
 
 /** Half the budget per address: two bodies at GitHub's cap from one address, and the rest for everyone else. */
-export const budgetOf = (totalBytes: number): BodyBudget => ({ totalBytes, perSourceBytes: Math.floor(totalBytes / 2) });
+export const budgetOf = (totalBytes: number): BodyBudget => ({
+  totalBytes,
+  perSourceBytes: Math.floor(totalBytes / 2),
+});
 
 /**
  * Webhook requests in progress, so that the worker can let acknowledgements go first, and the

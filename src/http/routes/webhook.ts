@@ -90,15 +90,7 @@ function closeAfterAnswer(res: Response): void {
 }
 
 export type WebhookResult =
-  | 'accepted'
-  | 'duplicate'
-  | 'bad_signature'
-  | 'malformed'
-  | 'too_large'
-  | 'busy'
-  | 'timeout'
-  | 'aborted'
-  | 'error';
+  'accepted' | 'duplicate' | 'bad_signature' | 'malformed' | 'too_large' | 'busy' | 'timeout' | 'aborted' | 'error';
 
 export interface WebhookRouteDeps extends DeliveryAcceptorDeps {
   logger: Logger;
@@ -140,11 +132,11 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
       return 'timeout';
     }
     if (body === 'over_budget' || body === 'over_source_share') {
-      const [limit, bytes] =
+      const [limit, cap] =
         body === 'over_budget'
           ? ['webhook bodies in memory at once', activity.budget.totalBytes]
           : ['webhook bodies in memory at once from one address', activity.budget.perSourceBytes];
-      log.warn({ ...headerFields, result: 'busy', refusal: body }, `webhook refused: over ${bytes} bytes of ${limit}`);
+      log.warn({ ...headerFields, result: 'busy', refusal: body }, `webhook refused: over ${cap} bytes of ${limit}`);
       closeAfterAnswer(res);
       res.set('Retry-After', '1');
       sendError(
@@ -162,15 +154,17 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
       sendError(res, 413, 'payload_too_large', `webhook bodies are capped at ${GITHUB_PAYLOAD_CAP_BYTES} bytes`);
       return 'too_large';
     }
+    // Read first: the store may take the body's memory over (the SQLite writer thread does).
+    const bytes = body.length;
     const outcome = await acceptDelivery(deps, req.headers, body);
     switch (outcome.kind) {
       case 'rejected':
         // Never log the body of an unverified request: it is attacker-controlled.
-        log.warn({ ...headerFields, bytes: body.length, result: outcome.code }, 'webhook refused: bad signature');
+        log.warn({ ...headerFields, bytes, result: outcome.code }, 'webhook refused: bad signature');
         sendError(res, 401, outcome.code, outcome.message);
         return 'bad_signature';
       case 'malformed':
-        log.warn({ ...headerFields, bytes: body.length, result: outcome.code }, `webhook refused: ${outcome.message}`);
+        log.warn({ ...headerFields, bytes, result: outcome.code }, `webhook refused: ${outcome.message}`);
         sendError(res, 400, outcome.code, outcome.message);
         return 'malformed';
       case 'stored': {

@@ -85,7 +85,12 @@ test('the story of every delivery id the ingress accepts can be opened', async (
   let accepted = 0;
   await fc.assert(
     fc.asyncProperty(
-      fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.stringMatching(/^[A-Za-z0-9._:%-]{1,40}$/), fc.uuid()),
+      fc.oneof(
+        fc.constantFrom('.', '..', '...', '%2E', '.hidden'),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        fc.stringMatching(/^[A-Za-z0-9._:%-]{1,40}$/),
+        fc.uuid(),
+      ),
       async (id) => {
         const delivery = await signedDelivery(TEST_SECRET, 'ping', 'placeholder', { zen: id });
         let response: Response;

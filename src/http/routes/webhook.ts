@@ -44,6 +44,7 @@ function readCappedBody(
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
+    let chunksSeen = 0;
     let stall: NodeJS.Timeout | undefined;
     const settle = (reading: BodyReading): void => {
       if (settled) return;
@@ -54,11 +55,17 @@ function readCappedBody(
       if (!Buffer.isBuffer(reading)) reservation.release();
       resolve(reading);
     };
+    // Timers run before pending reads in a turn of the event loop: after a long turn (a blocked
+    // loop) the bytes may be waiting unread, so the stall is confirmed once they have been read.
     const armStall = (): void => {
       clearTimeout(stall);
-      stall = setTimeout(() => settle('stalled'), stallMs);
+      stall = setTimeout(() => {
+        const seen = chunksSeen;
+        setImmediate(() => (chunksSeen === seen ? settle('stalled') : undefined));
+      }, stallMs);
     };
     const onData = (chunk: Buffer): void => {
+      chunksSeen += 1;
       armStall();
       if (whole !== null) {
         chunk.copy(whole, size);

@@ -34,7 +34,8 @@ function readCappedBody(
   stallMs: number,
 ): Promise<BodyReading> {
   const lengthHeader = req.headers['content-length'];
-  const declared = lengthHeader === undefined ? null : Number(lengthHeader);
+  // Node's parser has refused a Content-Length that is not a number; the pattern keeps the types honest.
+  const declared = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
   if (declared !== null && declared > capBytes) return Promise.resolve('too_large');
   const refusedAtOnce = declared !== null ? reservation.reserve(declared) : null;
   if (refusedAtOnce !== null) return Promise.resolve(refusedAtOnce);

@@ -12,14 +12,14 @@ app.get('/healthz', (_req, res) => {
   res.json({ status: 'ok' });
 });
 app.post('/webhooks/github', express.raw({ type: () => true, limit: '25mb' }), async (req, res) => {
-  const body = (req.body as Buffer).toString('utf8');
-  if (!(await verifySignature(secrets, body, req.get('x-hub-signature-256')))) {
+  const raw = req.body as Buffer;
+  if (!verifySignature(secrets, raw, req.get('x-hub-signature-256'))) {
     res.status(401).json({ error: { code: 'bad_signature', message: 'bad signature' } });
     return;
   }
   if (validatesJson) {
     try {
-      JSON.parse(body);
+      JSON.parse(raw.toString('utf8'));
     } catch {
       res.status(400).json({ error: { code: 'malformed_body', message: 'the body is not valid JSON' } });
       return;

@@ -10,7 +10,7 @@ import type { GitHubPort } from './github/github-port.js';
 import { createOctokitGitHub } from './github/octokit-github.js';
 import { sleep, type Sleep } from './github/rate-limit-pacing.js';
 import { answerClientError, createApp, WakeFeed } from './http/create-app.js';
-import { IngressActivity } from './inbox/ingress-gate.js';
+import { IngressActivity, type BodyBudget } from './inbox/ingress-gate.js';
 import { startDeliveryWorker, type DeliveryWorker } from './inbox/delivery-worker.js';
 import type { ApplyDelivery } from './inbox/worker-contract.js';
 import { sweepRedeliveries, sweepSummary, type RedeliverySweepReport } from './inbox/sweep-redeliveries.js';
@@ -55,8 +55,10 @@ export interface ServiceOverrides {
   periodicLeaseMs?: number;
   /** How periodic jobs wait (rate limits): tests record the waits instead of making them. */
   sleep?: Sleep;
-  /** Webhook body bytes in memory at once (default WEBHOOK_BODY_BYTES_IN_FLIGHT). */
-  webhookBodyBudgetBytes?: number;
+  /** Webhook body bytes in memory at once, and per remote address (default WEBHOOK_BODY_BYTES_IN_FLIGHT, half per address). */
+  webhookBodyBudget?: BodyBudget;
+  /** How long a webhook body may send nothing before it is refused (default WEBHOOK_BODY_STALL_MS). */
+  webhookBodyStallMs?: number;
 }
 
 function openStore(config: Config, logger: Logger): Promise<Store> {
@@ -103,7 +105,7 @@ export async function startService(
     repoCoverage: () => store.countReposByCoverage(),
     installationStates: () => store.countInstallationsByState(),
   });
-  const ingressActivity = new IngressActivity(overrides.webhookBodyBudgetBytes);
+  const ingressActivity = new IngressActivity(overrides.webhookBodyBudget);
   const github =
     overrides.github ??
     createOctokitGitHub({
@@ -129,15 +131,18 @@ export async function startService(
     metrics,
     traceUrlTemplate: config.traceUrlTemplate,
     ingressActivity,
+    ...(overrides.webhookBodyStallMs !== undefined ? { webhookBodyStallMs: overrides.webhookBodyStallMs } : {}),
     github,
     appCredentials,
     wakeFeed,
   });
-  const server = createServer(app);
+  // Host is checked by the app, which answers in the JSON error shape (Node's refusal has no body).
+  const server = createServer({ requireHostHeader: false }, app);
   server.on('clientError', answerClientError);
-  // GitHub gives up after 10 s: a request still incomplete after 30 s is not GitHub's.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 20_000;
+  // GitHub gives up after 10 s: a request still incomplete by then is not worth its memory, and
+  // a webhook body that stalls is refused sooner (WEBHOOK_BODY_STALL_MS).
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
   let shuttingDown = false;
   server.prependListener('request', (_req, res) => {
     if (shuttingDown) res.setHeader('Connection', 'close');

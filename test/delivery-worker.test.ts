@@ -206,7 +206,7 @@ test('a due retry held back by a claim on its installation is polled for, not sp
   const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
   const receive = (id: string) =>
     store.receiveDelivery(
-      { id, event: 'installation', receivedAt: iso(0), payload: '{"installation":{"id":7}}', headers: {} },
+      { id, event: 'installation', receivedAt: iso(0), payload: Buffer.from('{"installation":{"id":7}}'), headers: {} },
       iso(0),
     );
   await receive('failed-once');

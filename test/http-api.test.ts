@@ -105,7 +105,12 @@ test('healthz says the process is up and readyz that the store and worker are', 
   t.deepEqual(await (await fetch(`${service.url}/healthz`)).json(), { status: 'ok' });
   const ready = await fetch(`${service.url}/readyz`);
   t.is(ready.status, 200);
-  t.deepEqual(await ready.json(), { status: 'ready', store: 'ok', worker: 'running' });
+  t.deepEqual(await ready.json(), {
+    status: 'ready',
+    store: 'ok',
+    worker: 'running',
+    ingress: { bodyBytesInFlight: 0, bodyBytesBudget: 128 * 1024 * 1024 },
+  });
 });
 
 test('readyz reports a paused inbox as ready and an unreachable store as 503', async (t) => {

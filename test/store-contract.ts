@@ -134,7 +134,8 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
   test(title('a received delivery is stored with the facts its payload gives, as sent'), async (t) => {
     const store = await open(t);
     const payload = '{"action":"renamed","installation":{"id":5},"repository":{"id":9,"name":"x"}}';
-    const { action: _a, installationId: _i, repoId: _r, ...received } = incoming('r1', { payload });
+    const { action: _a, installationId: _i, repoId: _r, ...fields } = incoming('r1', { payload });
+    const received = { ...fields, payload: Buffer.from(payload) };
     const result = await store.receiveDelivery(received, T0);
     t.is(result.status, 'accepted');
     t.like(await store.getDelivery('r1'), { action: 'renamed', installationId: 5, repoId: 9, state: 'received' });
@@ -146,7 +147,7 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     const store = await open(t);
     const { action: _a, installationId: _i, repoId: _r, ...received } = incoming('bad');
     for (const payload of ['{"truncated": ', '[1,2]', 'null']) {
-      const result = await store.receiveDelivery({ ...received, payload }, T0);
+      const result = await store.receiveDelivery({ ...received, payload: Buffer.from(payload) }, T0);
       t.is(result.status, 'malformed');
       t.regex(result.status === 'malformed' ? result.problem : '', /JSON/);
     }
@@ -155,8 +156,8 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     // A bad one in the same commit group as good ones costs them nothing.
     const { action: _b, installationId: _j, repoId: _s, ...good } = incoming('good');
     const results = await Promise.all([
-      store.receiveDelivery({ ...received, payload: '{' }, T0),
-      store.receiveDelivery(good, T0),
+      store.receiveDelivery({ ...received, payload: Buffer.from('{') }, T0),
+      store.receiveDelivery({ ...good, payload: Buffer.from(good.payload) }, T0),
     ]);
     t.deepEqual(
       results.map((r) => r.status),
@@ -802,6 +803,19 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     await store.close();
     await t.throwsAsync(store.ping());
   });
+
+  test(
+    title('the inbox probe answers on an empty and a filled inbox, and throws once the store is closed'),
+    async (t) => {
+      const store = await open(t);
+      await t.notThrowsAsync(store.probeInbox());
+      await store.recordDelivery(incoming('probe-1'), T0);
+      await t.notThrowsAsync(store.probeInbox());
+      t.is((await store.getDelivery('probe-1'))?.state, 'received', 'the probe wrote nothing');
+      await store.close();
+      await t.throwsAsync(store.probeInbox());
+    },
+  );
 
   auditedWritesContract(title, open, test);
   wakePushContract(title, open, test);

@@ -203,7 +203,14 @@ test('a client that closes the connection mid-body gets nothing stored, is count
 });
 
 test('webhook bodies held in memory at once are bounded: over the budget a request is refused with 503 and the others go on', async (t) => {
-  const service = await startTestService(t, { overrides: { webhookBodyBudgetBytes: 1_000_000 } });
+  // One address may take the whole budget here: the shares per address are tested in ingress-budget.test.ts.
+  const service = await startTestService(t, {
+    // The slow upload pauses on purpose: it must not be given up as stalled on a loaded machine.
+    overrides: {
+      webhookBodyBudget: { totalBytes: 1_000_000, perSourceBytes: 1_000_000 },
+      webhookBodyStallMs: 120_000,
+    },
+  });
   const { port } = new URL(service.url);
   const big = async (id: string) =>
     signedDelivery(TEST_SECRET, 'star', id, { action: 'created', zen: 'x'.repeat(700_000) });

@@ -19,8 +19,14 @@ export interface IncomingDelivery {
   traceparent?: string;
 }
 
-/** A verified request before its payload is read: the store reads the indexed facts where it writes. */
-export type ReceivedDelivery = Omit<IncomingDelivery, 'action' | 'installationId' | 'repoId'>;
+/**
+ * A verified request before its payload is read: the store reads the indexed facts where it
+ * writes. The payload is still the bytes as signed (valid UTF-8): decoding them is the store's
+ * first step, so a store that writes on another thread can take them there without a copy.
+ */
+export type ReceivedDelivery = Omit<IncomingDelivery, 'action' | 'installationId' | 'repoId' | 'payload'> & {
+  payload: Uint8Array;
+};
 
 export type RoutedOutcome = 'woke' | 'woke_none' | 'no_candidates';
 
@@ -75,6 +81,26 @@ function field(value: unknown, key: string): unknown {
 }
 
 /**
+ * How much of a payload's action the inbox keeps. GitHub's actions are short snake_case names
+ * ("created", "review_requested"); anything longer is not one.
+ */
+export const KEPT_ACTION_CHARS = 64;
+
+/**
+ * An action as the inbox indexes it. It is stored with the delivery, shown in every list and copied
+ * into every wake and audit record of it, so one longer than a name is cut to a prefix marked
+ * with "…": no handler or trigger filter names it, so the delivery is ignored with the reason
+ * "<event>.<prefix>… is not handled", and a 20 MB action costs 65 characters, not 20 MB per
+ * trigger. The cut never splits a surrogate pair.
+ */
+export function boundedAction(action: string): string {
+  if (action.length <= KEPT_ACTION_CHARS) return action;
+  const last = action.charCodeAt(KEPT_ACTION_CHARS - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? KEPT_ACTION_CHARS - 1 : KEPT_ACTION_CHARS;
+  return `${action.slice(0, end)}…`;
+}
+
+/**
  * Reads the few typed facts the inbox indexes from a raw body. The body must be a JSON object;
  * everything else about its shape is the reconciler's business, not the inbox's.
  */
@@ -91,7 +117,7 @@ export function readDeliveryPayload(rawBody: string): PayloadReading {
   const action = field(parsed, 'action');
   return {
     ok: true,
-    action: typeof action === 'string' ? action : null,
+    action: typeof action === 'string' ? boundedAction(action) : null,
     installationId: asGitHubId(field(field(parsed, 'installation'), 'id')),
     repoId: asGitHubId(field(field(parsed, 'repository'), 'id')),
   };
@@ -101,10 +127,11 @@ export function readDeliveryPayload(rawBody: string): PayloadReading {
 export function readReceivedDelivery(
   received: ReceivedDelivery,
 ): { ok: true; incoming: IncomingDelivery } | { ok: false; problem: string } {
-  const reading = readDeliveryPayload(received.payload);
+  const payload = new TextDecoder().decode(received.payload);
+  const reading = readDeliveryPayload(payload);
   if (!reading.ok) return reading;
   const { action, installationId, repoId } = reading;
-  return { ok: true, incoming: { ...received, action, installationId, repoId } };
+  return { ok: true, incoming: { ...received, payload, action, installationId, repoId } };
 }
 
 /** The headers worth keeping with a delivery: they identify the hook and its sender. */

@@ -34,6 +34,8 @@ export interface AppDeps {
   /** TRACE_URL_TEMPLATE: the Observability view links trace ids with it. */
   traceUrlTemplate: string | null;
   ingressActivity: IngressActivity;
+  /** How long a webhook body may send nothing before it is refused with 408 (tests shorten it). */
+  webhookBodyStallMs?: number;
   github: GitHubPort;
   appCredentials: boolean;
   /** Long-polls and streams of the wake outbox wait on it; the service closes it when it stops. */
@@ -48,10 +50,33 @@ export { WakeFeed } from './wake-feed.js';
 /** API bodies are small JSON documents; anything larger is a mistake or an attack. */
 const API_BODY_LIMIT = '1mb';
 
+/**
+ * No answer carries a string longer than this. Stored strings that came from payloads (an action,
+ * a login, a reason quoting them) were once unbounded, and one 20 MB value repeated in a list made
+ * JSON.stringify fail ("Invalid string length") or hold the event loop for seconds.
+ */
+export const ANSWER_FIELD_CHARS = 16 * 1024;
+
+const boundedField = (_key: string, value: unknown): unknown =>
+  typeof value === 'string' && value.length > ANSWER_FIELD_CHARS
+    ? `${value.slice(0, ANSWER_FIELD_CHARS)}… (${value.length - ANSWER_FIELD_CHARS} more characters)`
+    : value;
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('json replacer', boundedField);
+
+  // HTTP/1.1 requires Host (RFC 9112, 3.2); Node's own refusal has an empty body, this one has the error shape.
+  app.use((req, res, next) => {
+    if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+      res.set('Connection', 'close');
+      sendError(res, 400, 'missing_host', 'an HTTP/1.1 request must carry a Host header');
+      return;
+    }
+    next();
+  });
 
   // Before any body parser: the signature covers the raw bytes.
   app.post(
@@ -64,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
         logger: deps.logger,
         onStored: deps.onDeliveryStored,
         onAnswered: deps.onWebhookAnswered,
+        ...(deps.webhookBodyStallMs !== undefined ? { bodyStallMs: deps.webhookBodyStallMs } : {}),
       },
       deps.ingressActivity,
     ),
@@ -80,9 +106,14 @@ export function createApp(deps: AppDeps): Express {
   });
   app.get('/readyz', async (_req, res) => {
     try {
-      await deps.store.ping();
+      await deps.store.probeInbox();
     } catch (error) {
-      sendError(res, 503, 'store_unreachable', `the store does not answer: ${(error as Error).message}`);
+      sendError(
+        res,
+        503,
+        'store_unreachable',
+        `the store cannot store or read a delivery: ${(error as Error).message}`,
+      );
       return;
     }
     const worker = deps.workerStatus();
@@ -90,14 +121,29 @@ export function createApp(deps: AppDeps): Express {
       sendError(res, 503, 'worker_stopped', 'the delivery worker is not running');
       return;
     }
+    const ingress = deps.ingressActivity;
+    if (ingress.isExhausted()) {
+      sendError(
+        res,
+        503,
+        'ingress_exhausted',
+        `${ingress.bodyBytesInFlight()} of ${ingress.budget.totalBytes} bytes of webhook bodies are in memory: deliveries are refused until some finish`,
+      );
+      return;
+    }
     // Paused is ready: webhooks are still stored safely, only applying waits.
-    res.json({ status: 'ready', store: 'ok', worker });
+    res.json({
+      status: 'ready',
+      store: 'ok',
+      worker,
+      ingress: { bodyBytesInFlight: ingress.bodyBytesInFlight(), bodyBytesBudget: ingress.budget.totalBytes },
+    });
   });
 
   app.use(observabilityView({ traceUrlTemplate: deps.traceUrlTemplate }, deps.logger));
 
   const api = express.Router();
-  api.use(requireApiToken(deps.apiToken));
+  api.use(requireApiToken(deps.apiToken, { logger: deps.logger }));
   api.use(express.json({ limit: API_BODY_LIMIT }));
   api.use(deliveryRoutes({ store: deps.store, now: deps.now, onDeliveryStored: deps.onDeliveryStored }));
   api.use(auditRoutes(deps.store, deps.now));

@@ -67,6 +67,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
+/** How long a refused client has to read its answer before its socket is destroyed. */
+const ANSWER_GRACE_MS = 1_000;
+
+/**
+ * Destroys a connection shortly after its last answer: ending it only half-closes the socket, and
+ * a client that never reads (nor closes) would keep it, and whatever it holds, open for good.
+ */
+export function destroyAfterAnswer(socket: Duplex | null): void {
+  setTimeout(() => socket?.destroy(), ANSWER_GRACE_MS).unref();
+}
+
 /**
  * Requests Node's parser refuses before Express sees them (a request line or headers over the
  * 16 KB cap, a broken request line, a bad Content-Length) get the same JSON error shape.
@@ -87,4 +98,5 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+  destroyAfterAnswer(socket);
 }

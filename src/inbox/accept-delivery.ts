@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { KEPT_DELIVERY_HEADERS, type Delivery } from '../domain/delivery.js';
 import type { DeliveryStore, RecordDeliveryResult } from '../store/store.js';
 import { currentTraceparent } from '../telemetry/tracing.js';
@@ -22,7 +23,9 @@ function header(headers: IncomingHeaders, name: string): string | undefined {
 }
 
 // GitHub sends a GUID; anything longer or stranger than an id is refused before it reaches the store.
-const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// No dots: `.` and `..` are path segments a URL normalises away, so their story could not be opened,
+// and every id of this alphabet is a path segment as it stands (GET /api/deliveries/:id/story).
+const DELIVERY_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const EVENT_NAME = /^[a-z_]{1,64}$/;
 
 /**
@@ -36,8 +39,7 @@ export async function acceptDelivery(
   headers: IncomingHeaders,
   body: Buffer,
 ): Promise<AcceptOutcome> {
-  const rawBody = body.toString('utf8');
-  if (!(await verifySignature(deps.webhookSecrets, rawBody, header(headers, 'x-hub-signature-256')))) {
+  if (!verifySignature(deps.webhookSecrets, body, header(headers, 'x-hub-signature-256'))) {
     return {
       kind: 'rejected',
       code: 'bad_signature',
@@ -52,6 +54,8 @@ export async function acceptDelivery(
   if (deliveryId === undefined || !DELIVERY_ID.test(deliveryId)) {
     return { kind: 'malformed', code: 'missing_header', message: 'X-GitHub-Delivery is missing or not a delivery id' };
   }
+  // JSON travels as UTF-8 (RFC 8259): decoding anything else would store a body other than the one signed.
+  if (!isUtf8(body)) return { kind: 'malformed', code: 'malformed_body', message: 'the body is not valid UTF-8' };
   const kept: Record<string, string> = {};
   for (const name of KEPT_DELIVERY_HEADERS) {
     const value = header(headers, name);
@@ -64,7 +68,7 @@ export async function acceptDelivery(
       id: deliveryId,
       event,
       receivedAt: now,
-      payload: rawBody,
+      payload: body,
       headers: kept,
       ...(traceparent !== null ? { traceparent } : {}),
     },

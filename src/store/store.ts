@@ -35,5 +35,12 @@ export interface Store
     WakePushStore {
   /** Throws when the store cannot answer a trivial query (used by /readyz). */
   ping(): Promise<void>;
+  /**
+   * Throws unless a delivery can be stored and read now: reads the newest delivery and its payload
+   * and checks that the store takes writes (nothing is written). /readyz asks it, because a store
+   * that answers a trivial query can still fail every delivery (a damaged page, a read-only file,
+   * a replica that is not primary).
+   */
+  probeInbox(): Promise<void>;
   close(): Promise<void>;
 }

@@ -29,6 +29,7 @@ export const eventLabel = (event: string | null | undefined): EventLabel =>
   (KNOWN_EVENTS as readonly string[]).includes(event ?? '') ? (event as EventLabel) : 'other';
 
 // busy: refused (503) because too many webhook bytes were in memory at once (src/http/routes/webhook.ts).
+// timeout: refused (408) because the body stopped arriving (a stalled upload holds budget others need).
 // aborted: the client went away before the whole body arrived; nothing stored, nobody answered.
 // error: the service could not store it (e.g. the store is down), so GitHub will see a 500.
 const WEBHOOK_RESULTS = [
@@ -38,6 +39,7 @@ const WEBHOOK_RESULTS = [
   'malformed',
   'too_large',
   'busy',
+  'timeout',
   'aborted',
   'error',
 ] as const;

@@ -67,6 +67,13 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     async ping() {
       await db.command({ ping: 1 });
     },
+    async probeInbox() {
+      const newest = await c.deliveries.findOne({}, { sort: { seq: -1 }, projection: { _id: 1 } });
+      if (newest !== null) await c.payloads.findOne({ deliveryId: newest._id }, { projection: { _id: 1 } });
+      // isMaster rather than hello: the oldest servers this store supports answer it too.
+      const role = await db.command({ isMaster: 1 });
+      if (role.ismaster !== true) throw new Error('the MongoDB server does not take writes (not primary)');
+    },
     async close() {
       await client.close();
     },

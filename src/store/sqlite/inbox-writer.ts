@@ -14,6 +14,17 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/**
+ * A received payload's memory, when the payload owns all of it, moves to the thread instead of
+ * being copied (a 25 MB body would otherwise exist twice). A small one shares Node's buffer pool
+ * with other buffers and is copied.
+ */
+function transferablePayload(item: InboxItem): ArrayBuffer[] {
+  if (!('received' in item)) return [];
+  const { buffer, byteOffset, byteLength } = item.received.payload;
+  return buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength ? [buffer] : [];
+}
+
 const THREAD_URL = new URL('./inbox-writer-thread.js', import.meta.url);
 
 /** The main thread's side of the inbox writer thread; a thread that dies is replaced on the next call. */
@@ -55,7 +66,7 @@ export function startInboxWriter(path: string): InboxWriter {
       const request: InboxRequest = { type: 'record', requestId, item };
       return new Promise((resolve, reject) => {
         pending.set(requestId, { resolve, reject });
-        worker?.postMessage(request);
+        worker?.postMessage(request, transferablePayload(item));
       });
     },
     close() {

@@ -61,6 +61,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.prepare(`UPDATE deliveries SET lease_until = '' WHERE state = 'processing'`).run();
 
   const inboxWriter = startInboxWriter(options.path);
+  const newestDelivery = db.prepare(
+    'SELECT d.seq, p.seq AS payloadSeq FROM deliveries d LEFT JOIN delivery_payloads p ON p.seq = d.seq ORDER BY d.seq DESC LIMIT 1',
+  );
   const audit = sqliteAudit(db);
   return {
     ...sqliteDeliveries(db, audit.appendNow, inboxWriter),
@@ -74,6 +77,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ...sqliteWakePush(db, audit.appendNow),
     async ping() {
       db.prepare('SELECT 1').get();
+    },
+    async probeInbox() {
+      newestDelivery.get();
+      // The write lock the inbox writer takes for every delivery, released at once.
+      db.exec('BEGIN IMMEDIATE; ROLLBACK');
     },
     async close() {
       await inboxWriter.close();

@@ -1,6 +1,7 @@
 import {
   context,
   isSpanContextValid,
+  SpanKind,
   trace,
   TraceFlags,
   type Attributes,
@@ -17,6 +18,20 @@ const TRACER = 'reconciler';
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 const tracer = () => trace.getTracer(TRACER);
+
+/** The webhook route, whose requests are traced by the route's own span alone (instrument.ts). */
+export const WEBHOOK_PATH = '/webhooks/github';
+
+/**
+ * The span of a webhook request: the server span, and the root of a new trace. A `traceparent`
+ * the sender put on the request is not adopted (anyone can send one; the signature is checked
+ * later), so every delivery gets a trace id of its own.
+ */
+export const WEBHOOK_RECEIVE_SPAN: SpanOptions = {
+  kind: SpanKind.SERVER,
+  root: true,
+  attributes: { 'http.request.method': 'POST', 'http.route': WEBHOOK_PATH },
+};
 
 /** The trace id of the active span, or null when nothing is traced. */
 export function currentTraceId(): string | null {

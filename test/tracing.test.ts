@@ -183,7 +183,7 @@ test('the real server with the npm start preload exports the webhook request spa
   t.is(Number(woken), 0, 'a delivery that woke nothing can be searched for');
 });
 
-test('a traceparent sent to the webhook route is never adopted: not as a delivery\'s trace id, not on the lines of a refused request', async (t) => {
+test("a traceparent sent to the webhook route is never adopted: not as a delivery's trace id, not on the lines of a refused request", async (t) => {
   const spawned = spawnService(
     t,
     {
@@ -209,12 +209,17 @@ test('a traceparent sent to the webhook route is never adopted: not as a deliver
   t.is((await postDelivery(url, withTraceparent(unsigned))).status, 401);
   const ids = ['chosen-1', 'chosen-2'];
   for (const id of ids)
-    t.is((await postDelivery(url, withTraceparent(await signedDelivery(TEST_SECRET, 'push', id, payload)))).status, 202);
+    t.is(
+      (await postDelivery(url, withTraceparent(await signedDelivery(TEST_SECRET, 'push', id, payload)))).status,
+      202,
+    );
 
   const traceIds = await Promise.all(
     ids.map((id) =>
       eventually(async () => {
-        const response = await fetch(`${url}/api/deliveries/${id}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+        const response = await fetch(`${url}/api/deliveries/${id}`, {
+          headers: { authorization: `Bearer ${TEST_TOKEN}` },
+        });
         const story = (await response.json()) as { traceId: string | null };
         return story.traceId;
       }, 15_000),

@@ -21,7 +21,7 @@ const instrumentations: Instrumentation[] = [
     // The webhook route is the internet's: its traceparent is the sender's to choose, so it
     // gets no server span that adopts it. The route's own span is the root of the delivery's
     // trace (http/routes/webhook.ts).
-    ignoreIncomingRequestHook: (request) => request.method === 'POST' && request.url?.split('?')[0] === WEBHOOK_PATH
+    ignoreIncomingRequestHook: (request) => request.method === 'POST' && request.url?.split('?')[0] === WEBHOOK_PATH,
   }),
   // GitHub calls go through fetch (Octokit).
   new UndiciInstrumentation(),

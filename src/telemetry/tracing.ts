@@ -1,6 +1,7 @@
 import {
   context,
   isSpanContextValid,
+  ROOT_CONTEXT,
   SpanKind,
   trace,
   TraceFlags,
@@ -23,15 +24,18 @@ const tracer = () => trace.getTracer(TRACER);
 export const WEBHOOK_PATH = '/webhooks/github';
 
 /**
- * The span of a webhook request: the server span, and the root of a new trace. A `traceparent`
- * the sender put on the request is not adopted (anyone can send one; the signature is checked
- * later), so every delivery gets a trace id of its own.
+ * Runs a webhook request in its span: the server span, and the root of a new trace. A
+ * `traceparent` the sender put on the request is not adopted (anyone can send one, and the
+ * signature is checked later), so every delivery gets a trace id of its own.
  */
-export const WEBHOOK_RECEIVE_SPAN: SpanOptions = {
-  kind: SpanKind.SERVER,
-  root: true,
-  attributes: { 'http.request.method': 'POST', 'http.route': WEBHOOK_PATH },
-};
+export function inWebhookReceiveSpan<T>(work: (span: Span) => Promise<T>): Promise<T> {
+  const options: SpanOptions = {
+    kind: SpanKind.SERVER,
+    root: true,
+    attributes: { 'http.request.method': 'POST', 'http.route': WEBHOOK_PATH },
+  };
+  return inSpan('webhook receive', options, work, ROOT_CONTEXT);
+}
 
 /** The trace id of the active span, or null when nothing is traced. */
 export function currentTraceId(): string | null {

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { ROOT_CONTEXT, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { Request, RequestHandler, Response } from 'express';
 import { acceptDelivery, type DeliveryAcceptorDeps } from '../../inbox/accept-delivery.js';
 import type { Logger } from '../../telemetry/logger.js';
-import { inSpan, WEBHOOK_RECEIVE_SPAN } from '../../telemetry/tracing.js';
+import { inWebhookReceiveSpan } from '../../telemetry/tracing.js';
 import type { IngressActivity } from '../../inbox/ingress-gate.js';
 import type { WebhookAnswer } from '../api-shapes.js';
 import { sendError } from '../http-error.js';
@@ -135,7 +135,7 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
   return (req, res) =>
     activity.track((reserveBody) => {
       const started = performance.now();
-      return inSpan('webhook receive', WEBHOOK_RECEIVE_SPAN, async (span) => {
+      return inWebhookReceiveSpan(async (span) => {
         const answered = (result: WebhookResult) => ({
           event: req.get('x-github-event') ?? null,
           result,
@@ -151,6 +151,6 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
         }
         span.setAttribute('reconciler.webhook.result', result);
         deps.onAnswered(answered(result));
-      }, ROOT_CONTEXT);
+      });
     });
 }

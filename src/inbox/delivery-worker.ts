@@ -103,6 +103,12 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       sleepers.add(wake);
     });
   };
+  // One at a time: a loop that finds work wakes the next, so a burst fans out over the loops
+  // while a lone delivery costs one claim, not one per loop (a MongoDB claim is a round trip).
+  const wakeOne = () => {
+    const [wake] = sleepers;
+    wake?.();
+  };
   const wakeAll = () => {
     for (const wake of [...sleepers]) wake();
   };
@@ -262,8 +268,8 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         });
         if (delivery === null) await sleep(index === 0 ? await idleMs() : null);
         else {
-          // Where there was one there may be more: the loops asleep look too.
-          wakeAll();
+          // Where there was one there may be more: another loop looks too.
+          wakeOne();
           await processInTurn(delivery);
         }
       } catch (error) {
@@ -277,7 +283,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const done = Promise.all(Array.from({ length: deps.concurrency ?? DEFAULT_CONCURRENCY }, (_, index) => loop(index)));
   return {
     notify() {
-      if (sleepers.size > 0) wakeAll();
+      if (sleepers.size > 0) wakeOne();
       else pendingNotify = true;
     },
     isRunning: () => !stopping,

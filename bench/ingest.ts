@@ -1,127 +1,190 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sign } from '@octokit/webhooks-methods';
-import { createRequire } from 'node:module';
 import { freePort } from '../test/support/free-port.js';
+import { installationPayload, pushPayload } from '../test/support/github-payloads.js';
 import { LeanConnection } from './lean-http-client.js';
 
-// Acknowledgement throughput and latency of the durable webhook ingress, against a bare
-// Express 5 app that only verifies the signature, measured in the same run over loopback.
-// Usage: npm run bench:ingest -- [--n 5000] [--concurrency 50] [--rounds 3] [--target all|bare|validating|durable] [--paused]
+// What users feel of the webhook path, measured in one run on this machine over loopback:
+// 1. Acknowledgement throughput, latency and server CPU per ack of the service exactly as
+//    `npm start` runs it (the tracing preload), the same without the preload, a bare Express 5 +
+//    verify + JSON.parse floor, and a Probot 13 app with a push handler as a peer, interleaved
+//    round by round so that drift in the machine's speed affects all alike.
+// 2. Event → wake: at a steady rate, from each 202 until the wake it caused is readable from
+//    GET /api/wakes, every delivery waking a trigger.
+// 3. Drain: deliveries stored while the worker was paused, applied by a fresh process.
+// 4. RSS of the traced service: idle after start, and the peak of the run.
+// Usage: npm run bench:ingest -- [--n 5000] [--concurrency 32] [--rounds 3] [--seconds 10]
+//   [--rates 500,1000] [--drain 20000] [--skip ingest,wake,drain]
 
 const { values } = parseArgs({
   options: {
     n: { type: 'string', default: '5000' },
-    concurrency: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '32' },
     rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '500' },
-    target: { type: 'string', default: 'all' },
-    // Isolates the ingress: the durable server stores but does not apply (INBOX_PAUSED).
-    paused: { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '10' },
+    rates: { type: 'string', default: '500,1000' },
+    drain: { type: 'string', default: '20000' },
+    installations: { type: 'string', default: '8' },
+    skip: { type: 'string', default: '' },
   },
 });
 const N = Number(values.n);
 const CONCURRENCY = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
 const WARMUP = Number(values.warmup);
-const ALL_TARGETS = ['bare', 'validating', 'durable'] as const;
+const STEADY_SECONDS = Number(values.seconds);
+const RATES = values.rates.split(',').map(Number);
+const DRAIN_COUNT = Number(values.drain);
+const INSTALLATIONS = Number(values.installations);
+const SKIPPED = new Set(values.skip.split(','));
+
+const ALL_TARGETS = ['bare', 'probot', 'traced', 'untraced'] as const;
 type Target = (typeof ALL_TARGETS)[number];
-const TARGETS: readonly Target[] = values.target === 'all' ? ALL_TARGETS : [values.target as Target];
 const LABELS: Record<Target, string> = {
-  bare: '(a) bare Express, verify only',
-  validating: "(a') bare Express, verify + JSON check",
-  durable: `(b) durable ingress${values.paused ? ', worker paused' : ', worker on'}`,
+  bare: 'bare Express 5 + verify + JSON.parse',
+  probot: 'Probot 13, push handler',
+  traced: 'service as npm start runs it (traced)',
+  untraced: 'service without the tracing preload',
 };
-const SECRET = 'bench-secret';
+// Long enough for production's checks on secrets.
+const SECRET = 'bench-webhook-secret-0123456789abcdef';
+const TOKEN = 'bench-api-token-0123456789abcdef';
 // USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK).
 const CLOCK_TICKS_PER_SECOND = 100;
 
-interface RoundResult {
-  requestsPerSecond: number;
-  /** Server process CPU time (user + system, all threads) per delivery: steadier than throughput here. */
-  serverCpuMicros: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** Durable only: from the last acknowledgement until every delivery is applied or ignored. */
-  drainMs: number | null;
+const script = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+const INSTRUMENT_JS = script('../src/telemetry/instrument.js');
+
+interface RunningServer {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  stop: () => Promise<void>;
 }
 
-async function startServer(
-  target: Target,
-): Promise<{ url: string; child: ChildProcess; cleanup: () => Promise<void> }> {
+interface ServerOptions {
+  dataDir?: string;
+  paused?: boolean;
+}
+
+async function startServer(target: Target, options: ServerOptions = {}): Promise<RunningServer> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'reconciler-bench-'));
-  const script = fileURLToPath(
-    new URL(target === 'durable' ? '../src/main.js' : './bare-ingress-server.js', import.meta.url),
-  );
-  const child = spawn(process.execPath, [script], {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'reconciler-bench-'));
+  const service = target === 'traced' || target === 'untraced';
+  const args =
+    target === 'traced'
+      ? ['--import', INSTRUMENT_JS, script('../src/main.js')]
+      : target === 'untraced'
+        ? [script('../src/main.js')]
+        : [script(target === 'bare' ? './bare-ingress-server.js' : './probot-peer-server.js')];
+  const child = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
       PORT: String(port),
       DATA_DIR: dataDir,
-      API_TOKEN: 'bench-token',
+      API_TOKEN: TOKEN,
       GITHUB_WEBHOOK_SECRET: SECRET,
-      ...(values.paused ? { INBOX_PAUSED: 'true' } : {}),
-      ...(target === 'validating' ? { BARE_VALIDATES_JSON: '1' } : {}),
+      ...(options.paused === true ? { INBOX_PAUSED: 'true' } : {}),
+      ...(target === 'bare' ? { BARE_VALIDATES_JSON: '1' } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
+  const probe = `${url}${service || target === 'bare' ? '/healthz' : '/ping'}`;
   for (let i = 0; ; i++) {
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      if ((await fetch(probe)).ok) break;
     } catch {
-      if (i > 200) throw new Error(`${target} server did not start`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (i > 400) throw new Error(`${target} server did not start`);
+      await pause(25);
     }
   }
   return {
     url,
+    port,
     child,
-    cleanup: async () => {
+    stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-const payload = JSON.stringify(
-  (createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: unknown[] }[]).find(
-    (g) => g.name === 'push',
-  )?.examples[0],
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Signed {
+  body: Buffer;
+  signature: string;
+}
+async function signed(payload: Record<string, unknown>): Promise<Signed> {
+  const text = JSON.stringify(payload);
+  return { body: Buffer.from(text), signature: await sign(SECRET, text) };
+}
+
+const repoOf = (k: number) => ({ id: 1000 + k, owner: 'bench-org', name: `repo-${k}` });
+const installationOf = (k: number) => 100 + k;
+// One push per installation, each waking that installation's trigger.
+const pushes = await Promise.all(
+  Array.from({ length: INSTALLATIONS }, (_, k) => signed(pushPayload(repoOf(k), installationOf(k), ['src/a.ts']))),
 );
-const signature = await sign(SECRET, payload);
+// The acknowledgement phase sends GitHub's example push (no installation: the cheapest case for
+// Probot, which otherwise builds an installation client per event), as issue 18 measured.
+const examplePush = await signed(
+  (
+    createRequire(import.meta.url)('@octokit/webhooks-examples') as {
+      name: string;
+      examples: Record<string, unknown>[];
+    }[]
+  ).find((group) => group.name === 'push')?.examples[0] ?? {},
+);
+const pushAt = (i: number): Signed => {
+  const push = pushes[i % pushes.length];
+  if (push === undefined) throw new Error('--installations must be at least 1');
+  return push;
+};
 
-const body = Buffer.from(payload);
-
-function requestHead(id: string): string {
+function requestHead(event: string, id: string, delivery: Signed): string {
   return (
     'POST /webhooks/github HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n' +
-    `content-length: ${body.length}\r\nx-github-event: push\r\nx-github-delivery: ${id}\r\n` +
-    `x-hub-signature-256: ${signature}\r\n\r\n`
+    `content-length: ${delivery.body.length}\r\nx-github-event: ${event}\r\nx-github-delivery: ${id}\r\n` +
+    `x-hub-signature-256: ${delivery.signature}\r\n\r\n`
   );
 }
 
-async function send(url: string, count: number, prefix: string): Promise<number[]> {
-  const port = Number(new URL(url).port);
-  const connections = await Promise.all(Array.from({ length: CONCURRENCY }, () => LeanConnection.open(port)));
+const acceptedStatus = (target: Target) => (target === 'probot' ? 200 : 202);
+
+/** Sends `count` pushes as fast as CONCURRENCY connections allow; the latency of each ack. */
+async function flood(
+  server: RunningServer,
+  target: Target,
+  count: number,
+  prefix: string,
+  payloads: 'example' | 'woken',
+): Promise<number[]> {
+  const connections = await Promise.all(Array.from({ length: CONCURRENCY }, () => LeanConnection.open(server.port)));
   const latencies: number[] = [];
   let next = 0;
   try {
     await Promise.all(
       connections.map(async (connection) => {
         while (next < count) {
-          const id = `${prefix}-${next++}`;
+          const i = next++;
+          const id = `${prefix}-${i}`;
+          const delivery = payloads === 'example' ? examplePush : pushAt(i);
           const started = performance.now();
-          const status = await connection.send(requestHead(id), body);
-          if (status !== 202) throw new Error(`delivery ${id} answered ${status}`);
+          const status = await connection.send(requestHead('push', id, delivery), delivery.body);
+          if (status !== acceptedStatus(target)) throw new Error(`delivery ${id} answered ${status}`);
           latencies.push(performance.now() - started);
         }
       }),
@@ -132,58 +195,33 @@ async function send(url: string, count: number, prefix: string): Promise<number[
   return latencies;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
+const api = async <T>(server: RunningServer, path: string, init: RequestInit = {}): Promise<T> => {
+  const response = await fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...init.headers },
+  });
+  if (response.status >= 300)
+    throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+};
 
-async function unfinishedCount(url: string): Promise<number> {
+async function unfinishedCount(server: RunningServer): Promise<number> {
   let count = 0;
   for (const state of ['received', 'processing', 'failed']) {
-    const response = await fetch(`${url}/api/deliveries?state=${state}&limit=1`, {
-      headers: { authorization: 'Bearer bench-token' },
-    });
-    count += ((await response.json()) as { deliveries: unknown[] }).deliveries.length;
+    const page = await api<{ deliveries: unknown[] }>(server, `/api/deliveries?state=${state}&limit=1`);
+    count += page.deliveries.length;
   }
   return count;
 }
 
-async function waitForDrain(url: string): Promise<number> {
+async function waitForDrain(server: RunningServer): Promise<number> {
   const started = performance.now();
-  while ((await unfinishedCount(url)) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  while ((await unfinishedCount(server)) > 0) await pause(10);
   return performance.now() - started;
 }
 
-async function round(target: Target, index: number): Promise<RoundResult> {
-  const server = await startServer(target);
-  try {
-    await send(server.url, WARMUP, `warm-${index}`);
-    const drains = target === 'durable' && !values.paused;
-    if (drains) await waitForDrain(server.url);
-    const pid = server.child.pid ?? 0;
-    const cpuBefore = processCpuMicros(pid);
-    const started = performance.now();
-    const latencies = await send(server.url, N, `run-${index}`);
-    const seconds = (performance.now() - started) / 1000;
-    const serverCpuMicros = (processCpuMicros(pid) - cpuBefore) / N;
-    const drainMs = drains ? await waitForDrain(server.url) : null;
-    latencies.sort((a, b) => a - b);
-    return {
-      requestsPerSecond: N / seconds,
-      serverCpuMicros,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      drainMs,
-    };
-  } finally {
-    await server.cleanup();
-  }
-}
-
-/** utime + stime of a process, in microseconds, from /proc (Linux). */
-function processCpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks / CLOCK_TICKS_PER_SECOND) * 1e6;
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 const median = (xs: number[]): number => {
@@ -191,64 +229,287 @@ const median = (xs: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 };
 
-console.log(
-  `ingest bench: ${N} signed push deliveries (${payload.length} bytes), concurrency ${CONCURRENCY}, ${ROUNDS} rounds, loopback`,
-);
-const results: Record<Target, RoundResult[]> = { bare: [], validating: [], durable: [] };
-for (let i = 0; i < ROUNDS; i++) {
-  // Interleaved, so drift in the machine's speed affects both sides alike.
-  for (const target of TARGETS) {
-    const result = await round(target, i);
-    results[target].push(result);
-    console.log(
-      `  round ${i + 1} ${target.padEnd(10)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  server CPU ${result.serverCpuMicros.toFixed(0)} µs/delivery` +
-        (result.drainMs === null ? '' : `  backlog drained ${result.drainMs.toFixed(0)} ms after the last ack`),
-    );
+/** utime + stime of a process (all threads), in microseconds, from /proc (Linux). */
+function processCpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks / CLOCK_TICKS_PER_SECOND) * 1e6;
+}
+
+/** Resident memory now and at its peak, in MB, from /proc (Linux). */
+function residentMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+// ---- 1. acknowledgement throughput
+
+interface IngestResult {
+  requestsPerSecond: number;
+  /** Server process CPU time (user + system, all threads) per ack: steadier than throughput here. */
+  cpuMicros: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+async function ingestRound(target: Target, index: number): Promise<IngestResult> {
+  const server = await startServer(target);
+  try {
+    const service = target === 'traced' || target === 'untraced';
+    await flood(server, target, WARMUP, `warm-${index}`, 'example');
+    if (service) await waitForDrain(server);
+    const pid = server.child.pid ?? 0;
+    const cpuBefore = processCpuMicros(pid);
+    const started = performance.now();
+    const latencies = await flood(server, target, N, `run-${index}`, 'example');
+    const seconds = (performance.now() - started) / 1000;
+    const cpuMicros = (processCpuMicros(pid) - cpuBefore) / N;
+    latencies.sort((a, b) => a - b);
+    return {
+      requestsPerSecond: N / seconds,
+      cpuMicros,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+    };
+  } finally {
+    await server.stop();
   }
 }
-const summary = (target: Target) => {
-  const rs = results[target];
+
+// ---- 2. event → wake
+
+/** A user with INSTALLATIONS installations, one covered repo and one push trigger in each. */
+async function setUpWorld(server: RunningServer): Promise<void> {
+  await api(server, '/api/users/u1', { method: 'PUT', body: JSON.stringify({ githubUserId: 1, githubLogin: 'u1' }) });
+  const connection = await LeanConnection.open(server.port);
+  try {
+    for (let k = 0; k < INSTALLATIONS; k++) {
+      const installation = installationOf(k);
+      await api(server, `/api/users/u1/installations/${installation}`, { method: 'PUT' });
+      const created = await signed(installationPayload('created', installation, [repoOf(k)]));
+      const status = await connection.send(requestHead('installation', `world-${k}`, created), created.body);
+      if (status !== 202) throw new Error(`installation ${installation} answered ${status}`);
+    }
+  } finally {
+    connection.close();
+  }
+  await waitForDrain(server);
+  for (let k = 0; k < INSTALLATIONS; k++) {
+    await api(server, `/api/triggers/t-${k}`, {
+      method: 'PUT',
+      body: JSON.stringify({ userId: 'u1', installationId: installationOf(k), repoId: repoOf(k).id, events: ['push'] }),
+    });
+  }
+}
+
+interface WakeResult {
+  rate: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Deliveries acknowledged but not yet woken when sending stopped. */
+  backlogAtEnd: number;
+  /** p99 over the last quarter of the run against the first: well above 1 is a growing backlog. */
+  lateOverEarlyP99: number;
+}
+
+/**
+ * Sends pushes at `rate` per second for STEADY_SECONDS (open loop: on schedule whether or not
+ * earlier ones are answered) and reads GET /api/wakes every few ms to see each wake arrive.
+ */
+async function steadyWakes(server: RunningServer, rate: number, prefix: string): Promise<WakeResult> {
+  const connections = await Promise.all(Array.from({ length: CONCURRENCY }, () => LeanConnection.open(server.port)));
+  const free = [...connections];
+  const waiters: ((connection: LeanConnection) => void)[] = [];
+  const ackedAt = new Map<string, number>();
+  const sentAt = new Map<string, number>();
+  const woken = new Map<string, number>();
+  // A fresh store per round, and the world's setup wakes nothing: every wake read is this run's.
+  let cursor: string | null = null;
+  let sending = true;
+  let lastAckAt = performance.now();
+  const poller = (async () => {
+    while (sending || woken.size < ackedAt.size) {
+      const page: { wakes: { deliveryId: string }[]; nextCursor: string | null } = await api<{
+        wakes: { deliveryId: string }[];
+        nextCursor: string | null;
+      }>(server, `/api/wakes?limit=1000${cursor === null ? '' : `&cursor=${cursor}`}`);
+      const seenAt = performance.now();
+      for (const wake of page.wakes) if (!woken.has(wake.deliveryId)) woken.set(wake.deliveryId, seenAt);
+      cursor = page.nextCursor;
+      if (page.wakes.length === 0) await pause(2);
+      if (!sending && performance.now() - lastAckAt > 30_000) break;
+    }
+  })();
+  const total = Math.round(rate * STEADY_SECONDS);
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  let backlogAtEnd = 0;
+  try {
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await pause(wait);
+      // Every connection waiting for an answer: this one goes out late, and its lag counts from its 202.
+      const connection = free.pop() ?? (await new Promise<LeanConnection>((resolve) => waiters.push(resolve)));
+      const id = `${prefix}-${i}`;
+      const delivery = pushAt(i);
+      sentAt.set(id, performance.now());
+      inFlight.push(
+        connection.send(requestHead('push', id, delivery), delivery.body).then((status) => {
+          if (status !== 202) throw new Error(`delivery ${id} answered ${status}`);
+          lastAckAt = performance.now();
+          ackedAt.set(id, lastAckAt);
+          const waiting = waiters.shift();
+          if (waiting === undefined) free.push(connection);
+          else waiting(connection);
+        }),
+      );
+    }
+    await Promise.all(inFlight);
+    backlogAtEnd = ackedAt.size - woken.size;
+  } finally {
+    sending = false;
+    await poller;
+    for (const connection of connections) connection.close();
+  }
+  const lags = (ids: string[]) =>
+    ids.map((id) => (woken.get(id) ?? Number.POSITIVE_INFINITY) - (ackedAt.get(id) ?? 0)).sort((a, b) => a - b);
+  const ordered = [...ackedAt.keys()].sort((a, b) => (sentAt.get(a) ?? 0) - (sentAt.get(b) ?? 0));
+  const all = lags(ordered);
+  const quarter = Math.floor(ordered.length / 4);
   return {
-    rps: median(rs.map((r) => r.requestsPerSecond)),
-    p50: median(rs.map((r) => r.p50Ms)),
-    p99: median(rs.map((r) => r.p99Ms)),
-    cpu: median(rs.map((r) => r.serverCpuMicros)),
+    rate,
+    p50Ms: percentile(all, 50),
+    p99Ms: percentile(all, 99),
+    maxMs: all.at(-1) ?? NaN,
+    backlogAtEnd,
+    lateOverEarlyP99: percentile(lags(ordered.slice(-quarter)), 99) / percentile(lags(ordered.slice(0, quarter)), 99),
   };
-};
-console.log('medians:');
-for (const target of TARGETS) {
-  const s = summary(target);
+}
+
+// ---- 3. drain
+
+async function drainRound(index: number): Promise<{ perSecond: number; peakMb: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'reconciler-bench-drain-'));
+  try {
+    const setup = await startServer('traced', { dataDir });
+    await setUpWorld(setup);
+    await setup.stop();
+    const paused = await startServer('traced', { dataDir, paused: true });
+    await flood(paused, 'traced', DRAIN_COUNT, `drain-${index}`, 'woken');
+    await paused.stop();
+    const server = await startServer('traced', { dataDir });
+    const started = performance.now();
+    await waitForDrain(server);
+    const seconds = (performance.now() - started) / 1000;
+    const { peak } = residentMb(server.child.pid ?? 0);
+    await server.stop();
+    return { perSecond: DRAIN_COUNT / seconds, peakMb: peak };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---- the run
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+console.log(
+  `ingest bench: signed pushes (${examplePush.body.length} bytes), concurrency ${CONCURRENCY}, ${ROUNDS} rounds, loopback; load average ${load()}`,
+);
+
+const ingest: Record<Target, IngestResult[]> = { bare: [], probot: [], traced: [], untraced: [] };
+if (!SKIPPED.has('ingest')) {
+  console.log(`1. acknowledgements: ${N} per round after ${WARMUP} warm-up, targets interleaved`);
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const target of ALL_TARGETS) {
+      const r = await ingestRound(target, i);
+      ingest[target].push(r);
+      console.log(
+        `  round ${i + 1} ${target.padEnd(9)} ${r.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  CPU ${r.cpuMicros.toFixed(0)} µs/ack  (load ${load()})`,
+      );
+    }
+  }
+  console.log('  medians:');
+  for (const target of ALL_TARGETS) {
+    const rs = ingest[target];
+    console.log(
+      `    ${LABELS[target].padEnd(40)} ${median(rs.map((r) => r.requestsPerSecond))
+        .toFixed(0)
+        .padStart(
+          6,
+        )} req/s  p50 ${median(rs.map((r) => r.p50Ms)).toFixed(2)} ms  p99 ${median(rs.map((r) => r.p99Ms)).toFixed(2)} ms  CPU ${median(rs.map((r) => r.cpuMicros)).toFixed(0)} µs/ack`,
+    );
+  }
+  /** Ratios paired by round, like A/B timing: drift in the machine's speed cancels within a pair. */
+  const ratio = (measured: Target, baseline: Target, target: string) => {
+    const pairs = ingest[measured].map((m, i) => {
+      const b = ingest[baseline][i];
+      return b === undefined
+        ? { rps: NaN, cpu: NaN }
+        : { rps: m.requestsPerSecond / b.requestsPerSecond, cpu: m.cpuMicros / b.cpuMicros };
+    });
+    console.log(
+      `  ${measured}/${baseline}: throughput ${median(pairs.map((p) => p.rps)).toFixed(2)}× (rounds ${pairs.map((p) => p.rps.toFixed(2)).join(', ')}; target ${target}), CPU per ack ${median(pairs.map((p) => p.cpu)).toFixed(2)}×`,
+    );
+  };
+  ratio('traced', 'probot', '>= 1.0');
+  ratio('traced', 'bare', '>= 0.7');
+  ratio('untraced', 'probot', 'for comparison');
+  ratio('traced', 'untraced', 'what tracing costs');
+}
+
+if (!SKIPPED.has('wake')) {
   console.log(
-    `  ${LABELS[target].padEnd(38)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  server CPU ${s.cpu.toFixed(0)} µs/delivery`,
+    `2. event → wake (traced service, ${INSTALLATIONS} installations, ${STEADY_SECONDS} s per rate, 202 → readable on GET /api/wakes)`,
+  );
+  const byRate = new Map<number, WakeResult[]>();
+  const rss: { idle: number[]; peak: number[] } = { idle: [], peak: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'reconciler-bench-wake-'));
+    const server = await startServer('traced', { dataDir });
+    try {
+      await pause(1000);
+      rss.idle.push(residentMb(server.child.pid ?? 0).rss);
+      await setUpWorld(server);
+      for (const rate of RATES) {
+        const r = await steadyWakes(server, rate, `steady-${i}-${rate}`);
+        byRate.set(rate, [...(byRate.get(rate) ?? []), r]);
+        console.log(
+          `  round ${i + 1} ${String(rate).padStart(5)}/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  max ${r.maxMs.toFixed(1)} ms  not yet woken at the end ${r.backlogAtEnd}  p99 last/first quarter ${r.lateOverEarlyP99.toFixed(2)}  (load ${load()})`,
+        );
+      }
+      rss.peak.push(residentMb(server.child.pid ?? 0).peak);
+    } finally {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  for (const rate of RATES) {
+    const rs = byRate.get(rate) ?? [];
+    const target = rate <= 500 ? '< 50' : '< 250';
+    console.log(
+      `  median ${String(rate).padStart(5)}/s: p50 ${median(rs.map((r) => r.p50Ms)).toFixed(1)} ms  p99 ${median(rs.map((r) => r.p99Ms)).toFixed(1)} ms (target p99 ${target} ms)  p99 last/first quarter ${median(rs.map((r) => r.lateOverEarlyP99)).toFixed(2)}`,
+    );
+  }
+  console.log(
+    `4. RSS of the traced service (SQLite): idle after start ${median(rss.idle).toFixed(0)} MB (target < 120; rounds ${rss.idle.map((m) => m.toFixed(0)).join(', ')}), peak over the steady runs ${median(rss.peak).toFixed(0)} MB`,
   );
 }
 
-/** Ratios paired by round, like A/B timing: drift in the machine's speed cancels within a pair. */
-function printRatios(name: string, baseline: RoundResult[], measured: RoundResult[], note: string): void {
-  const pairs = baseline.flatMap((a, i) => {
-    const b = measured[i];
-    return b === undefined
-      ? []
-      : [
-          {
-            rps: b.requestsPerSecond / a.requestsPerSecond,
-            p50: b.p50Ms / a.p50Ms,
-            p99: b.p99Ms / a.p99Ms,
-            cpu: b.serverCpuMicros / a.serverCpuMicros,
-          },
-        ];
-  });
-  if (pairs.length === 0) return;
-  const ratios = pairs.map((pair) => pair.rps);
-  console.log(
-    `ratio ${name} throughput: median ${median(ratios).toFixed(3)} (per round: ${ratios.map((r) => r.toFixed(3)).join(', ')}; ${note})`,
-  );
-  console.log(
-    `ratio ${name} latency: p50 ${median(pairs.map((pair) => pair.p50)).toFixed(3)}, p99 ${median(pairs.map((pair) => pair.p99)).toFixed(3)}; server CPU per delivery ${median(pairs.map((pair) => pair.cpu)).toFixed(3)}`,
-  );
+if (!SKIPPED.has('drain')) {
+  console.log(`3. drain: ${DRAIN_COUNT} woken deliveries stored while paused, applied by a fresh traced process`);
+  const rates: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const r = await drainRound(i);
+    rates.push(r.perSecond);
+    console.log(
+      `  round ${i + 1} ${r.perSecond.toFixed(0)} deliveries/s  peak RSS ${r.peakMb.toFixed(0)} MB  (load ${load()})`,
+    );
+  }
+  console.log(`  median ${median(rates).toFixed(0)} deliveries/s (target >= 2000)`);
 }
-printRatios('b/a', results.bare, results.durable, 'target >= 0.9');
-// The ingress must answer 400 to a body that is not JSON, which takes a full parse: against a
-// baseline that does the same, what remains is the cost of storing durably.
-printRatios("b/a'", results.validating, results.durable, 'durability alone');
-printRatios("a'/a", results.bare, results.validating, 'the JSON check alone');

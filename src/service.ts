@@ -166,7 +166,7 @@ export async function startService(
       leaseMs: overrides.leaseMs ?? config.inboxLeaseSeconds * 1000,
       idlePollMs: overrides.idlePollMs ?? 1_000,
       isIngressBusy: ingressActivity.isBusy,
-      maxDeferMs: 250,
+      maxDeferMs: 5,
       onProcessed: observeDeliveryProcessed(metrics),
     });
   }

@@ -203,7 +203,9 @@ test('under concurrent ingress every delivery is processed once, on its first at
 test('a due retry held back by a claim on its installation is polled for, not spun on', async (t) => {
   const store = openSqliteStore({ path: join(temporaryDir(t), 'inbox.sqlite') });
   t.teardown(() => store.close());
-  const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
+  // Times from one start, so that a slow machine cannot make the retry due before the claim below.
+  const start = Date.now();
+  const iso = (ms: number) => new Date(start + ms).toISOString();
   const receive = (id: string) =>
     store.receiveDelivery(
       { id, event: 'installation', receivedAt: iso(0), payload: Buffer.from('{"installation":{"id":7}}'), headers: {} },

@@ -7,7 +7,7 @@ import { startTracing } from '../src/telemetry/start-tracing.js';
 import { coveredRepoWorld, deliver, pushPayload, pushTrigger } from './support/github-payloads.js';
 import { INSTRUMENT_JS, spawnService } from './support/spawned-service.js';
 import { eventually, json, startTestService, temporaryDir, TEST_SECRET, TEST_TOKEN } from './support/test-service.js';
-import { postDelivery, signedDelivery } from './support/webhook-samples.js';
+import { postDelivery, signedDelivery, type SignedDelivery } from './support/webhook-samples.js';
 
 // R11 traces. In this process the SDK runs with an in-memory exporter and no auto-instrumentation
 // (the service's own spans); a second test runs the real server with the preload `npm start`
@@ -121,7 +121,7 @@ interface OtlpSpan {
   links?: { spanId: string }[];
 }
 
-test('the real server with the npm start preload exports an HTTP server span, the request span and the consumer span over OTLP', async (t) => {
+test('the real server with the npm start preload exports the webhook request span as the root server span, the consumer span, and HTTP server spans of the API over OTLP', async (t) => {
   const received: OtlpSpan[] = [];
   const collector = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -161,13 +161,17 @@ test('the real server with the npm start preload exports an HTTP server span, th
   t.is(response.status, 202);
   const consumer = await eventually(async () => received.find((s) => s.name === 'process push'), 15_000);
   const request = received.find((s) => s.name === 'webhook receive');
-  // Up from the request span through Express' middleware spans to the HTTP server span.
-  const ancestors: OtlpSpan[] = [];
-  for (let span = request; span?.parentSpanId;) {
-    span = received.find((s) => s.spanId === span?.parentSpanId);
-    if (span !== undefined) ancestors.push(span);
-  }
-  t.like(ancestors.at(-1), { kind: 2, name: 'POST /webhooks/github' }, 'the http instrumentation made the server span');
+  t.like(request, { kind: 2 }, 'SERVER');
+  t.falsy(request?.parentSpanId, 'the root of its trace: no HTTP instrumentation span above it');
+  t.is(request?.attributes.find((a) => a.key === 'http.route')?.value.stringValue, '/webhooks/github');
+  t.is(
+    received.filter((s) => s.traceId === request?.traceId && s.name !== 'process push').length,
+    1,
+    'one span on the request path',
+  );
+  t.is((await fetch(`${url}/api/deliveries`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })).status, 200);
+  const apiSpan = await eventually(async () => received.find((s) => s.kind === 2 && s.name === 'GET'), 15_000);
+  t.truthy(apiSpan, 'the http instrumentation (loaded through the ESM hook) makes the server span of an API request');
   t.is(request?.traceId, consumer.traceId);
   t.is(consumer.kind, 5, 'CONSUMER');
   t.is(consumer.parentSpanId, request?.spanId);
@@ -177,4 +181,61 @@ test('the real server with the npm start preload exports an HTTP server span, th
   );
   const woken = consumer.attributes.find((a) => a.key === 'reconciler.routing.woken')?.value.intValue;
   t.is(Number(woken), 0, 'a delivery that woke nothing can be searched for');
+});
+
+test("a traceparent sent to the webhook route is never adopted: not as a delivery's trace id, not on the lines of a refused request", async (t) => {
+  const spawned = spawnService(
+    t,
+    {
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATA_DIR: temporaryDir(t),
+      API_TOKEN: TEST_TOKEN,
+      GITHUB_WEBHOOK_SECRET: TEST_SECRET,
+      LOG_LEVEL: 'debug',
+    },
+    undefined,
+    ['--import', INSTRUMENT_JS],
+  );
+  const url = await spawned.ready;
+  const chosenTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const traceparent = `00-${chosenTraceId}-00f067aa0ba902b7-01`;
+  const withTraceparent = (delivery: SignedDelivery): SignedDelivery => ({
+    ...delivery,
+    headers: { ...delivery.headers, traceparent },
+  });
+  const payload = pushPayload({ id: 7, owner: 'o', name: 'r' }, 22, ['a']);
+  const unsigned = await signedDelivery('not-the-secret', 'push', 'forged-1', payload);
+  t.is((await postDelivery(url, withTraceparent(unsigned))).status, 401);
+  const ids = ['chosen-1', 'chosen-2'];
+  for (const id of ids)
+    t.is(
+      (await postDelivery(url, withTraceparent(await signedDelivery(TEST_SECRET, 'push', id, payload)))).status,
+      202,
+    );
+
+  const traceIds = await Promise.all(
+    ids.map((id) =>
+      eventually(async () => {
+        const response = await fetch(`${url}/api/deliveries/${id}`, {
+          headers: { authorization: `Bearer ${TEST_TOKEN}` },
+        });
+        const story = (await response.json()) as { traceId: string | null };
+        return story.traceId;
+      }, 15_000),
+    ),
+  );
+  for (const traceId of traceIds) {
+    t.regex(traceId, /^[0-9a-f]{32}$/, 'the delivery is traced');
+    t.not(traceId, chosenTraceId, 'but not in the trace the sender chose');
+  }
+  t.not(traceIds[0], traceIds[1], 'two deliveries that sent the same traceparent have traces of their own');
+  const refusal = await eventually(async () =>
+    spawned
+      .output()
+      .split('\n')
+      .find((line) => line.includes('"deliveryId":"forged-1"')),
+  );
+  t.regex(refusal, /"trace_id":"[0-9a-f]{32}"/, 'the refused request is traced too');
+  t.false(spawned.output().includes(chosenTraceId), 'no log line carries the trace id the sender chose');
 });

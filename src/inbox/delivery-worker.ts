@@ -25,6 +25,8 @@ export interface DeliveryWorkerDeps {
   isIngressBusy: () => boolean;
   /** Longest the worker waits for the ingress to go quiet before it takes a delivery anyway. */
   maxDeferMs: number;
+  /** Deliveries in hand at once, each of another installation (DEFAULT_CONCURRENCY unless a test needs one). */
+  concurrency?: number;
   /** Called once per attempt whose outcome was recorded (metrics). */
   onProcessed: (processed: {
     event: string;
@@ -37,9 +39,19 @@ export interface DeliveryWorker {
   /** A delivery was stored: look now instead of at the next poll. */
   notify(): void;
   isRunning(): boolean;
-  /** Stops taking deliveries and resolves once the one in hand is finished. */
+  /** Stops taking deliveries and resolves once those in hand are finished. */
   stop(): Promise<void>;
 }
+
+/**
+ * Deliveries applied at once. The claim never hands out two of one installation (so their order
+ * holds, here and across replicas); several lets one waiting on GitHub not hold up the others,
+ * and lets the store commit the ends of those finished together in one transaction.
+ */
+const DEFAULT_CONCURRENCY = 4;
+
+/** Deliveries without an installation have no claim to keep them apart: in hand one at a time, in claim order. */
+const NO_INSTALLATION = 'none';
 
 function outcomeAudit(delivery: Delivery, decision: string, reason: string | null, at: string): AuditDraft {
   return {
@@ -61,32 +73,44 @@ function outcomeAudit(delivery: Delivery, decision: string, reason: string | nul
 }
 
 /**
- * Takes stored deliveries one at a time in arrival order and records each outcome. It resumes
- * whatever was stored but not finished, because the store, not memory, holds the queue.
+ * Takes stored deliveries in arrival order, a few at once but one per installation, and records
+ * each outcome. It resumes whatever was stored but not finished, because the store, not memory,
+ * holds the queue.
  */
 export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const workerId = randomUUID();
+  // One logger for the worker: a child per delivery (with its redaction setup) cost more than the line it wrote.
   const log = deps.logger.child({ component: 'delivery-worker' });
   const random = deps.random ?? Math.random;
   let stopping = false;
-  let wake: (() => void) | null = null;
+  const sleepers = new Set<() => void>();
   let pendingNotify = false;
 
-  const sleep = async (ms: number): Promise<void> => {
+  /** Until woken, or at most `ms` when given. */
+  const sleep = async (ms: number | null): Promise<void> => {
     if (stopping) return;
     if (pendingNotify) {
       pendingNotify = false;
       return;
     }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
+      const wake = () => {
         clearTimeout(timer);
+        sleepers.delete(wake);
         resolve();
       };
+      const timer = ms === null ? undefined : setTimeout(wake, ms);
+      sleepers.add(wake);
     });
-    wake = null;
-    pendingNotify = false;
+  };
+  // One at a time: a loop that finds work wakes the next, so a burst fans out over the loops
+  // while a lone delivery costs one claim, not one per loop (a MongoDB claim is a round trip).
+  const wakeOne = () => {
+    const [wake] = sleepers;
+    wake?.();
+  };
+  const wakeAll = () => {
+    for (const wake of [...sleepers]) wake();
   };
 
   const idleMs = async (): Promise<number> => {
@@ -99,7 +123,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   };
 
   const applyAndRecord = async (delivery: Delivery, span: Span): Promise<void> => {
-    const dlog = log.child({ deliveryId: delivery.id, event: delivery.event, action: delivery.action });
+    const about = { deliveryId: delivery.id, event: delivery.event, action: delivery.action };
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     const payload = await deps.store.getDeliveryPayload(delivery.id);
@@ -141,8 +165,8 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
           outcome: retry.kind === 'retry' ? 'retried' : 'failed',
           seconds: seconds(),
         });
-      dlog.error(
-        { err: message, attempts: delivery.attempts, nextAttemptAt, terminal: failure.terminal },
+      log.error(
+        { ...about, err: message, attempts: delivery.attempts, nextAttemptAt, terminal: failure.terminal },
         'delivery failed',
       );
       return;
@@ -161,8 +185,11 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     span.setAttribute('reconciler.delivery.outcome', outcome.state);
     if (kept) {
       deps.onProcessed({ event: delivery.event, outcome: outcome.state, seconds: seconds() });
-      dlog.info({ outcome: outcome.state, reason: outcome.reason, attempts: delivery.attempts }, 'delivery processed');
-    } else dlog.warn('the claim on this delivery expired while it was processed; another worker owns it now');
+      log.info(
+        { ...about, outcome: outcome.state, reason: outcome.reason, attempts: delivery.attempts },
+        'delivery processed',
+      );
+    } else log.warn(about, 'the claim on this delivery expired while it was processed; another worker owns it now');
   };
 
   /**
@@ -195,39 +222,56 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   };
 
   // Acknowledgements come first: GitHub fails a delivery that is not answered within 10 s
-  // (GITHUB-FACTS.md, Deliveries), while applying it a little later costs nothing. Under a
-  // burst the worker still takes at least one delivery every maxDeferMs.
-  let deferringSince: number | null = null;
-  const deferToIngress = async (): Promise<boolean> => {
-    if (!deps.isIngressBusy()) {
-      deferringSince = null;
-      return false;
-    }
-    const now = Date.now();
-    deferringSince ??= now;
-    if (now - deferringSince >= deps.maxDeferMs) {
-      deferringSince = null;
-      return false;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    return true;
+  // (GITHUB-FACTS.md, Deliveries), while applying it a few milliseconds later costs nothing. The
+  // wait is bounded per claim, so that under a steady stream of webhooks a wake is late by at
+  // most maxDeferMs, not by a growing backlog.
+  const deferToIngress = async (): Promise<void> => {
+    const until = performance.now() + deps.maxDeferMs;
+    while (deps.isIngressBusy() && !stopping && performance.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 1));
   };
 
-  const loop = async (): Promise<void> => {
+  // Deliveries in hand by installation: the claim keeps two of one installation apart, except
+  // those without one, which wait here for the one before them.
+  const inHand = new Map<string, Promise<void>>();
+  const processInTurn = async (delivery: Delivery): Promise<void> => {
+    const key = delivery.installationId === null ? NO_INSTALLATION : String(delivery.installationId);
+    const before = inHand.get(key);
+    const mine = (async () => {
+      await before;
+      await processDelivery(delivery);
+    })();
+    inHand.set(key, mine);
+    try {
+      await mine;
+    } finally {
+      if (inHand.get(key) === mine) inHand.delete(key);
+    }
+  };
+
+  // Only the first loop polls when there is nothing to do; the others sleep until a delivery is
+  // stored or one of them finds work, so an idle worker costs what one loop costs.
+  const loop = async (index: number): Promise<void> => {
+    if (index > 0) await sleep(null);
     while (!stopping) {
       try {
         // Store calls can all complete as microtasks; without this the worker would drain a
         // whole backlog before the server reads another request.
         await yieldToEventLoop();
-        if (await deferToIngress()) continue;
+        await deferToIngress();
+        if (stopping) break;
         const now = deps.now();
         const delivery = await deps.store.claimNextDelivery({
           workerId,
           now: now.toISOString(),
           leaseUntil: new Date(now.getTime() + deps.leaseMs).toISOString(),
         });
-        if (delivery === null) await sleep(await idleMs());
-        else await processDelivery(delivery);
+        if (delivery === null) await sleep(index === 0 ? await idleMs() : null);
+        else {
+          // Where there was one there may be more: another loop looks too.
+          wakeOne();
+          await processInTurn(delivery);
+        }
       } catch (error) {
         // The store itself failed (e.g. disk full): keep the worker alive, the lease brings the delivery back.
         log.error({ err: error instanceof Error ? error.message : String(error) }, 'worker step failed; retrying');
@@ -236,16 +280,16 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     }
   };
 
-  const done = loop();
+  const done = Promise.all(Array.from({ length: deps.concurrency ?? DEFAULT_CONCURRENCY }, (_, index) => loop(index)));
   return {
     notify() {
-      if (wake) wake();
+      if (sleepers.size > 0) wakeOne();
       else pendingNotify = true;
     },
     isRunning: () => !stopping,
     async stop() {
       stopping = true;
-      wake?.();
+      wakeAll();
       await done;
     },
   };

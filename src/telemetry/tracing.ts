@@ -1,6 +1,8 @@
 import {
   context,
   isSpanContextValid,
+  ROOT_CONTEXT,
+  SpanKind,
   trace,
   TraceFlags,
   type Attributes,
@@ -17,6 +19,23 @@ const TRACER = 'reconciler';
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 const tracer = () => trace.getTracer(TRACER);
+
+/** The webhook route, whose requests are traced by the route's own span alone (instrument.ts). */
+export const WEBHOOK_PATH = '/webhooks/github';
+
+/**
+ * Runs a webhook request in its span: the server span, and the root of a new trace. A
+ * `traceparent` the sender put on the request is not adopted (anyone can send one, and the
+ * signature is checked later), so every delivery gets a trace id of its own.
+ */
+export function inWebhookReceiveSpan<T>(work: (span: Span) => Promise<T>): Promise<T> {
+  const options: SpanOptions = {
+    kind: SpanKind.SERVER,
+    root: true,
+    attributes: { 'http.request.method': 'POST', 'http.route': WEBHOOK_PATH },
+  };
+  return inSpan('webhook receive', options, work, ROOT_CONTEXT);
+}
 
 /** The trace id of the active span, or null when nothing is traced. */
 export function currentTraceId(): string | null {

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { SpanKind, trace, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { Request, RequestHandler, Response } from 'express';
 import { acceptDelivery, type DeliveryAcceptorDeps } from '../../inbox/accept-delivery.js';
 import type { Logger } from '../../telemetry/logger.js';
-import { inSpan } from '../../telemetry/tracing.js';
+import { inWebhookReceiveSpan } from '../../telemetry/tracing.js';
 import type { BodyReservation, IngressActivity, Refusal } from '../../inbox/ingress-gate.js';
 import type { WebhookAnswer } from '../api-shapes.js';
 import { destroyAfterAnswer, sendError } from '../http-error.js';
@@ -203,9 +203,7 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
   return (req, res) =>
     activity.track(req.socket.remoteAddress ?? 'unknown', (reservation) => {
       const started = performance.now();
-      // A child of the HTTP server span when the http instrumentation runs, the request's own span otherwise.
-      const kind = trace.getActiveSpan() === undefined ? SpanKind.SERVER : SpanKind.INTERNAL;
-      return inSpan('webhook receive', { kind }, async (span) => {
+      return inWebhookReceiveSpan(async (span) => {
         const answered = (result: WebhookResult) => ({
           event: req.get('x-github-event') ?? null,
           result,

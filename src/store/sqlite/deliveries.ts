@@ -77,19 +77,47 @@ export function sqliteDeliveries(
     if (seq === null) return null;
     return oneOf(DELIVERY, q.claim.get({ seq, workerId: claim.workerId, leaseUntil: claim.leaseUntil }));
   });
-  const endDeliveryNow = db.transaction(
-    (
-      statement: Database.Statement,
-      params: Record<string, unknown>,
-      audit: readonly AuditDraft[],
-      wakes: readonly Wake[],
-    ) => {
-      if (statement.run(params).changes === 0) return false;
-      for (const wake of wakes) q.insertWake.run(paramsOf(WAKE, wake));
-      appendAudit(audit);
-      return true;
-    },
-  );
+  interface Ending {
+    statement: Database.Statement;
+    params: Record<string, unknown>;
+    audit: readonly AuditDraft[];
+    wakes: readonly Wake[];
+  }
+  const endOne = ({ statement, params, audit, wakes }: Ending): boolean => {
+    if (statement.run(params).changes === 0) return false;
+    for (const wake of wakes) q.insertWake.run(paramsOf(WAKE, wake));
+    appendAudit(audit);
+    return true;
+  };
+  const endAll = db.transaction((endings: readonly Ending[]) => endings.map(endOne));
+
+  // Group commit of the worker's writes: the deliveries that end in one turn of the event loop
+  // (the worker has several in hand) share one transaction. Each index page they touch is then
+  // written to the WAL and checkpointed once, not once per delivery. Each caller still hears of
+  // its own write only once it is committed.
+  let endings: { ending: Ending; resolve: (kept: boolean) => void; reject: (error: unknown) => void }[] = [];
+  const commitEndings = (): void => {
+    const batch = endings;
+    endings = [];
+    try {
+      const kept = endAll.immediate(batch.map((entry) => entry.ending));
+      batch.forEach((entry, i) => entry.resolve(kept[i] ?? false));
+    } catch {
+      // One bad write must not fail the others: alone, each succeeds or fails on its own.
+      for (const entry of batch) {
+        try {
+          entry.resolve(endAll.immediate([entry.ending])[0] ?? false);
+        } catch (error) {
+          entry.reject(error);
+        }
+      }
+    }
+  };
+  const endDelivery = (ending: Ending): Promise<boolean> =>
+    new Promise((resolve, reject) => {
+      if (endings.length === 0) setImmediate(commitEndings);
+      endings.push({ ending, resolve, reject });
+    });
 
   return {
     async recordDelivery(incoming, now) {
@@ -112,11 +140,11 @@ export function sqliteDeliveries(
     async finishDelivery(id, workerId, finish) {
       const { audit, wakes, routingOutcome, ...fields } = finish;
       const params = { id, workerId, ...fields, routingOutcome: routingOutcome ?? null };
-      return endDeliveryNow.immediate(q.finish, params, audit, wakes ?? []);
+      return endDelivery({ statement: q.finish, params, audit, wakes: wakes ?? [] });
     },
     async failDelivery(id, workerId, failure) {
       const { audit, ...fields } = failure;
-      return endDeliveryNow.immediate(q.fail, { id, workerId, ...fields }, audit, []);
+      return endDelivery({ statement: q.fail, params: { id, workerId, ...fields }, audit, wakes: [] });
     },
     async getDelivery(id) {
       return oneOf(DELIVERY, q.deliveryById.get(id));

@@ -5,7 +5,7 @@ import { prepareDeliveryInbox, type InboxItem, type InboxItemResult } from './de
 // The inbox writer thread: records deliveries on its own connection so that the commit and its
 // fsync never stall the event loop that answers GitHub (GITHUB-FACTS.md, Deliveries: 10 s).
 
-export type InboxRequest = { type: 'record'; requestId: number; item: InboxItem } | { type: 'close' };
+export type InboxRequest = { type: 'record'; items: { requestId: number; item: InboxItem }[] } | { type: 'close' };
 export type InboxReply =
   { type: 'recorded'; replies: { requestId: number; outcome: InboxItemResult }[] } | { type: 'closed' };
 
@@ -48,6 +48,6 @@ const commitQueued = (): void => {
 
 port.on('message', (request: InboxRequest) => {
   if (queued.length === 0 && !closing) setImmediate(commitQueued);
-  if (request.type === 'record') queued.push({ requestId: request.requestId, item: request.item });
+  if (request.type === 'record') queued.push(...request.items);
   else closing = true;
 });

@@ -58,19 +58,32 @@ export function startInboxWriter(path: string): InboxWriter {
     return thread;
   };
 
+  // One message per turn of the event loop for every delivery handed over in it: a burst of
+  // acknowledgements costs one post, and the thread commits them in one transaction anyway.
+  let outbox: { requestId: number; item: InboxItem }[] = [];
+  const post = (): void => {
+    const items = outbox;
+    outbox = [];
+    worker ??= spawnThread();
+    worker.postMessage(
+      { type: 'record', items } satisfies InboxRequest,
+      items.flatMap((entry) => transferablePayload(entry.item)),
+    );
+  };
+
   return {
     record(item) {
       if (closed !== null) return Promise.reject(new Error('the store is closed'));
-      worker ??= spawnThread();
       const requestId = nextRequestId++;
-      const request: InboxRequest = { type: 'record', requestId, item };
       return new Promise((resolve, reject) => {
         pending.set(requestId, { resolve, reject });
-        worker?.postMessage(request, transferablePayload(item));
+        if (outbox.length === 0) setImmediate(post);
+        outbox.push({ requestId, item });
       });
     },
     close() {
       closed ??= (async () => {
+        if (outbox.length > 0) post();
         const thread = worker;
         if (thread === null) return;
         const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));

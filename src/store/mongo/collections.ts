@@ -11,6 +11,14 @@ export interface Doc {
   [field: string]: unknown;
 }
 
+/** A lease runs until `renewedAt` (the database's time of the last take or renewal) plus `durationMs`. */
+export interface LeaseDoc {
+  _id: string;
+  holder: string;
+  durationMs: number;
+  renewedAt: Date;
+}
+
 export interface Collections {
   deliveries: Collection<Doc>;
   payloads: Collection<Doc>;
@@ -23,7 +31,7 @@ export interface Collections {
   audit: Collection<Doc>;
   checkpoint: Collection<Doc>;
   wakes: Collection<Doc>;
-  leases: Collection<Doc>;
+  leases: Collection<LeaseDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -39,7 +47,7 @@ export function collectionsOf(db: Db): Collections {
     audit: db.collection<Doc>('audit'),
     checkpoint: db.collection<Doc>('audit_checkpoint'),
     wakes: db.collection<Doc>('wakes'),
-    leases: db.collection<Doc>('leases'),
+    leases: db.collection<LeaseDoc>('leases'),
   };
 }
 

@@ -1,5 +1,7 @@
 import test from 'ava';
 import {
+  auditSearchKeys,
+  canonicalJson,
   hashAuditRecord,
   planPrune,
   sealChain,
@@ -42,7 +44,35 @@ test('sealChain numbers drafts after the head and links each to the one before i
     ],
   );
   for (const { hash, ...rest } of records) t.is(hashAuditRecord(rest), hash);
-  t.true(verifyChainSegment(records, { seq: 4, hash: 'h4' }).verdict.ok);
+  const stored = records.map((record) => ({ record, searchKeys: auditSearchKeys(record) }));
+  t.true(verifyChainSegment(stored, { seq: 4, hash: 'h4' }).verdict.ok);
+});
+
+test('a search key that differs from the hashed subject breaks the chain at its record; a name differing only in case does not', (t) => {
+  const records = sealChain(
+    [
+      { id: 'a', draft: { ...draft('created'), subject: { userId: 'u1', repoFullName: 'Octo/API' } } },
+      { id: 'b', draft: draft('updated') },
+    ],
+    { seq: 0, hash: null },
+    T0,
+  );
+  const stored = records.map((record) => ({ record, searchKeys: auditSearchKeys(record) }));
+  const [first, second] = stored;
+  if (first === undefined || second === undefined) throw new Error('two records sealed');
+  const folded = { ...first, searchKeys: { ...first.searchKeys, repoFullName: 'octo/api' } };
+  t.true(verifyChainSegment([folded, second], { seq: 0, hash: null }).verdict.ok);
+  const moved = { ...second, searchKeys: { ...second.searchKeys, userId: 'someone-else' } };
+  t.like(verifyChainSegment([first, moved], { seq: 0, hash: null }).verdict, {
+    ok: false,
+    seq: 2,
+    problem: 'its search keys (userId) do not match its hashed subject (edited after it was written)',
+  });
+});
+
+test('canonical JSON takes strings well-formed, so a lone surrogate hashes as the U+FFFD a store keeps', (t) => {
+  t.is(canonicalJson({ name: 'a\ud800b', ['k\udc00']: 1 }), canonicalJson({ name: 'a\ufffdb', ['k\ufffd']: 1 }));
+  t.is(canonicalJson('\ud83d\ude00'), JSON.stringify('\ud83d\ude00'), 'a surrogate pair is one character, kept');
 });
 
 test('sealChain starts an empty chain at 1 with no previous hash, and seals nothing from nothing', (t) => {

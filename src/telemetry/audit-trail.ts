@@ -34,10 +34,10 @@ async function verifyFrom(store: Store, checkpoint: AuditCheckpoint | null): Pro
   let checked = 0;
   let firstSeq: number | null = null;
   for (;;) {
-    const page = await store.listAudit({ limit: VERIFY_PAGE, afterSeq: last.seq });
-    firstSeq ??= page[0]?.seq ?? null;
+    const page = await store.listStoredAudit(last.seq, VERIFY_PAGE);
+    firstSeq ??= page[0]?.record.seq ?? null;
     const { verdict, last: reached } = verifyChainSegment(page, last);
-    checked += page.filter((record) => record.seq <= reached.seq).length;
+    checked += page.filter(({ record }) => record.seq <= reached.seq).length;
     if (!verdict.ok) return { ok: false, checked, firstSeq, lastSeq: reached.seq, checkpoint, broken: verdict };
     last = reached;
     if (page.length < VERIFY_PAGE)

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { planPrune, sealChain, type AuditRecord, type IdentifiedDraft } from '../../domain/audit/index.js';
-import { AUDIT_CHECKPOINT, AUDIT_RECORD, auditSearchKeys } from '../codec.js';
+import {
+  auditSearchKeys,
+  planPrune,
+  sealChain,
+  type AuditRecord,
+  type IdentifiedDraft,
+  type StoredAuditRecord,
+} from '../../domain/audit/index.js';
+import { AUDIT_CHECKPOINT, AUDIT_RECORD } from '../codec.js';
 import type { AuditQuery, AuditStore } from '../ports/audit.js';
 import { allOf, docOf, isDuplicateKey, oneOf, type Collections, type Doc } from './collections.js';
 import { SEQ_CONFLICT_RETRIES } from './sequence.js';
@@ -17,6 +24,18 @@ function auditDoc(record: AuditRecord): Doc {
     installationId: keys.installationId,
   };
 }
+
+const nullable = <T>(value: unknown): T | null => (value ?? null) as T | null;
+
+const storedOf = (doc: Doc): StoredAuditRecord => ({
+  record: allOf(AUDIT_RECORD, [doc])[0] as AuditRecord,
+  searchKeys: {
+    userId: nullable<string>(doc.userId),
+    repoId: nullable<number>(doc.repoId),
+    repoFullName: nullable<string>(doc.repoFullNameLower),
+    installationId: nullable<number>(doc.installationId),
+  },
+});
 
 /** Appends drafts whose record ids are fixed; an id already in the chain is not added again. */
 export type AppendIdentified = (drafts: readonly IdentifiedDraft[]) => Promise<AuditRecord[]>;
@@ -102,6 +121,9 @@ export function mongoAudit(c: Collections): { store: AuditStore; appendIdentifie
       }
       const order = query.order === 'newest' ? -1 : 1;
       return allOf(AUDIT_RECORD, await c.audit.find(filter).sort({ seq: order }).limit(query.limit).toArray());
+    },
+    async listStoredAudit(afterSeq, limit) {
+      return (await c.audit.find({ seq: { $gt: afterSeq } }).sort({ seq: 1 }).limit(limit).toArray()).map(storedOf);
     },
     async countAuditByReason(kind) {
       const groups = await c.audit

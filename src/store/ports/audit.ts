@@ -1,4 +1,4 @@
-import type { AuditCheckpoint, AuditDraft, AuditRecord } from '../../domain/audit/index.js';
+import type { AuditCheckpoint, AuditDraft, AuditRecord, StoredAuditRecord } from '../../domain/audit/index.js';
 
 export interface AuditQuery {
   limit: number;
@@ -22,6 +22,8 @@ export interface AuditStore {
   /** Appends in order, chaining each record to the one before it. */
   appendAudit(drafts: AuditDraft[]): Promise<AuditRecord[]>;
   listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+  /** Records after `afterSeq`, oldest first, with the search keys stored beside each (for verification). */
+  listStoredAudit(afterSeq: number, limit: number): Promise<StoredAuditRecord[]>;
   /** How many records of a kind were written, by reason (a record without one counts under ''). */
   countAuditByReason(kind: string): Promise<Record<string, number>>;
   /** Null until records were pruned; then where the remaining chain starts. */

@@ -36,7 +36,7 @@ const LABELS: Record<Target, string> = {
   validating: "(a') bare Express, verify + JSON check",
   durable: `(b) durable ingress${values.paused ? ', worker paused' : ', worker on'}`,
 };
-const SECRET = 'bench-secret';
+const SECRET = 'bench-webhook-secret';
 // USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK).
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -64,7 +64,7 @@ async function startServer(
       NODE_ENV: 'production',
       PORT: String(port),
       DATA_DIR: dataDir,
-      API_TOKEN: 'bench-token',
+      API_TOKEN: 'bench-api-token-0123',
       GITHUB_WEBHOOK_SECRET: SECRET,
       ...(values.paused ? { INBOX_PAUSED: 'true' } : {}),
       ...(target === 'validating' ? { BARE_VALIDATES_JSON: '1' } : {}),
@@ -140,7 +140,7 @@ async function unfinishedCount(url: string): Promise<number> {
   let count = 0;
   for (const state of ['received', 'processing', 'failed']) {
     const response = await fetch(`${url}/api/deliveries?state=${state}&limit=1`, {
-      headers: { authorization: 'Bearer bench-token' },
+      headers: { authorization: 'Bearer bench-api-token-0123' },
     });
     count += ((await response.json()) as { deliveries: unknown[] }).deliveries.length;
   }

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { resolve } from 'node:path';
 
 // Parses the environment once into one typed object (REQUIREMENTS.md, "Configuration").
@@ -55,6 +56,9 @@ export type ParsedConfig = Omit<Config, 'apiToken' | 'webhookSecrets'> & {
 };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Outside development a secret this short can be guessed; `openssl rand -hex 32` gives 64. */
+export const MIN_SECRET_LENGTH = 16;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -123,6 +127,17 @@ function parseGitHubApp(env: Environment, readFile: (path: string) => string): G
   if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(privateKey)) {
     throw new ConfigError(variable, 'is not a PEM private key (expected "-----BEGIN RSA PRIVATE KEY-----")');
   }
+  // Parsed now, so a damaged key stops start-up instead of failing every GitHub call later.
+  let keyType: string | undefined;
+  try {
+    keyType = createPrivateKey(privateKey).asymmetricKeyType;
+  } catch (error) {
+    throw new ConfigError(
+      variable,
+      `cannot be parsed as a private key (${(error as Error).message}); download a new one from the App's settings`,
+    );
+  }
+  if (keyType !== 'rsa') throw new ConfigError(variable, `is a ${keyType ?? 'unknown'} key; GitHub App keys are RSA`);
   return { appId, privateKey };
 }
 
@@ -176,6 +191,19 @@ export function parseConfig(env: Environment, readFile: (path: string) => string
       throw new ConfigError(
         'API_TOKEN',
         'is required outside development mode: set it to a long random string (e.g. `openssl rand -hex 32`) that API clients send as "Authorization: Bearer <token>", or run with NODE_ENV=development',
+      );
+    }
+    if (apiToken.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(
+        'API_TOKEN',
+        `is ${apiToken.length} characters; outside development mode it must have at least ${MIN_SECRET_LENGTH} (e.g. \`openssl rand -hex 32\`)`,
+      );
+    }
+    const short = webhookSecrets.findIndex((secret) => secret.length < MIN_SECRET_LENGTH);
+    if (short >= 0) {
+      throw new ConfigError(
+        'GITHUB_WEBHOOK_SECRET',
+        `secret ${short + 1} is ${webhookSecrets[short]?.length} characters; outside development mode each must have at least ${MIN_SECRET_LENGTH} (e.g. \`openssl rand -hex 32\`, set the same in the App's settings)`,
       );
     }
   }

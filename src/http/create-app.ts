@@ -18,6 +18,7 @@ import { userRoutes } from './routes/users.js';
 import { projectRoutes } from './routes/projects.js';
 import { wakeRoutes } from './routes/wakes.js';
 import { webhookRoute, type WebhookRouteDeps } from './routes/webhook.js';
+import type { SignedCheckpointCheck } from '../telemetry/audit-trail.js';
 
 export interface AppDeps {
   store: Store;
@@ -34,6 +35,8 @@ export interface AppDeps {
   ingressActivity: IngressActivity;
   github: GitHubPort;
   appCredentials: boolean;
+  /** The signed audit checkpoints `/api/audit/verify` checks against; null without a signing key. */
+  auditCheckpoints?: SignedCheckpointCheck | null;
 }
 
 // The HTTP adapter's one entry for the composition root: the app, and the answer to requests
@@ -95,7 +98,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(requireApiToken(deps.apiToken));
   api.use(express.json({ limit: API_BODY_LIMIT }));
   api.use(deliveryRoutes({ store: deps.store, now: deps.now, onDeliveryStored: deps.onDeliveryStored }));
-  api.use(auditRoutes(deps.store, deps.now));
+  api.use(auditRoutes(deps.store, deps.now, deps.auditCheckpoints ?? null));
   api.use(wakeRoutes(deps.store));
   api.use(summaryRoutes(deps.store));
   api.use(userRoutes({ store: deps.store, now: deps.now }));

@@ -6,3 +6,4 @@ export * from './hash-chain.js';
 export * from './plan-prune.js';
 export * from './seal-chain.js';
 export * from './search-keys.js';
+export * from './signed-checkpoint.js';

@@ -5,6 +5,7 @@ import {
   sealChain,
   type AuditRecord,
   type IdentifiedDraft,
+  type SignedCheckpoint,
   type StoredAuditRecord,
 } from '../../domain/audit/index.js';
 import { AUDIT_CHECKPOINT, AUDIT_RECORD } from '../codec.js';
@@ -98,6 +99,11 @@ export function mongoAudit(c: Collections): { store: AuditStore; appendIdentifie
       )[0],
     );
 
+  const signed = (doc: Doc | null | undefined): SignedCheckpoint | null =>
+    doc === null || doc === undefined ? null : (JSON.parse(doc.body as string) as SignedCheckpoint);
+  const signedFirst = async (filter: Doc, sort: Record<string, 1 | -1>) =>
+    signed((await c.signedCheckpoints.find(filter).sort(sort).limit(1).toArray())[0]);
+
   const store: AuditStore = {
     async appendAudit(drafts) {
       return appendIdentified(drafts.map((draft) => ({ id: randomUUID(), draft })));
@@ -123,8 +129,32 @@ export function mongoAudit(c: Collections): { store: AuditStore; appendIdentifie
       return allOf(AUDIT_RECORD, await c.audit.find(filter).sort({ seq: order }).limit(query.limit).toArray());
     },
     async listStoredAudit(afterSeq, limit) {
-      return (await c.audit.find({ seq: { $gt: afterSeq } }).sort({ seq: 1 }).limit(limit).toArray()).map(storedOf);
+      return (
+        await c.audit
+          .find({ seq: { $gt: afterSeq } })
+          .sort({ seq: 1 })
+          .limit(limit)
+          .toArray()
+      ).map(storedOf);
     },
+    async appendSignedCheckpoint(checkpoint) {
+      // Kept whole as the signed JSON; _id is its number and seq is unique, so of two replicas
+      // writing the same checkpoint one keeps it and the other learns it was late.
+      try {
+        await c.signedCheckpoints.insertOne({
+          _id: checkpoint.number,
+          seq: checkpoint.seq,
+          body: JSON.stringify(checkpoint),
+        });
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    },
+    lastSignedCheckpoint: () => signedFirst({}, { _id: -1 }),
+    signedCheckpointCovering: (seq) => signedFirst({ seq: { $gte: seq } }, { seq: 1 }),
+    signedCheckpointNumbered: async (number) => signed(await c.signedCheckpoints.findOne({ _id: number })),
     async countAuditByReason(kind) {
       const groups = await c.audit
         .aggregate<{ _id: string | null; n: number }>([

@@ -32,6 +32,7 @@ export interface Collections {
   checkpoint: Collection<Doc>;
   wakes: Collection<Doc>;
   leases: Collection<LeaseDoc>;
+  signedCheckpoints: Collection<Doc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -48,6 +49,7 @@ export function collectionsOf(db: Db): Collections {
     checkpoint: db.collection<Doc>('audit_checkpoint'),
     wakes: db.collection<Doc>('wakes'),
     leases: db.collection<LeaseDoc>('leases'),
+    signedCheckpoints: db.collection<Doc>('audit_signed_checkpoints'),
   };
 }
 

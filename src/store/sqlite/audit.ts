@@ -7,6 +7,7 @@ import {
   type AuditCheckpoint,
   type AuditDraft,
   type AuditRecord,
+  type SignedCheckpoint,
   type StoredAuditRecord,
 } from '../../domain/audit/index.js';
 import { AUDIT_CHECKPOINT, AUDIT_RECORD } from '../codec.js';
@@ -67,6 +68,10 @@ export function sqliteAudit(db: Database.Database): { store: AuditStore; appendN
       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, pruned_at = excluded.pruned_at,
         pruned = excluded.pruned`),
     storedAfter: db.prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?'),
+    putSigned: db.prepare('INSERT OR IGNORE INTO audit_signed_checkpoints (number, seq, body) VALUES (?, ?, ?)'),
+    lastSigned: db.prepare('SELECT body FROM audit_signed_checkpoints ORDER BY number DESC LIMIT 1'),
+    signedCovering: db.prepare('SELECT body FROM audit_signed_checkpoints WHERE seq >= ? ORDER BY seq LIMIT 1'),
+    signedNumbered: db.prepare('SELECT body FROM audit_signed_checkpoints WHERE number = ?'),
     auditByReason: db.prepare(
       `SELECT coalesce(reason, '') AS reason, count(*) AS n FROM audit WHERE kind = ? GROUP BY 1`,
     ),
@@ -108,6 +113,9 @@ export function sqliteAudit(db: Database.Database): { store: AuditStore; appendN
     q.putCheckpoint.run(plan.checkpoint);
     return { pruned, checkpoint: plan.checkpoint };
   });
+
+  const signed = (row: unknown): SignedCheckpoint | null =>
+    row === undefined ? null : (JSON.parse((row as { body: string }).body) as SignedCheckpoint);
 
   const store: AuditStore = {
     async appendAudit(drafts) {
@@ -154,6 +162,18 @@ export function sqliteAudit(db: Database.Database): { store: AuditStore; appendN
     },
     async pruneAudit(recordedBefore, prunedAt) {
       return pruneNow.immediate(recordedBefore, prunedAt);
+    },
+    async appendSignedCheckpoint(checkpoint) {
+      return q.putSigned.run(checkpoint.number, checkpoint.seq, JSON.stringify(checkpoint)).changes > 0;
+    },
+    async lastSignedCheckpoint() {
+      return signed(q.lastSigned.get());
+    },
+    async signedCheckpointCovering(seq) {
+      return signed(q.signedCovering.get(seq));
+    },
+    async signedCheckpointNumbered(number) {
+      return signed(q.signedNumbered.get(number));
     },
     async countAuditByReason(kind) {
       const rows = q.auditByReason.all(kind) as { reason: string; n: number }[];

@@ -197,6 +197,14 @@ export const MIGRATIONS: readonly string[] = [
     until TEXT NOT NULL
   );
   `,
+  `
+  -- Signed checkpoints of the audit chain (docs/audit.md), each kept whole as signed JSON.
+  CREATE TABLE audit_signed_checkpoints (
+    number INTEGER PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    body TEXT NOT NULL
+  );
+  `,
 ];
 
 /** Applies every migration the file has not seen yet, each in its own transaction. */

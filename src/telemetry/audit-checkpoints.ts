@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { appendFileSync, closeSync, mkdirSync, openSync, readSync, fstatSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditSigningConfig } from '../config.js';
 import {
@@ -190,11 +190,17 @@ export async function checkStoreAgainstExport(
   const held = new Set(
     stored.filter(({ record }) => signedHashOf(exported, record.seq) === record.hash).map(({ record }) => record.seq),
   );
-  const lost = exported.hashes.length - held.size;
-  const inStore = await store.lastSignedCheckpoint();
-  if ((inStore?.number ?? 0) < exported.number) await store.appendSignedCheckpoint(exported);
+  const [head] = await store.listAudit({ limit: 1, order: 'newest' });
+  // Missing or different among the records it lists, and every one before them down to the head.
+  const lost = exported.hashes.length - held.size + Math.max(0, fromSeq - (head?.seq ?? 0));
+  const inStore = (await store.lastSignedCheckpoint())?.number ?? 0;
+  // Rare (the store lost checkpoints too), so the whole file is read only then.
+  if (inStore < exported.number)
+    for (const text of readFileSync(path, 'utf8').split('\n')) {
+      const checkpoint = text.trim() === '' ? null : (JSON.parse(text) as SignedCheckpoint);
+      if (checkpoint !== null && checkpoint.number > inStore) await store.appendSignedCheckpoint(checkpoint);
+    }
   if (lost > 0) {
-    const [head] = await store.listAudit({ limit: 1, order: 'newest' });
     logger.error(
       { file: path, checkpoint: summary(exported), storeHeadSeq: head?.seq ?? 0, recordsLost: lost },
       'AUDIT RECORDS LOST: the store does not hold records that a signed checkpoint exported before start covers (deleted, rewritten, or lost with the database journal after a crash); run reconciler-audit verify',

@@ -1,5 +1,5 @@
 import anyTest, { type ExecutionContext } from 'ava';
-import { hashAuditRecord, type AuditDraft } from '../src/domain/audit/index.js';
+import { hashAuditRecord, type AuditDraft, type SignedCheckpoint } from '../src/domain/audit/index.js';
 import type { IncomingDelivery } from '../src/domain/delivery.js';
 import type { Installation, RepoRow, Trigger } from '../src/domain/entities.js';
 import type { Store } from '../src/store/store.js';
@@ -437,6 +437,35 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     );
     t.deepEqual(await store.listInstallationPage({ afterId: 40, limit: 3 }), []);
   });
+
+  test(
+    title('signed checkpoints are kept whole, once per number and seq, and found by number, by seq and last'),
+    async (t) => {
+      const store = await open(t);
+      const checkpoint = (number: number, seq: number, count: number): SignedCheckpoint => ({
+        number,
+        seq,
+        hash: `h${seq}`,
+        hashes: Array.from({ length: count }, (_, i) => `h${seq - count + i + 1}`),
+        prevCheckpointHash: number === 1 ? null : `c${number - 1}`,
+        signedAt: at(number),
+        keyId: '0123456789abcdef',
+        signature: `sig${number}`,
+      });
+      t.is(await store.lastSignedCheckpoint(), null);
+      t.true(await store.appendSignedCheckpoint(checkpoint(1, 3, 3)));
+      t.true(await store.appendSignedCheckpoint(checkpoint(2, 5, 2)));
+      t.false(await store.appendSignedCheckpoint(checkpoint(2, 6, 3)), 'a number is taken once');
+      t.false(await store.appendSignedCheckpoint(checkpoint(3, 5, 0)), 'a seq is taken once');
+      t.deepEqual(await store.lastSignedCheckpoint(), checkpoint(2, 5, 2));
+      t.deepEqual(await store.signedCheckpointNumbered(1), checkpoint(1, 3, 3));
+      t.deepEqual((await store.signedCheckpointCovering(1))?.number, 1);
+      t.deepEqual((await store.signedCheckpointCovering(3))?.number, 1);
+      t.deepEqual((await store.signedCheckpointCovering(4))?.number, 2);
+      t.is(await store.signedCheckpointCovering(6), null);
+      t.is(await store.signedCheckpointNumbered(3), null);
+    },
+  );
 
   test(title('a lease is held by one holder until it expires or is released'), async (t) => {
     const store = await open(t);

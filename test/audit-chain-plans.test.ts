@@ -1,8 +1,15 @@
+import { generateKeyPairSync } from 'node:crypto';
 import test from 'ava';
 import {
   auditSearchKeys,
   canonicalJson,
+  checkpointHash,
+  checkpointKeys,
+  checkpointProblem,
   hashAuditRecord,
+  nextCheckpointSeq,
+  signCheckpoint,
+  signedHashOf,
   planPrune,
   sealChain,
   verifyChainSegment,
@@ -125,3 +132,54 @@ for (const { title, facts, plan } of pruneCases) {
     t.deepEqual(planPrune(facts), plan);
   });
 }
+
+const cadence = { everyRecords: 100, everyMs: 3_600_000 };
+const nextSeqCases: [string, Parameters<typeof nextCheckpointSeq>[0], number | null][] = [
+  ['nothing new', { fromSeq: 5, lastSignedAt: T0, startedAt: new Date(T0), headSeq: 5, now: new Date(T0) }, null],
+  [
+    'fewer records than the cadence within the hour',
+    { fromSeq: 5, lastSignedAt: T0, startedAt: new Date(T0), headSeq: 50, now: new Date('2026-01-01T00:59:00Z') },
+    null,
+  ],
+  [
+    'fewer records than the cadence after the hour',
+    { fromSeq: 5, lastSignedAt: T0, startedAt: new Date(T0), headSeq: 50, now: new Date('2026-01-01T01:00:00Z') },
+    50,
+  ],
+  [
+    'more records than the cadence: one checkpoint of at most that many',
+    { fromSeq: 5, lastSignedAt: T0, startedAt: new Date(T0), headSeq: 350, now: new Date(T0) },
+    105,
+  ],
+  [
+    'the first checkpoint counts the hour from the start',
+    { fromSeq: 0, lastSignedAt: null, startedAt: new Date(T0), headSeq: 3, now: new Date('2026-01-01T01:00:00Z') },
+    3,
+  ],
+];
+for (const [what, facts, expected] of nextSeqCases)
+  test(`nextCheckpointSeq: ${what}`, (t) => t.is(nextCheckpointSeq(facts, cadence), expected));
+
+test('checkpointProblem: a checkpoint verifies after the one before it, and names what is wrong when it does not', (t) => {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const keys = checkpointKeys([privateKey]);
+  const first = signCheckpoint(
+    { number: 1, seq: 2, hash: 'h2', hashes: ['h1', 'h2'], prevCheckpointHash: null, signedAt: T0 },
+    privateKey,
+  );
+  const second = signCheckpoint(
+    { number: 2, seq: 3, hash: 'h3', hashes: ['h3'], prevCheckpointHash: checkpointHash(first), signedAt: T0 },
+    privateKey,
+  );
+  t.is(checkpointProblem(first, null, keys), null);
+  t.is(checkpointProblem(second, first, keys), null);
+  t.is(signedHashOf(second, 3), 'h3');
+  t.is(signedHashOf(second, 2), null);
+  t.regex(checkpointProblem({ ...second, seq: 4 }, first, keys) ?? '', /signature does not verify/);
+  const unlinked = signCheckpoint({ ...second, prevCheckpointHash: 'other' }, privateKey);
+  t.regex(checkpointProblem(unlinked, first, keys) ?? '', /does not name the checkpoint before it/);
+  const skipped = signCheckpoint({ ...second, number: 3 }, privateKey);
+  t.regex(checkpointProblem(skipped, first, keys) ?? '', /checkpoint 2 is missing/);
+  const stranger = checkpointKeys([generateKeyPairSync('ed25519').privateKey]);
+  t.regex(checkpointProblem(first, null, stranger) ?? '', /not among the public keys/);
+});

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import anyTest, { type ExecutionContext } from 'ava';
@@ -185,6 +185,8 @@ test('sqlite: a store behind its last exported checkpoint at start (records lost
   db.prepare('DELETE FROM audit WHERE seq > ?').run(head - 3);
   db.prepare('DELETE FROM audit_signed_checkpoints WHERE seq > ?').run(head - 3);
   db.close();
+  // The crash also cut the last append to the export file short.
+  appendFileSync(checkpointExportPath(dataDir), '{"number":99,"seq":');
   const again = await startTestService(t, { dataDir, env: first.env });
   const lost = again.logLines().find((line) => line.includes('AUDIT RECORDS LOST'));
   t.truthy(lost);
@@ -193,6 +195,13 @@ test('sqlite: a store behind its last exported checkpoint at start (records lost
   t.regex(metrics, /^reconciler_audit_records_lost 3$/m);
   const result = await verify(again);
   t.like(result.broken, { seq: head - 2, id: null });
+  await again.api('/api/users/u3', json('PUT', { githubUserId: 3, githubLogin: 'u3' }));
+  await again.close();
+  const lines = readFileSync(checkpointExportPath(dataDir), 'utf8').split('\n');
+  t.true(lines.includes('{"number":99,"seq":'), 'the cut line stays on a line of its own');
+  t.notThrows(() =>
+    lines.filter((line) => line !== '' && !line.startsWith('{"number":99,')).map((line) => JSON.parse(line)),
+  );
 });
 
 test('sqlite: after a key rotation checkpoints signed with the earlier key still verify, given its public key', async (t) => {

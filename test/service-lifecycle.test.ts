@@ -31,7 +31,7 @@ async function holdInChild(t: ExecutionContext, path: string): Promise<ChildProc
       '--input-type=module',
       '-e',
       `const { openSqliteStore } = await import(${JSON.stringify(module)});
-       openSqliteStore({ path: ${JSON.stringify(path)} });
+       globalThis.held = openSqliteStore({ path: ${JSON.stringify(path)} });
        console.log('holding');
        setInterval(() => {}, 60_000);`,
     ],

@@ -22,10 +22,19 @@ class UsageError extends Error {}
 
 /** An exported checkpoint file, one signed checkpoint per line, in order. */
 function fileCheckpoints(text: string): CheckpointSource {
-  const list = text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as SignedCheckpoint);
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const list = lines.flatMap((line, i) => {
+    try {
+      return [JSON.parse(line) as SignedCheckpoint];
+    } catch {
+      // The service appends one line per checkpoint; a crash can cut the last one short.
+      if (i < lines.length - 1) throw new UsageError(`line ${i + 1} of the checkpoint file is not JSON`);
+      process.stderr.write(
+        'the last line of the checkpoint file is cut short (a crash while it was written): skipped\n',
+      );
+      return [];
+    }
+  });
   return {
     covering: async (seq) => list.find((c) => c.seq >= seq) ?? null,
     numbered: async (number) => list.find((c) => c.number === number) ?? null,

@@ -39,13 +39,25 @@ export function auditSigner(config: AuditSigningConfig): AuditSigner | null {
 
 export const checkpointExportPath = (dir: string): string => join(dir, 'audit-checkpoints.jsonl');
 
-/** The last line of a file, read from its end (the file grows with the store); null when there is none. */
-export function readLastLine(path: string): string | null {
+const parsed = (line: string): SignedCheckpoint | null => {
+  try {
+    return JSON.parse(line) as SignedCheckpoint;
+  } catch {
+    // A line cut short by a crash while it was appended.
+    return null;
+  }
+};
+
+/**
+ * The last whole checkpoint of an export file, read from its end (the file grows with the
+ * store), and whether the file ends mid-line (a crash cut its last append short).
+ */
+export function readLastExported(path: string): { checkpoint: SignedCheckpoint | null; endsMidLine: boolean } {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { checkpoint: null, endsMidLine: false };
     throw error;
   }
   try {
@@ -56,11 +68,15 @@ export function readLastLine(path: string): string | null {
       const chunk = Buffer.alloc(end - start);
       readSync(fd, chunk, 0, chunk.length, start);
       tail = chunk.toString('utf8') + tail;
-      const lines = tail.trimEnd().split('\n');
-      if (lines.length > 1 || start === 0) return lines.at(-1) || null;
+      const lines = tail.split('\n');
+      // The first piece may be the end of a line that starts before this chunk.
+      for (const line of lines.slice(start === 0 ? 0 : 1).reverse()) {
+        const checkpoint = line.trim() === '' ? null : parsed(line);
+        if (checkpoint !== null) return { checkpoint, endsMidLine: !tail.endsWith('\n') };
+      }
       end = start;
     }
-    return null;
+    return { checkpoint: null, endsMidLine: size > 0 && !tail.endsWith('\n') };
   } finally {
     closeSync(fd);
   }
@@ -89,8 +105,9 @@ export function checkpointWriter(options: CheckpointWriterOptions) {
   const log = logger.child({ component: 'audit-checkpoints' });
   const path = checkpointExportPath(exportDir);
   const startedAt = now();
-  const lastLine = readLastLine(path);
-  let exported = lastLine === null ? 0 : (JSON.parse(lastLine) as SignedCheckpoint).number;
+  const lastExported = readLastExported(path);
+  let exported = lastExported.checkpoint?.number ?? 0;
+  let endsMidLine = lastExported.endsMidLine;
 
   /** Exports the checkpoints in the store this replica's file does not have yet (others' too). */
   const exportNew = async (): Promise<void> => {
@@ -98,7 +115,8 @@ export function checkpointWriter(options: CheckpointWriterOptions) {
       const next = await store.signedCheckpointNumbered(exported + 1);
       if (next === null) return;
       mkdirSync(exportDir, { recursive: true });
-      appendFileSync(path, `${JSON.stringify(next)}\n`);
+      appendFileSync(path, `${endsMidLine ? '\n' : ''}${JSON.stringify(next)}\n`);
+      endsMidLine = false;
       exported = next.number;
       log.info({ checkpoint: summary(next), file: path }, 'audit checkpoint exported');
     }
@@ -177,9 +195,8 @@ export async function checkStoreAgainstExport(
   logger: Logger,
 ): Promise<number> {
   const path = checkpointExportPath(exportDir);
-  const line = readLastLine(path);
-  if (line === null) return 0;
-  const exported = JSON.parse(line) as SignedCheckpoint;
+  const exported = readLastExported(path).checkpoint;
+  if (exported === null) return 0;
   const problem = checkpointProblem(exported, null, signer.keys);
   if (problem !== null) {
     logger.error({ file: path, problem }, 'the last exported audit checkpoint does not verify');
@@ -197,7 +214,7 @@ export async function checkStoreAgainstExport(
   // Rare (the store lost checkpoints too), so the whole file is read only then.
   if (inStore < exported.number)
     for (const text of readFileSync(path, 'utf8').split('\n')) {
-      const checkpoint = text.trim() === '' ? null : (JSON.parse(text) as SignedCheckpoint);
+      const checkpoint = text.trim() === '' ? null : parsed(text);
       if (checkpoint !== null && checkpoint.number > inStore) await store.appendSignedCheckpoint(checkpoint);
     }
   if (lost > 0) {

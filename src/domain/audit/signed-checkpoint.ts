@@ -44,7 +44,16 @@ export function checkpointKeys(keys: readonly KeyObject[]): CheckpointKeys {
 }
 
 export function signCheckpoint(body: Omit<CheckpointBody, 'keyId'>, privateKey: KeyObject): SignedCheckpoint {
-  const full: CheckpointBody = { ...body, keyId: keyIdOf(privateKey) };
+  // Field by field: whatever else the caller's object carries is not signed.
+  const full: CheckpointBody = {
+    number: body.number,
+    seq: body.seq,
+    hash: body.hash,
+    hashes: body.hashes,
+    prevCheckpointHash: body.prevCheckpointHash,
+    signedAt: body.signedAt,
+    keyId: keyIdOf(privateKey),
+  };
   return { ...full, signature: sign(null, Buffer.from(canonicalJson(full)), privateKey).toString('base64') };
 }
 
@@ -67,8 +76,7 @@ export function checkpointProblem(
   if (previous === null) return null;
   if (checkpoint.number !== previous.number + 1)
     return `checkpoint ${previous.number + 1} is missing before checkpoint ${checkpoint.number}`;
-  if (checkpoint.prevCheckpointHash !== checkpointHash(previous))
-    return 'it does not name the checkpoint before it';
+  if (checkpoint.prevCheckpointHash !== checkpointHash(previous)) return 'it does not name the checkpoint before it';
   if (checkpoint.seq - previous.seq !== checkpoint.hashes.length)
     return 'the records it lists do not follow the checkpoint before it';
   return null;

@@ -47,7 +47,7 @@ export interface SoakResult {
 
 const SECRET = 'soak-webhook-secret';
 const LEASE_SECONDS = 10;
-const TOKEN = 'soak-api-token';
+const TOKEN = 'soak-api-token-0123';
 const MAIN_JS = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
 /** Peak resident set of a live process (VmHWM), in bytes; 0 when it cannot be read. */

@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
+      // The listening line is logged at info; every other line is drained unread.
+      LOG_LEVEL: 'info',
       PORT: '0',
       DATA_DIR: dataDir,
       API_TOKEN: TOKEN,
@@ -60,12 +61,16 @@ async function main(): Promise<void> {
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let output = '';
+  let output: string | null = '';
   const url = await new Promise<string>((resolve) =>
     child.stdout.on('data', (chunk: Buffer) => {
+      if (output === null) return;
       output += chunk.toString('utf8');
       const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
-      if (match?.[1] !== undefined) resolve(match[1]);
+      if (match?.[1] !== undefined) {
+        output = null;
+        resolve(match[1]);
+      }
     }),
   );
   const api = (path: string, init: RequestInit = {}) =>
@@ -99,10 +104,9 @@ async function main(): Promise<void> {
   let polling = true;
   const poll = (async () => {
     while (polling) {
-      const page = (await (await api(`/api/wakes?wait=5${cursor === null ? '' : `&cursor=${cursor}`}`)).json()) as {
-        wakes: { id: string }[];
-        nextCursor: string | null;
-      };
+      const answer = await api(`/api/wakes?wait=5${cursor === null ? '' : `&cursor=${cursor}`}`);
+      if (answer.status !== 200) throw new Error(`long-poll answered ${answer.status}: ${await answer.text()}`);
+      const page = (await answer.json()) as { wakes: { id: string }[]; nextCursor: string | null };
       const at = performance.now();
       for (const wake of page.wakes) polled.set(wake.id, at);
       cursor = page.nextCursor;

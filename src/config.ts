@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DEFAULT_PUSH_RETRY, endpointUrlProblem, signingSecretProblem } from './domain/wake-push.js';
 
@@ -22,6 +23,18 @@ export interface GitHubAppCredentials {
 }
 
 export type Mode = 'development' | 'production';
+
+/** Signed audit checkpoints (docs/audit.md): the key is never in the database. */
+export interface AuditSigningConfig {
+  /** Ed25519 private key, PEM; null until development mode fills in its generated one. */
+  privateKeyPem: string | null;
+  /** Public keys (PEM) of earlier signing keys, so checkpoints signed before a rotation still verify. */
+  earlierPublicKeyPems: string[];
+  everyRecords: number;
+  everySeconds: number;
+  /** Where the checkpoints are exported (audit-checkpoints.jsonl). */
+  exportDir: string;
+}
 
 export interface Config {
   mode: Mode;
@@ -51,6 +64,7 @@ export interface Config {
   redeliveryIntervalSeconds: number;
   /** How often the leader resyncs every active installation to repair drift (with jitter); 0 disables it. */
   resyncIntervalSeconds: number;
+  auditSigning: AuditSigningConfig;
 }
 
 export interface WakePushConfig {
@@ -69,6 +83,9 @@ export type ParsedConfig = Omit<Config, 'apiToken' | 'webhookSecrets'> & {
 };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Outside development a secret this short can be guessed; `openssl rand -hex 32` gives 64. */
+export const MIN_SECRET_LENGTH = 16;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -137,6 +154,17 @@ function parseGitHubApp(env: Environment, readFile: (path: string) => string): G
   if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(privateKey)) {
     throw new ConfigError(variable, 'is not a PEM private key (expected "-----BEGIN RSA PRIVATE KEY-----")');
   }
+  // Parsed now, so a damaged key stops start-up instead of failing every GitHub call later.
+  let keyType: string | undefined;
+  try {
+    keyType = createPrivateKey(privateKey).asymmetricKeyType;
+  } catch (error) {
+    throw new ConfigError(
+      variable,
+      `cannot be parsed as a private key (${(error as Error).message}); download a new one from the App's settings`,
+    );
+  }
+  if (keyType !== 'rsa') throw new ConfigError(variable, `is a ${keyType ?? 'unknown'} key; GitHub App keys are RSA`);
   return { appId, privateKey };
 }
 
@@ -192,6 +220,19 @@ export function parseConfig(env: Environment, readFile: (path: string) => string
         'is required outside development mode: set it to a long random string (e.g. `openssl rand -hex 32`) that API clients send as "Authorization: Bearer <token>", or run with NODE_ENV=development',
       );
     }
+    if (apiToken.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(
+        'API_TOKEN',
+        `is ${apiToken.length} characters; outside development mode it must have at least ${MIN_SECRET_LENGTH} (e.g. \`openssl rand -hex 32\`)`,
+      );
+    }
+    const short = webhookSecrets.findIndex((secret) => secret.length < MIN_SECRET_LENGTH);
+    if (short >= 0) {
+      throw new ConfigError(
+        'GITHUB_WEBHOOK_SECRET',
+        `secret ${short + 1} is ${webhookSecrets[short]?.length} characters; outside development mode each must have at least ${MIN_SECRET_LENGTH} (e.g. \`openssl rand -hex 32\`, set the same in the App's settings)`,
+      );
+    }
   }
   return {
     mode,
@@ -218,6 +259,73 @@ export function parseConfig(env: Environment, readFile: (path: string) => string
     // Up to GitHub's redelivery window (3 days) and a week of resync: longer is a typo, not a plan.
     redeliveryIntervalSeconds: parseWholeNumber(env, 'REDELIVERY_INTERVAL_SECONDS', 300, 0, 259_200),
     resyncIntervalSeconds: parseWholeNumber(env, 'RESYNC_INTERVAL_SECONDS', 21_600, 0, 604_800),
+    auditSigning: parseAuditSigning(env, readFile, dataDir),
+  };
+}
+
+const PEM_BLOCK = /-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----/g;
+
+function readPem(
+  env: Environment,
+  readFile: (path: string) => string,
+  inline: string,
+  pathName: string,
+): string | null {
+  const text = nonEmpty(env, inline);
+  const path = nonEmpty(env, pathName);
+  if (text !== null && path !== null) throw new ConfigError(inline, `set either ${inline} or ${pathName}, not both`);
+  if (text !== null) return text.replace(/\\n/g, '\n');
+  if (path === null) return null;
+  try {
+    return readFile(path);
+  } catch (error) {
+    throw new ConfigError(pathName, `cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+function parseAuditSigning(env: Environment, readFile: (path: string) => string, dataDir: string): AuditSigningConfig {
+  const privateKeyPem = readPem(env, readFile, 'AUDIT_SIGNING_KEY', 'AUDIT_SIGNING_KEY_PATH');
+  if (privateKeyPem !== null) {
+    const variable = nonEmpty(env, 'AUDIT_SIGNING_KEY') !== null ? 'AUDIT_SIGNING_KEY' : 'AUDIT_SIGNING_KEY_PATH';
+    let type: string | undefined;
+    try {
+      type = createPrivateKey(privateKeyPem).asymmetricKeyType;
+    } catch (error) {
+      throw new ConfigError(variable, `cannot be parsed as a private key (${(error as Error).message})`);
+    }
+    if (type !== 'ed25519')
+      throw new ConfigError(
+        variable,
+        `is a ${type ?? 'unknown'} key; make an Ed25519 one: openssl genpkey -algorithm ed25519`,
+      );
+  }
+  const earlier = nonEmpty(env, 'AUDIT_VERIFY_KEYS_PATH');
+  let earlierPublicKeyPems: string[] = [];
+  if (earlier !== null) {
+    let text: string;
+    try {
+      text = readFile(earlier);
+    } catch (error) {
+      throw new ConfigError('AUDIT_VERIFY_KEYS_PATH', `cannot read ${earlier}: ${(error as Error).message}`);
+    }
+    earlierPublicKeyPems = text.match(PEM_BLOCK) ?? [];
+    for (const pem of earlierPublicKeyPems) {
+      try {
+        createPublicKey(pem);
+      } catch (error) {
+        throw new ConfigError(
+          'AUDIT_VERIFY_KEYS_PATH',
+          `holds a key that cannot be parsed (${(error as Error).message})`,
+        );
+      }
+    }
+  }
+  return {
+    privateKeyPem,
+    earlierPublicKeyPems,
+    everyRecords: parseWholeNumber(env, 'AUDIT_CHECKPOINT_RECORDS', 1000, 1, 100_000),
+    everySeconds: parseWholeNumber(env, 'AUDIT_CHECKPOINT_SECONDS', 3600, 1, 86_400),
+    exportDir: resolve(nonEmpty(env, 'AUDIT_CHECKPOINT_DIR') ?? dataDir),
   };
 }
 

@@ -22,6 +22,8 @@ import { openMongoStore } from './store/mongo/mongo-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import type { Logger } from './telemetry/logger.js';
+import { auditSigner, checkpointWriter, checkStoreAgainstExport } from './telemetry/audit-checkpoints.js';
+import { storeCheckpoints } from './telemetry/audit-trail.js';
 import { createMetrics } from './telemetry/metrics.js';
 import {
   observeDeliveryProcessed,
@@ -105,6 +107,22 @@ export async function startService(
     repoCoverage: () => store.countReposByCoverage(),
     installationStates: () => store.countInstallationsByState(),
   });
+  const signer = auditSigner(config.auditSigning);
+  const checkpoints =
+    signer === null
+      ? null
+      : checkpointWriter({
+          store,
+          signer,
+          cadence: { everyRecords: config.auditSigning.everyRecords, everyMs: config.auditSigning.everySeconds * 1000 },
+          exportDir: config.auditSigning.exportDir,
+          logger,
+          now,
+        });
+  if (signer === null)
+    logger.warn('no AUDIT_SIGNING_KEY: audit checkpoints are not signed, so a rewritten audit chain would verify');
+  else
+    metrics.auditRecordsLost.set(await checkStoreAgainstExport(store, signer, config.auditSigning.exportDir, logger));
   const ingressActivity = new IngressActivity(overrides.webhookBodyBudget);
   const github =
     overrides.github ??
@@ -135,6 +153,7 @@ export async function startService(
     github,
     appCredentials,
     wakeFeed,
+    auditCheckpoints: signer === null ? null : { source: storeCheckpoints(store), keys: signer.keys },
   });
   // Host is checked by the app, which answers in the JSON error shape (Node's refusal has no body).
   const server = createServer({ requireHostHeader: false }, app);
@@ -210,6 +229,19 @@ export async function startService(
     config: config.wakePush,
     onAttempt: observeWakeSend(metrics),
   });
+  const checkpointTimer =
+    checkpoints === null
+      ? null
+      : setInterval(
+          () =>
+            void checkpoints
+              .writeDue()
+              .catch((error: unknown) =>
+                logger.error({ err: (error as Error).message }, 'an audit checkpoint could not be written'),
+              ),
+          Math.min(config.auditSigning.everySeconds * 1000, 5_000),
+        );
+  checkpointTimer?.unref();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | null = null;
   return {
@@ -228,6 +260,12 @@ export async function startService(
         await Promise.all([worker?.stop(), periodic.stop(), wakePush.stop()]);
         await serverClosed;
         clearTimeout(deadline);
+        if (checkpointTimer !== null) clearInterval(checkpointTimer);
+        await checkpoints
+          ?.writeAll()
+          .catch((error: unknown) =>
+            logger.error({ err: (error as Error).message }, 'the last audit checkpoint could not be written'),
+          );
         await store.close();
       })();
       return closing;

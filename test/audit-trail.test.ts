@@ -1,16 +1,23 @@
 import { join } from 'node:path';
-import test from 'ava';
+import anyTest from 'ava';
 import Database from 'better-sqlite3';
+import { MongoClient } from 'mongodb';
 import type { AuditVerification } from '../src/telemetry/audit-trail.js';
-import { coveredRepoWorld, deliver, pushPayload, pushTrigger } from './support/github-payloads.js';
+import { coveredRepoWorld, deliver, pushPayload, pushTrigger, repositoryPayload } from './support/github-payloads.js';
+import { storeEnv, testOn } from './support/mongo-server.js';
 import { json, startTestService, temporaryDir, type TestService } from './support/test-service.js';
 
 // The audit trail is tamper-evident: GET /api/audit/verify walks the hash chain and names the
 // first record that was edited or removed; pruning keeps what remains verifiable.
 
-async function world(t: Parameters<typeof startTestService>[0]): Promise<{ service: TestService; dbPath: string }> {
+const test = anyTest;
+
+async function world(
+  t: Parameters<typeof startTestService>[0],
+  env: Record<string, string> = {},
+): Promise<{ service: TestService; dbPath: string }> {
   const dataDir = temporaryDir(t);
-  const service = await startTestService(t, { dataDir });
+  const service = await startTestService(t, { dataDir, env });
   await coveredRepoWorld(service);
   await pushTrigger(service, 22);
   await deliver(service, 'push', pushPayload({ id: 7, owner: 'octo-org', name: 'api' }, 22, ['a']));
@@ -80,4 +87,60 @@ test('pruning removes the oldest records behind a checkpoint; the rest still ver
   t.true((await verify(service)).ok, 'records appended after a prune extend the chain');
   const bad = await service.api('/api/audit/prune', json('POST', { before: 'last week' }));
   t.is(bad.status, 400);
+});
+
+const searchedRecord = async (service: TestService) => {
+  const [target] = await service.store.listAudit({ limit: 1, userId: 'u1', order: 'newest' });
+  if (target === undefined) throw new Error('a record about u1');
+  return target;
+};
+
+test('editing a search column of a record (its user) makes verify name that record, not say ok', async (t) => {
+  const { service, dbPath } = await world(t);
+  const target = await searchedRecord(service);
+  tamper(dbPath, `UPDATE audit SET user_id = 'nobody' WHERE seq = ${target.seq}`);
+  t.false((await service.store.listAudit({ limit: 100, userId: 'u1' })).some((r) => r.seq === target.seq));
+  const result = await verify(service);
+  t.like(result.broken, { ok: false, seq: target.seq, id: target.id });
+  t.regex(result.broken?.problem ?? '', /search keys \(userId\)/);
+});
+
+testOn('mongodb', anyTest)(
+  'mongodb: editing a search field of a record (its repo) makes verify name that record',
+  async (t) => {
+    const env = await storeEnv(t, 'mongodb');
+    const { service } = await world(t, env);
+    const [target] = await service.store.listAudit({ limit: 1, repo: { ids: [7] }, order: 'newest' });
+    if (target === undefined) throw new Error('a record about repo 7');
+    const client = new MongoClient(env.MONGODB_URI ?? '');
+    t.teardown(() => client.close());
+    await client
+      .db(env.MONGODB_DB)
+      .collection('audit')
+      .updateOne({ seq: target.seq }, { $set: { repoId: 8, repoFullNameLower: 'elsewhere/other' } });
+    const result = await verify(service);
+    t.like(result.broken, { ok: false, seq: target.seq, id: target.id });
+    t.regex(result.broken?.problem ?? '', /search keys \(repoId, repoFullName\)/);
+  },
+);
+
+test('a signed delivery with a lone surrogate in a repository name is stored well-formed and the chain keeps verifying', async (t) => {
+  const { service } = await world(t);
+  // JSON.stringify writes the lone surrogate as the escape \ud800, as a hostile body would carry it.
+  const renamed = await deliver(service, 'repository', repositoryPayload('renamed', { id: 7, owner: 'octo-org', name: 'api\ud800' }, 22));
+  t.is(renamed.state, 'applied');
+  const [row] = await service.store.listRepoRowsByFullName('octo-org/api\ufffd');
+  t.is(row?.fullName, 'octo-org/api\ufffd', 'the row keeps the name well-formed');
+  const audited = await service.store.listAudit({ limit: 100, deliveryId: renamed.id });
+  t.true(audited.length > 0);
+  t.false(
+    audited.some((record) => JSON.stringify(record).includes('\\ud800')),
+    'no record carries the lone surrogate',
+  );
+  const first = await verify(service);
+  t.true(first.ok, JSON.stringify(first.broken));
+  await service.api('/api/users/u2', json('PUT', { githubUserId: 2, githubLogin: 'u2' }));
+  const later = await verify(service);
+  t.true(later.ok, 'records written after it verify too');
+  t.is(later.lastSeq, first.checked + 1);
 });

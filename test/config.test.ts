@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
@@ -5,12 +6,22 @@ import { ConfigError, parseConfig, type Environment } from '../src/config.js';
 import { completeDevelopmentConfig, devCredentialsPath } from '../src/dev-credentials.js';
 import { temporaryDir } from './support/test-service.js';
 
-const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n';
+const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs1', format: 'pem' })
+  .toString();
+const DAMAGED_PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n';
+const EC_PEM = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 const readFixture = (path: string): string => {
   if (path === '/keys/app.pem') return PEM;
   throw new Error(`ENOENT: no such file or directory, open '${path}'`);
 };
-const production = { NODE_ENV: 'production', API_TOKEN: 'token', GITHUB_WEBHOOK_SECRET: 'secret' };
+const production = {
+  NODE_ENV: 'production',
+  API_TOKEN: 'api-token-0123456789',
+  GITHUB_WEBHOOK_SECRET: 'webhook-secret-0123456789',
+};
 
 test('no variables at all means development mode with documented defaults', (t) => {
   const config = parseConfig({}, readFixture);
@@ -50,8 +61,11 @@ test('TRACE_URL_TEMPLATE is kept as given when it is an http URL with {traceId}'
 });
 
 test('a comma-separated GITHUB_WEBHOOK_SECRET yields every secret, trimmed', (t) => {
-  const config = parseConfig({ ...production, GITHUB_WEBHOOK_SECRET: ' old , new ,' }, readFixture);
-  t.deepEqual(config.webhookSecrets, ['old', 'new']);
+  const config = parseConfig(
+    { ...production, GITHUB_WEBHOOK_SECRET: ' old-secret-0123456 , new-secret-0123456 ,' },
+    readFixture,
+  );
+  t.deepEqual(config.webhookSecrets, ['old-secret-0123456', 'new-secret-0123456']);
 });
 
 test('MongoDB, App credentials and an Enterprise API URL are parsed', (t) => {
@@ -75,6 +89,14 @@ test('MongoDB, App credentials and an Enterprise API URL are parsed', (t) => {
   t.is(config.githubApiUrl, 'https://ghe.example.com/api/v3');
 });
 
+test('short secrets are accepted in development mode, where nothing is exposed', (t) => {
+  t.like(parseConfig({ API_TOKEN: 'x', GITHUB_WEBHOOK_SECRET: 'y' }, readFixture), {
+    mode: 'development',
+    apiToken: 'x',
+    webhookSecrets: ['y'],
+  });
+});
+
 test('an inline private key with escaped newlines is restored', (t) => {
   const config = parseConfig(
     { ...production, GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: PEM.replace(/\n/g, '\\n') },
@@ -95,6 +117,25 @@ const badValues: [string, Environment, string, RegExp][] = [
     /cannot read \/keys\/missing\.pem/,
   ],
   ['a key that is not PEM', { GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: 'hunter2' }, 'GITHUB_APP_PRIVATE_KEY', /PEM/],
+  [
+    'a PEM key that is damaged',
+    { GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: DAMAGED_PEM },
+    'GITHUB_APP_PRIVATE_KEY',
+    /cannot be parsed as a private key/,
+  ],
+  ['a key that is not RSA', { GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: EC_PEM }, 'GITHUB_APP_PRIVATE_KEY', /RSA/],
+  [
+    'a short API_TOKEN in production',
+    { ...production, API_TOKEN: 'x' },
+    'API_TOKEN',
+    /is 1 characters; outside development mode it must have at least 16/,
+  ],
+  [
+    'a short webhook secret among several in production',
+    { ...production, GITHUB_WEBHOOK_SECRET: 'webhook-secret-0123456789,abc' },
+    'GITHUB_WEBHOOK_SECRET',
+    /secret 2 is 3 characters/,
+  ],
   ['an App id without a key', { GITHUB_APP_ID: '1' }, 'GITHUB_APP_PRIVATE_KEY', /required/],
   ['a key without an App id', { GITHUB_APP_PRIVATE_KEY: PEM }, 'GITHUB_APP_ID', /required/],
   ['a non-numeric App id', { GITHUB_APP_ID: 'abc', GITHUB_APP_PRIVATE_KEY: PEM }, 'GITHUB_APP_ID', /positive integer/],

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
+import { openMongoStore } from '../src/store/mongo/mongo-store.js';
 import { jitteredInterval, startPeriodicWork, type PeriodicJob } from '../src/periodic/periodic-work.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
 import { silentLogger } from '../src/telemetry/logger.js';
+import { STORE_KINDS, storeEnv, testOn, type StoreKind } from './support/mongo-server.js';
 import { eventually, temporaryDir } from './support/test-service.js';
 
 // The scheduler of periodic work: a job runs only in the process holding its lease, one run at a
@@ -183,3 +185,39 @@ test('a leader whose lease cannot be renewed stops leading and asks its run in h
   });
   t.like(record, { decision: 'interrupted', reason: 'this process lost the lease' });
 });
+
+async function openStoreOf(t: ExecutionContext, kind: StoreKind): Promise<Store> {
+  if (kind === 'sqlite') return openStore(t);
+  const env = await storeEnv(t, kind);
+  const store = await openMongoStore({ uri: env.MONGODB_URI ?? '', database: env.MONGODB_DB ?? '' });
+  t.teardown(() => store.close());
+  return store;
+}
+
+for (const kind of STORE_KINDS)
+  testOn(kind, test)(
+    `${kind}: a replica whose clock runs an hour ahead does not take a lease that is current by the database's time`,
+    async (t) => {
+      const store = await openStoreOf(t, kind);
+      const runs: RunLog[] = [];
+      const schedule = (holder: string, skewMs: number) => {
+        const work = startPeriodicWork(
+          { store, holder, leaseMs: 1_500, logger: silentLogger, now: () => new Date(Date.now() + skewMs) },
+          [recordingJob(runs, holder)],
+        );
+        t.teardown(() => work.stop());
+      };
+      schedule('on-time', 0);
+      await eventually(async () => (await store.getLease('periodic:probe'))?.holder === 'on-time');
+      schedule('ahead', 3_600_000);
+      // Five of the skewed replica's lease checks (every third of the lease).
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      t.is((await store.getLease('periodic:probe'))?.holder, 'on-time');
+      t.deepEqual(
+        runs.filter((run) => run.holder === 'ahead'),
+        [],
+        'the skewed replica never led',
+      );
+      t.deepEqual(overlapping(runs), []);
+    },
+  );

@@ -6,8 +6,8 @@ import { eventually, temporaryDir } from './support/test-service.js';
 
 // The real server process, started the way an operator starts it.
 
-const SECRET = 'process-secret';
-const TOKEN = 'process-token';
+const SECRET = 'process-webhook-secret';
+const TOKEN = 'process-api-token-0123';
 
 test('with no configuration it starts in development mode and prints URL, token and secret', async (t) => {
   const cwd = temporaryDir(t);

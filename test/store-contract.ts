@@ -1,5 +1,5 @@
 import anyTest, { type ExecutionContext } from 'ava';
-import { hashAuditRecord, type AuditDraft } from '../src/domain/audit/index.js';
+import { hashAuditRecord, type AuditDraft, type SignedCheckpoint } from '../src/domain/audit/index.js';
 import type { IncomingDelivery } from '../src/domain/delivery.js';
 import type { Installation, RepoRow, Trigger } from '../src/domain/entities.js';
 import type { Store } from '../src/store/store.js';
@@ -464,27 +464,61 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     t.deepEqual(await store.listInstallationPage({ afterId: 40, limit: 3 }), []);
   });
 
+  test(
+    title('signed checkpoints are kept whole, once per number and seq, and found by number, by seq and last'),
+    async (t) => {
+      const store = await open(t);
+      const checkpoint = (number: number, seq: number, count: number): SignedCheckpoint => ({
+        number,
+        seq,
+        hash: `h${seq}`,
+        hashes: Array.from({ length: count }, (_, i) => `h${seq - count + i + 1}`),
+        prevCheckpointHash: number === 1 ? null : `c${number - 1}`,
+        signedAt: at(number),
+        keyId: '0123456789abcdef',
+        signature: `sig${number}`,
+      });
+      t.is(await store.lastSignedCheckpoint(), null);
+      t.true(await store.appendSignedCheckpoint(checkpoint(1, 3, 3)));
+      t.true(await store.appendSignedCheckpoint(checkpoint(2, 5, 2)));
+      t.false(await store.appendSignedCheckpoint(checkpoint(2, 6, 3)), 'a number is taken once');
+      t.false(await store.appendSignedCheckpoint(checkpoint(3, 5, 0)), 'a seq is taken once');
+      t.deepEqual(await store.lastSignedCheckpoint(), checkpoint(2, 5, 2));
+      t.deepEqual(await store.signedCheckpointNumbered(1), checkpoint(1, 3, 3));
+      t.deepEqual((await store.signedCheckpointCovering(1))?.number, 1);
+      t.deepEqual((await store.signedCheckpointCovering(3))?.number, 1);
+      t.deepEqual((await store.signedCheckpointCovering(4))?.number, 2);
+      t.is(await store.signedCheckpointCovering(6), null);
+      t.is(await store.signedCheckpointNumbered(3), null);
+    },
+  );
+
   test(title('a lease is held by one holder until it expires or is released'), async (t) => {
     const store = await open(t);
+    const minute = 60_000;
     t.is(await store.getLease('job'), null);
-    t.true(await store.acquireLease('job', 'a', at(0), at(10)), 'a free lease is taken');
-    t.false(await store.acquireLease('job', 'b', at(5), at(15)), 'a current lease is not taken by another');
-    t.true(await store.acquireLease('job', 'a', at(5), at(20)), 'its holder renews it');
-    t.deepEqual(await store.getLease('job'), { name: 'job', holder: 'a', until: at(20) });
-    t.false(await store.acquireLease('job', 'b', at(19), at(30)));
-    t.true(await store.acquireLease('other', 'b', at(19), at(30)), 'names are independent');
-    t.true(await store.acquireLease('job', 'b', at(20), at(30)), 'an expired lease is taken over');
-    t.false(await store.acquireLease('job', 'a', at(21), at(31)), 'the old holder has lost it');
-    t.false(await store.releaseLease('job', 'a'), 'only the holder releases');
-    t.true(await store.releaseLease('job', 'b'));
+    t.true(await store.acquireLease('job', 'a', minute), 'a free lease is taken');
+    t.false(await store.acquireLease('job', 'b', minute), 'a current lease is not taken by another');
+    const taken = await store.getLease('job');
+    t.true(await store.acquireLease('job', 'a', 2 * minute), 'its holder renews it');
+    const renewed = await store.getLease('job');
+    t.is(renewed?.holder, 'a');
+    t.true(Date.parse(renewed?.until ?? '') > Date.parse(taken?.until ?? ''), 'a renewal moves the end');
+    t.true(await store.acquireLease('other', 'b', minute), 'names are independent');
+    // Leases last from the database's now: one of length 0 has run out as soon as it is written.
+    t.true(await store.acquireLease('short', 'a', 0));
+    t.true(await store.acquireLease('short', 'b', minute), 'an expired lease is taken over');
+    t.false(await store.acquireLease('short', 'a', minute), 'the old holder has lost it');
+    t.false(await store.releaseLease('job', 'b'), 'only the holder releases');
+    t.true(await store.releaseLease('job', 'a'));
     t.is(await store.getLease('job'), null);
-    t.true(await store.acquireLease('job', 'a', at(22), at(32)), 'a released lease is free at once');
+    t.true(await store.acquireLease('job', 'b', minute), 'a released lease is free at once');
   });
 
   test(title('of several holders racing for a free lease, exactly one gets it'), async (t) => {
     const store = await open(t);
     const holders = ['a', 'b', 'c', 'd', 'e', 'f'];
-    const won = await Promise.all(holders.map((holder) => store.acquireLease('race', holder, at(0), at(10))));
+    const won = await Promise.all(holders.map((holder) => store.acquireLease('race', holder, 10_000)));
     t.is(won.filter(Boolean).length, 1);
     t.is((await store.getLease('race'))?.holder, holders[won.indexOf(true)]);
   });

@@ -20,6 +20,7 @@ import { wakeRoutes } from './routes/wakes.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { webhookRoute, type WebhookRouteDeps } from './routes/webhook.js';
 import type { WakeFeed } from './wake-feed.js';
+import type { SignedCheckpointCheck } from '../telemetry/audit-trail.js';
 
 export interface AppDeps {
   store: Store;
@@ -40,6 +41,8 @@ export interface AppDeps {
   appCredentials: boolean;
   /** Long-polls and streams of the wake outbox wait on it; the service closes it when it stops. */
   wakeFeed: WakeFeed;
+  /** The signed audit checkpoints `/api/audit/verify` checks against; null without a signing key. */
+  auditCheckpoints?: SignedCheckpointCheck | null;
 }
 
 // The HTTP adapter's one entry for the composition root: the app, and the answer to requests
@@ -146,7 +149,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(requireApiToken(deps.apiToken, { logger: deps.logger }));
   api.use(express.json({ limit: API_BODY_LIMIT }));
   api.use(deliveryRoutes({ store: deps.store, now: deps.now, onDeliveryStored: deps.onDeliveryStored }));
-  api.use(auditRoutes(deps.store, deps.now));
+  api.use(auditRoutes(deps.store, deps.now, deps.auditCheckpoints ?? null));
   api.use(wakeRoutes(deps.store, deps.wakeFeed));
   api.use(endpointRoutes({ store: deps.store, now: deps.now }));
   api.use(summaryRoutes(deps.store));

@@ -81,9 +81,8 @@ function startJobLoop(job: PeriodicJob, options: PeriodicWorkOptions): PeriodicW
   let ticking: Promise<void> = Promise.resolve();
 
   const holdLease = async (): Promise<boolean> => {
-    const at = now();
     try {
-      return await store.acquireLease(lease, holder, at.toISOString(), new Date(at.getTime() + leaseMs).toISOString());
+      return await store.acquireLease(lease, holder, leaseMs);
     } catch (error) {
       log.error({ err: (error as Error).message }, 'the lease of a periodic job could not be taken or renewed');
       return false;

@@ -240,14 +240,6 @@ export const AUDIT_RECORD = defineCodec<AuditRecord>({
   hash: 'text',
 });
 
-/** The search keys an audit record is found by, copied from its subject. */
-export const auditSearchKeys = (record: AuditRecord) => ({
-  userId: record.subject.userId ?? null,
-  repoId: record.subject.repoId ?? null,
-  repoFullName: record.subject.repoFullName ?? null,
-  installationId: record.subject.installationId ?? null,
-});
-
 export const AUDIT_CHECKPOINT = defineCodec<AuditCheckpoint>({
   seq: 'int',
   hash: 'text',

@@ -326,9 +326,17 @@ export function createMetrics(now: () => Date = () => new Date()) {
     for (const reason of WOKE_NOTHING_REASONS) metrics.deliveriesWokeNothing.inc({ event, reason }, 0);
   }
 
+  const auditRecordsLost = new Gauge({
+    name: 'reconciler_audit_records_lost',
+    help: 'Audit records the last signed checkpoint exported before start covers that the store no longer holds as signed.',
+    registers,
+  });
+  auditRecordsLost.set(0);
+
   return {
     ...metrics,
     endpointLabel,
+    auditRecordsLost,
     /** Connects the gauges that are read from the store at scrape time. */
     observeState(state: ScrapedState): void {
       scraped = state;

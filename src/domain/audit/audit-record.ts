@@ -66,4 +66,5 @@ export interface AuditCheckpoint {
   pruned: number;
 }
 
-export type ChainVerdict = { ok: true } | { ok: false; seq: number; id: string; problem: string };
+/** `id` is null where the bad record is one that is missing (a deleted tail). */
+export type ChainVerdict = { ok: true } | { ok: false; seq: number; id: string | null; problem: string };

@@ -5,3 +5,5 @@ export * from './audit-record.js';
 export * from './hash-chain.js';
 export * from './plan-prune.js';
 export * from './seal-chain.js';
+export * from './search-keys.js';
+export * from './signed-checkpoint.js';

@@ -57,7 +57,12 @@ export interface AuditVerifyAnswer {
   firstSeq: number | null;
   lastSeq: number | null;
   checkpoint: AuditCheckpointJson | null;
-  broken: { ok: false; seq: number; id: string; problem: string } | null;
+  /** `id` is null when the first bad record is a missing one (a tail deleted after a signed checkpoint). */
+  broken: { ok: false; seq: number; id: string | null; problem: string } | null;
+  /** The newest signed checkpoint whose records all matched (docs/audit.md); null when none did. */
+  signedCheckpoint: { number: number; seq: number; signedAt: string; keyId: string } | null;
+  /** False when the service has no audit signing key: only the hash chain was checked. */
+  signedCheckpointsChecked: boolean;
 }
 
 /** `POST /api/audit/prune`. */

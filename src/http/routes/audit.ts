@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { AuditQuery, Store } from '../../store/store.js';
 import type { AuditPage, AuditPruneAnswer, AuditVerifyAnswer } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
-import { pruneAuditTrail, verifyAuditTrail } from '../../telemetry/audit-trail.js';
+import { pruneAuditTrail, verifyAuditTrail, type SignedCheckpointCheck } from '../../telemetry/audit-trail.js';
 import {
   boundedString,
   githubId,
@@ -45,11 +45,12 @@ const sameDate = (raw: string, time: number): boolean => {
   );
 };
 
-export function auditRoutes(store: Store, now: () => Date): Router {
+export function auditRoutes(store: Store, now: () => Date, signed: SignedCheckpointCheck | null): Router {
   const router = Router();
-  // Walks the whole hash chain: ok, or the first record that was edited, removed or reordered.
+  // Walks the whole hash chain and the signed checkpoints: ok, or the first record that was
+  // edited, removed, reordered or rewritten.
   router.get('/audit/verify', async (_req, res) => {
-    res.json((await verifyAuditTrail(store)) satisfies AuditVerifyAnswer);
+    res.json((await verifyAuditTrail(store, signed)) satisfies AuditVerifyAnswer);
   });
   // Retention (docs/audit.md): removes the oldest records behind a checkpoint.
   router.post('/audit/prune', async (req, res) => {

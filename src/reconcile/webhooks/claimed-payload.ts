@@ -54,9 +54,16 @@ export function parsePayload(raw: string): ParsedPayload {
 /** GitHub ids are positive integers that fit in 53 bits (GITHUB-FACTS.md, API). */
 export const idOf = (value: unknown): number | null => asGitHubId(value);
 
+/**
+ * A payload's string as it can be stored: JSON may carry a lone surrogate ("\ud800"), which
+ * UTF-8 (SQLite text, BSON) keeps as U+FFFD; well-formed from the start, what is stored, shown
+ * and hashed in the audit trail is one and the same string.
+ */
+const storable = (text: string): string => text.toWellFormed();
+
 /** A non-empty string of at most 400 characters: longer is no name GitHub gives. */
 export const textOf = (value: unknown): string | null =>
-  typeof value === 'string' && value.length > 0 && value.length <= 400 ? value : null;
+  typeof value === 'string' && value.length > 0 && value.length <= 400 ? storable(value) : null;
 
 export const isTrue = (value: unknown): boolean => value === true;
 
@@ -69,12 +76,18 @@ export function listOf<E>(value: ClaimedList<E> | undefined): Claimed<E>[] | nul
 /** The strings of a claimed list of strings; null when it is not a list. */
 export function stringsOf(value: ClaimedList<string> | undefined): string[] | null {
   const list: unknown = value;
-  return Array.isArray(list) ? list.filter((entry): entry is string => typeof entry === 'string') : null;
+  return Array.isArray(list)
+    ? list.filter((entry): entry is string => typeof entry === 'string').map(storable)
+    : null;
 }
 
 /** A claimed map of strings (an installation's permissions); null when it is not an object. */
 export function stringMapOf(value: unknown): Record<string, string> | null {
   return isRecord(value)
-    ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    ? Object.fromEntries(
+        Object.entries(value)
+          .filter((e): e is [string, string] => typeof e[1] === 'string')
+          .map(([key, text]) => [storable(key), storable(text)]),
+      )
     : null;
 }

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { planPrune, sealChain, type AuditRecord, type IdentifiedDraft } from '../../domain/audit/index.js';
-import { AUDIT_CHECKPOINT, AUDIT_RECORD, auditSearchKeys } from '../codec.js';
+import {
+  auditSearchKeys,
+  planPrune,
+  sealChain,
+  type AuditRecord,
+  type IdentifiedDraft,
+  type SignedCheckpoint,
+  type StoredAuditRecord,
+} from '../../domain/audit/index.js';
+import { AUDIT_CHECKPOINT, AUDIT_RECORD } from '../codec.js';
 import type { AuditQuery, AuditStore } from '../ports/audit.js';
 import { allOf, docOf, isDuplicateKey, oneOf, type Collections, type Doc } from './collections.js';
 import { SEQ_CONFLICT_RETRIES } from './sequence.js';
@@ -17,6 +25,18 @@ function auditDoc(record: AuditRecord): Doc {
     installationId: keys.installationId,
   };
 }
+
+const nullable = <T>(value: unknown): T | null => (value ?? null) as T | null;
+
+const storedOf = (doc: Doc): StoredAuditRecord => ({
+  record: allOf(AUDIT_RECORD, [doc])[0] as AuditRecord,
+  searchKeys: {
+    userId: nullable<string>(doc.userId),
+    repoId: nullable<number>(doc.repoId),
+    repoFullName: nullable<string>(doc.repoFullNameLower),
+    installationId: nullable<number>(doc.installationId),
+  },
+});
 
 /** Appends drafts whose record ids are fixed; an id already in the chain is not added again. */
 export type AppendIdentified = (drafts: readonly IdentifiedDraft[]) => Promise<AuditRecord[]>;
@@ -79,6 +99,11 @@ export function mongoAudit(c: Collections): { store: AuditStore; appendIdentifie
       )[0],
     );
 
+  const signed = (doc: Doc | null | undefined): SignedCheckpoint | null =>
+    doc === null || doc === undefined ? null : (JSON.parse(doc.body as string) as SignedCheckpoint);
+  const signedFirst = async (filter: Doc, sort: Record<string, 1 | -1>) =>
+    signed((await c.signedCheckpoints.find(filter).sort(sort).limit(1).toArray())[0]);
+
   const store: AuditStore = {
     async appendAudit(drafts) {
       return appendIdentified(drafts.map((draft) => ({ id: randomUUID(), draft })));
@@ -103,6 +128,33 @@ export function mongoAudit(c: Collections): { store: AuditStore; appendIdentifie
       const order = query.order === 'newest' ? -1 : 1;
       return allOf(AUDIT_RECORD, await c.audit.find(filter).sort({ seq: order }).limit(query.limit).toArray());
     },
+    async listStoredAudit(afterSeq, limit) {
+      return (
+        await c.audit
+          .find({ seq: { $gt: afterSeq } })
+          .sort({ seq: 1 })
+          .limit(limit)
+          .toArray()
+      ).map(storedOf);
+    },
+    async appendSignedCheckpoint(checkpoint) {
+      // Kept whole as the signed JSON; _id is its number and seq is unique, so of two replicas
+      // writing the same checkpoint one keeps it and the other learns it was late.
+      try {
+        await c.signedCheckpoints.insertOne({
+          _id: checkpoint.number,
+          seq: checkpoint.seq,
+          body: JSON.stringify(checkpoint),
+        });
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    },
+    lastSignedCheckpoint: () => signedFirst({}, { _id: -1 }),
+    signedCheckpointCovering: (seq) => signedFirst({ seq: { $gte: seq } }, { seq: 1 }),
+    signedCheckpointNumbered: async (number) => signed(await c.signedCheckpoints.findOne({ _id: number })),
     async countAuditByReason(kind) {
       const groups = await c.audit
         .aggregate<{ _id: string | null; n: number }>([

@@ -11,6 +11,14 @@ export interface Doc {
   [field: string]: unknown;
 }
 
+/** A lease runs until `renewedAt` (the database's time of the last take or renewal) plus `durationMs`. */
+export interface LeaseDoc {
+  _id: string;
+  holder: string;
+  durationMs: number;
+  renewedAt: Date;
+}
+
 export interface Collections {
   deliveries: Collection<Doc>;
   payloads: Collection<Doc>;
@@ -23,9 +31,10 @@ export interface Collections {
   audit: Collection<Doc>;
   checkpoint: Collection<Doc>;
   wakes: Collection<Doc>;
-  leases: Collection<Doc>;
+  leases: Collection<LeaseDoc>;
   endpoints: Collection<Doc>;
   wakeSends: Collection<Doc>;
+  signedCheckpoints: Collection<Doc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -41,9 +50,10 @@ export function collectionsOf(db: Db): Collections {
     audit: db.collection<Doc>('audit'),
     checkpoint: db.collection<Doc>('audit_checkpoint'),
     wakes: db.collection<Doc>('wakes'),
-    leases: db.collection<Doc>('leases'),
+    leases: db.collection<LeaseDoc>('leases'),
     endpoints: db.collection<Doc>('wake_endpoints'),
     wakeSends: db.collection<Doc>('wake_sends'),
+    signedCheckpoints: db.collection<Doc>('audit_signed_checkpoints'),
   };
 }
 

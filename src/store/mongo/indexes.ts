@@ -37,6 +37,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     index('triggers', { repoId: 1 }),
     // The audit chain: a unique seq keeps it linear with several writers.
     index('audit', { seq: 1 }, true),
+    index('audit_signed_checkpoints', { seq: 1 }, true),
     index('audit', { deliveryId: 1, seq: 1 }),
     index('audit', { deliveryId: 1, kind: 1, seq: 1 }),
     index('audit', { userId: 1, seq: 1 }),

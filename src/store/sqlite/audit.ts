@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import {
+  auditSearchKeys,
   planPrune,
   sealChain,
   type AuditCheckpoint,
   type AuditDraft,
   type AuditRecord,
+  type SignedCheckpoint,
+  type StoredAuditRecord,
 } from '../../domain/audit/index.js';
-import { AUDIT_CHECKPOINT, AUDIT_RECORD, auditSearchKeys } from '../codec.js';
+import { AUDIT_CHECKPOINT, AUDIT_RECORD } from '../codec.js';
 import type { AuditQuery, AuditStore } from '../ports/audit.js';
 import { column, oneOf, paramsOf, SQLITE, type Row } from './sqlite-codec.js';
 
@@ -20,6 +23,16 @@ const toRecord = (row: Row): AuditRecord =>
     (field) => (field === 'source' ? JSON.stringify({ type: row.source_type, id: row.source_id }) : row[column(field)]),
     SQLITE,
   );
+
+const toStored = (row: Row): StoredAuditRecord => ({
+  record: toRecord(row),
+  searchKeys: {
+    userId: (row.user_id as string | null) ?? null,
+    repoId: row.repo_id === null ? null : Number(row.repo_id),
+    repoFullName: (row.repo_full_name as string | null) ?? null,
+    installationId: row.installation_id === null ? null : Number(row.installation_id),
+  },
+});
 
 /**
  * A write and, when it changed something, its audit records, as one transaction (BEGIN
@@ -54,6 +67,11 @@ export function sqliteAudit(db: Database.Database): { store: AuditStore; appendN
       INSERT INTO audit_checkpoint (id, seq, hash, pruned_at, pruned) VALUES (1, @seq, @hash, @prunedAt, @pruned)
       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, pruned_at = excluded.pruned_at,
         pruned = excluded.pruned`),
+    storedAfter: db.prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?'),
+    putSigned: db.prepare('INSERT OR IGNORE INTO audit_signed_checkpoints (number, seq, body) VALUES (?, ?, ?)'),
+    lastSigned: db.prepare('SELECT body FROM audit_signed_checkpoints ORDER BY number DESC LIMIT 1'),
+    signedCovering: db.prepare('SELECT body FROM audit_signed_checkpoints WHERE seq >= ? ORDER BY seq LIMIT 1'),
+    signedNumbered: db.prepare('SELECT body FROM audit_signed_checkpoints WHERE number = ?'),
     auditByReason: db.prepare(
       `SELECT coalesce(reason, '') AS reason, count(*) AS n FROM audit WHERE kind = ? GROUP BY 1`,
     ),
@@ -96,6 +114,9 @@ export function sqliteAudit(db: Database.Database): { store: AuditStore; appendN
     return { pruned, checkpoint: plan.checkpoint };
   });
 
+  const signed = (row: unknown): SignedCheckpoint | null =>
+    row === undefined ? null : (JSON.parse((row as { body: string }).body) as SignedCheckpoint);
+
   const store: AuditStore = {
     async appendAudit(drafts) {
       return db.transaction(appendNow).immediate(drafts);
@@ -133,11 +154,26 @@ export function sqliteAudit(db: Database.Database): { store: AuditStore; appendN
       const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${order} LIMIT ?`;
       return (db.prepare(sql).all(...params, query.limit) as Row[]).map(toRecord);
     },
+    async listStoredAudit(afterSeq, limit) {
+      return (q.storedAfter.all(afterSeq, limit) as Row[]).map(toStored);
+    },
     async auditCheckpoint() {
       return checkpointNow();
     },
     async pruneAudit(recordedBefore, prunedAt) {
       return pruneNow.immediate(recordedBefore, prunedAt);
+    },
+    async appendSignedCheckpoint(checkpoint) {
+      return q.putSigned.run(checkpoint.number, checkpoint.seq, JSON.stringify(checkpoint)).changes > 0;
+    },
+    async lastSignedCheckpoint() {
+      return signed(q.lastSigned.get());
+    },
+    async signedCheckpointCovering(seq) {
+      return signed(q.signedCovering.get(seq));
+    },
+    async signedCheckpointNumbered(number) {
+      return signed(q.signedNumbered.get(number));
     },
     async countAuditByReason(kind) {
       const rows = q.auditByReason.all(kind) as { reason: string; n: number }[];

@@ -239,6 +239,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX wake_sends_by_endpoint ON wake_sends (endpoint_id, seq);
   CREATE INDEX wake_sends_in_attempt ON wake_sends (state, lease_until);
   `,
+  `
+  -- Signed checkpoints of the audit chain (docs/audit.md), each kept whole as signed JSON.
+  CREATE TABLE audit_signed_checkpoints (
+    number INTEGER PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    body TEXT NOT NULL
+  );
+  `,
 ];
 
 /** Applies every migration the file has not seen yet, each in its own transaction. */

@@ -35,6 +35,7 @@ import {
   type TestService,
 } from './support/test-service.js';
 import { postDelivery, sendLargeBody, signedDelivery } from './support/webhook-samples.js';
+import { RUNNER_SECRET, startWakeReceiver } from './support/wake-receiver.js';
 
 // The Grafana dashboards and Prometheus alert rules under dashboards/ (R11), checked three ways:
 // statically (every expression names only metrics the service exports, and parses), with
@@ -272,6 +273,11 @@ test('live: Prometheus scrapes a service driven through every outcome and every 
   await ok(service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' })));
   await ok(service.api('/api/users/u1/installations/22', { method: 'PUT' }));
   t.is((await deliver(service, 'installation', installationPayload('created', 22, [API, DOCS]))).state, 'applied');
+  // A runner endpoint: the woken triggers below are pushed to it (the Pushed wakes panels).
+  const runner = await startWakeReceiver(t);
+  await ok(service.api('/api/endpoints/runner', json('PUT', { url: runner.url, secret: RUNNER_SECRET })));
+  // Its sends are seen at zero before the first one.
+  await prometheus.waitForFreshScrape();
   const trigger = (id: string, body: Record<string, unknown>) =>
     ok(service.api(`/api/triggers/${id}`, json('PUT', { userId: 'u1', installationId: 22, repoId: API.id, ...body })));
   await trigger('t1', { events: ['push'] });
@@ -349,6 +355,7 @@ test('live: Prometheus scrapes a service driven through every outcome and every 
       `sum(increase(reconciler_delivery_outcomes_total{outcome="${outcome}"}[5m]))`,
     ]),
     ['routing woken', 'sum(increase(reconciler_routing_decisions_total{outcome="woken"}[5m]))'],
+    ['wake pushed to the runner', 'sum(increase(reconciler_wake_sends_total{result="delivered"}[5m]))'],
     ['routing not woken', 'sum(increase(reconciler_routing_decisions_total{outcome="not_woken"}[5m]))'],
     [
       'woke nothing, no candidates',

@@ -141,13 +141,17 @@ test('a stream ends when the service stops', async (t) => {
   const service = await wokenWorld(t);
   const stream = await service.api('/api/wakes/stream');
   const reader = stream.body!.getReader();
-  await reader.read();
+  const first = new TextDecoder().decode((await reader.read()).value);
+  t.true(first.startsWith('retry: 2000'), 'the stream opened');
+  const drained = (async () => {
+    for (;;) if ((await reader.read()).done) return 'ended';
+  })();
   await service.close();
-  for (;;) {
-    const { done } = await reader.read();
-    if (done) break;
-  }
-  t.pass('the stream ended');
+  const outcome = await Promise.race([
+    drained,
+    new Promise((resolve) => setTimeout(() => resolve('still open'), 5_000)),
+  ]);
+  t.is(outcome, 'ended', 'the stream ended with the service instead of holding its stop');
 });
 
 test('a cursor older than retention kept is answered 410 with where to resume', async (t) => {

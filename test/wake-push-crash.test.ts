@@ -150,8 +150,13 @@ test('500 woken deliveries reach a flaky runner once each across a SIGKILL of th
   const ids = all.map((line) => (JSON.parse(line) as { webhookId: string }).webhookId);
   t.is(ids.length, DELIVERIES, 'each webhook-id handled once after dedupe');
   t.deepEqual([...new Set(ids)].sort(), [...expected].sort());
-  const endpoint = (await (await api(url, '/api/endpoints/default')).json()) as { endpoint: { pending: number } };
-  t.is(endpoint.endpoint.pending, 0, 'nothing pending');
+  // A send the killed service had in an attempt is taken over once its claim lapses; the runner,
+  // which handled it already, acknowledges it without handling it again.
+  const pending = await eventually(async () => {
+    const answer = (await (await api(url, '/api/endpoints/default')).json()) as { endpoint: { pending: number } };
+    return answer.endpoint.pending === 0 ? 0 : null;
+  }, 60_000).catch(() => -1);
+  t.is(pending, 0, 'nothing pending');
   const sends = (await (await api(url, '/api/endpoints/default/sends?limit=500')).json()) as {
     sends: { attemptLog: { status: number | null }[] }[];
   };

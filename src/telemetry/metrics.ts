@@ -43,6 +43,7 @@ const WEBHOOK_RESULTS = [
   'aborted',
   'error',
 ] as const;
+const WAKE_SEND_RESULTS = ['delivered', 'failed', 'given_up'] as const;
 const DELIVERY_OUTCOMES = ['applied', 'ignored', 'failed', 'retried'] as const;
 export const SYNC_KINDS = ['installation', 'oauth'] as const;
 export const SYNC_RESULTS = ['completed', 'failed', 'suspended', 'deleted'] as const;
@@ -265,6 +266,8 @@ export function createMetrics(now: () => Date = () => new Date()) {
     const values = new Map<string, number>();
     for (const endpoint of await state.wakeEndpoints()) {
       const label = endpointLabel(endpoint.endpointId);
+      // An endpoint's sends start at zero once it exists, so its first send is an increase.
+      for (const result of WAKE_SEND_RESULTS) metrics.wakeSends.inc({ endpoint: label, result }, 0);
       const previous = values.get(label);
       values.set(label, previous === undefined ? value(endpoint) : combine(previous, value(endpoint)));
     }

@@ -59,6 +59,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // This process owns the file (the lock above), so a delivery still marked processing at open
   // was held by a process that died: its claim is void and the delivery is due now, not when the lease ends.
   db.prepare(`UPDATE deliveries SET lease_until = '' WHERE state = 'processing'`).run();
+  // The same for a wake send in an attempt: due again now (the receiver dedupes on its webhook-id).
+  db.prepare(`UPDATE wake_sends SET lease_until = '' WHERE state = 'sending'`).run();
 
   const inboxWriter = startInboxWriter(options.path);
   const newestDelivery = db.prepare(

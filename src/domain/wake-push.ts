@@ -40,6 +40,16 @@ export interface EndpointHealth {
 
 export type StoredEndpoint = WakeEndpoint & EndpointHealth;
 
+/** An endpoint as first registered: its queue starts after `startAfterSeq`, nothing failed yet. */
+export const newlyRegistered = (endpoint: WakeEndpoint, startAfterSeq: number): StoredEndpoint => ({
+  ...endpoint,
+  queuedThroughSeq: startAfterSeq,
+  consecutiveFailures: 0,
+  pausedUntil: null,
+  lastFailure: null,
+  lastSuccessAt: null,
+});
+
 export type SendState = 'pending' | 'sending' | 'delivered' | 'given_up';
 
 /** One attempt to deliver a wake to an endpoint, kept on its send. */

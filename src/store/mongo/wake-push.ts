@@ -1,5 +1,5 @@
 import type { UpdateFilter } from 'mongodb';
-import { ATTEMPT_LOG_LIMIT } from '../../domain/wake-push.js';
+import { ATTEMPT_LOG_LIMIT, newlyRegistered } from '../../domain/wake-push.js';
 import { ENDPOINT, WAKE_SEND } from '../codec.js';
 import type { WakePushStore } from '../ports/wake-push.js';
 import { allOf, docOf, isDuplicateKey, oneOf, upsertOnce, type Collections, type Doc } from './collections.js';
@@ -22,14 +22,7 @@ export function mongoWakePush(c: Collections, copyOut: CopyOut): WakePushStore {
   return {
     async putEndpoint(endpoint, startAfterSeq, audit) {
       const existed = (await c.endpoints.countDocuments({ _id: endpoint.id, ...LIVE })) > 0;
-      const registration = docOf(ENDPOINT, {
-        ...endpoint,
-        queuedThroughSeq: startAfterSeq,
-        consecutiveFailures: 0,
-        pausedUntil: null,
-        lastFailure: null,
-        lastSuccessAt: null,
-      });
+      const registration = docOf(ENDPOINT, newlyRegistered(endpoint, startAfterSeq));
       const { _id: _id, ...fields } = registration;
       const set = Object.fromEntries(Object.entries(fields).filter(([name]) => !HEALTH_FIELDS.includes(name)));
       const health = Object.fromEntries(Object.entries(fields).filter(([name]) => HEALTH_FIELDS.includes(name)));

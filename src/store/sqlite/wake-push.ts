@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { ATTEMPT_LOG_LIMIT, type SendAttempt } from '../../domain/wake-push.js';
+import { ATTEMPT_LOG_LIMIT, newlyRegistered, type SendAttempt } from '../../domain/wake-push.js';
 import { ENDPOINT, WAKE_SEND } from '../codec.js';
 import type { WakePushStore } from '../ports/wake-push.js';
 import { auditedWrite, type AppendAuditNow } from './audit.js';
@@ -101,14 +101,7 @@ export function sqliteWakePush(db: Database.Database, appendAudit: AppendAuditNo
       const existed = q.endpointById.get(endpoint.id) !== undefined;
       putNow.immediate(
         audit,
-        paramsOf(ENDPOINT, {
-          ...endpoint,
-          queuedThroughSeq: startAfterSeq,
-          consecutiveFailures: 0,
-          pausedUntil: null,
-          lastFailure: null,
-          lastSuccessAt: null,
-        }),
+        paramsOf(ENDPOINT, newlyRegistered(endpoint, startAfterSeq)),
       );
       return existed ? 'updated' : 'created';
     },

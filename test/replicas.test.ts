@@ -1,10 +1,10 @@
 import anyTest from 'ava';
 import { openMongoStore } from '../src/store/mongo/mongo-store.js';
 import { verifyAuditTrail } from '../src/telemetry/audit-trail.js';
-import { installationPayload, OCTO_API, pushPayload } from './support/github-payloads.js';
-import { storeEnv, testOn } from './support/mongo-server.js';
-import { spawnService } from './support/spawned-service.js';
-import { eventually, json, temporaryDir, TEST_SECRET, TEST_TOKEN } from './support/test-service.js';
+import { OCTO_API, pushPayload } from './support/github-payloads.js';
+import { testOn } from './support/mongo-server.js';
+import { replicaWorld } from './support/replica-world.js';
+import { eventually, TEST_SECRET } from './support/test-service.js';
 import { postDelivery, signedDelivery, type SignedDelivery } from './support/webhook-samples.js';
 
 const test = testOn('mongodb', anyTest);
@@ -16,33 +16,8 @@ const test = testOn('mongodb', anyTest);
 const DELIVERIES = 200;
 
 test('two replicas on one database apply each of 200 deliveries once, and finish the work of one that dies', async (t) => {
-  const env: Record<string, string> = {
-    NODE_ENV: 'test',
-    PORT: '0',
-    API_TOKEN: TEST_TOKEN,
-    GITHUB_WEBHOOK_SECRET: TEST_SECRET,
-    // Short leases, so the survivor takes over the dead replica's claims within the test.
-    INBOX_LEASE_SECONDS: '2',
-    ...(await storeEnv(t, 'mongodb')),
-  };
-  const a = spawnService(t, { ...env, DATA_DIR: temporaryDir(t) });
-  const b = spawnService(t, { ...env, DATA_DIR: temporaryDir(t) });
-  const [urlA, urlB] = await Promise.all([a.ready, b.ready]);
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${urlA}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(init.headers as Record<string, string> | undefined) },
-    });
-  await api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' }));
-  await api('/api/users/u1/installations/22', { method: 'PUT' });
-  await postDelivery(
-    urlA,
-    await signedDelivery(TEST_SECRET, 'installation', 'setup-1', installationPayload('created', 22, [OCTO_API])),
-  );
-  await api(
-    '/api/triggers/t1',
-    json('PUT', { userId: 'u1', installationId: 22, repoId: OCTO_API.id, events: ['push'] }),
-  );
+  // Short leases, so the survivor takes over the dead replica's claims within the test.
+  const { a, b, urlA, urlB, env } = await replicaWorld(t, { INBOX_LEASE_SECONDS: '2' });
 
   const deliveries: SignedDelivery[] = [];
   for (let i = 0; i < DELIVERIES; i++)

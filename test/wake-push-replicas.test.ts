@@ -2,10 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import anyTest from 'ava';
 import { Webhook } from 'standardwebhooks';
-import { installationPayload, OCTO_API, pushPayload } from './support/github-payloads.js';
-import { storeEnv, testOn } from './support/mongo-server.js';
-import { spawnService } from './support/spawned-service.js';
-import { eventually, json, temporaryDir, TEST_SECRET, TEST_TOKEN } from './support/test-service.js';
+import { OCTO_API, pushPayload } from './support/github-payloads.js';
+import { testOn } from './support/mongo-server.js';
+import { replicaWorld } from './support/replica-world.js';
+import { eventually, TEST_SECRET } from './support/test-service.js';
 import { RUNNER_SECRET } from './support/wake-receiver.js';
 import { postDelivery, signedDelivery } from './support/webhook-samples.js';
 
@@ -46,37 +46,10 @@ test('two replicas push each wake, and never attempt one send at the same time',
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const env: Record<string, string> = {
-    NODE_ENV: 'test',
-    PORT: '0',
-    API_TOKEN: TEST_TOKEN,
-    GITHUB_WEBHOOK_SECRET: TEST_SECRET,
+  const { urlA, urlB, api } = await replicaWorld(t, {
     WAKE_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/wakes`,
     WAKE_ENDPOINT_SECRET: RUNNER_SECRET,
-    ...(await storeEnv(t, 'mongodb')),
-  };
-  const a = spawnService(t, { ...env, DATA_DIR: temporaryDir(t) });
-  const b = spawnService(t, { ...env, DATA_DIR: temporaryDir(t) });
-  const [urlA, urlB] = await Promise.all([a.ready, b.ready]);
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${urlA}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(init.headers as Record<string, string> | undefined) },
-    });
-  await api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' }));
-  await api('/api/users/u1/installations/22', { method: 'PUT' });
-  await postDelivery(
-    urlA,
-    await signedDelivery(TEST_SECRET, 'installation', 'setup-1', installationPayload('created', 22, [OCTO_API])),
-  );
-  await eventually(async () => {
-    const answer = (await (await api('/api/deliveries/setup-1')).json()) as { delivery?: { state: string } };
-    return answer.delivery?.state === 'applied';
-  }, 10_000);
-  await api(
-    '/api/triggers/t1',
-    json('PUT', { userId: 'u1', installationId: 22, repoId: OCTO_API.id, events: ['push'] }),
-  );
+  });
   for (let i = 0; i < DELIVERIES; i++) {
     const delivery = await signedDelivery(TEST_SECRET, 'push', `push-${i}`, pushPayload(OCTO_API, 22, ['a']));
     t.is((await postDelivery(i % 2 === 0 ? (urlA ?? '') : (urlB ?? ''), delivery)).status, 202);

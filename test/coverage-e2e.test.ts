@@ -11,6 +11,7 @@ import {
   rowsView,
   scopePayload,
   transferredPayload,
+  accountRenamedPayload,
 } from './support/github-payloads.js';
 import { STORE_KINDS, storeEnv, testOn } from './support/mongo-server.js';
 import { eventually, json, startTestService, type TestService } from './support/test-service.js';
@@ -316,15 +317,7 @@ test("an account rename also renames the linked users' OAuth-only rows of that a
 
   fake.installations.get(11)!.account = { id: 5, login: 'octo-renamed', type: 'Organization' };
   fake.installations.get(11)!.repos = [{ ...API, owner: 'octo-renamed' }];
-  // @octokit/webhooks-examples has no installation_target example: this is the documented shape.
-  const renamed = await deliver(service, 'installation_target', {
-    action: 'renamed',
-    account: { id: 5, login: 'octo-renamed', type: 'Organization', node_id: 'O_5' },
-    changes: { login: { from: 'octo-org' } },
-    installation: { id: 11, node_id: 'I_11' },
-    target_type: 'Organization',
-    sender: { id: 1, login: 'octocat', type: 'User' },
-  });
+  const renamed = await deliver(service, 'installation_target', accountRenamedPayload(11, 'octo-org', 'octo-renamed'));
   t.is(renamed.state, 'applied', renamed.reason ?? '');
   t.deepEqual(await rowsOf(service), [
     'octo-renamed/api@11',

@@ -1,7 +1,14 @@
 import anyTest from 'ava';
 import { STORE_KINDS, storeEnv, testOn } from './support/mongo-server.js';
 import { fakeRepos, startFakeGitHub, type FakeRepo } from './support/fake-github.js';
-import { deliver, installationPayload, repositoryPayload, rowsView, scopePayload } from './support/github-payloads.js';
+import {
+  deliver,
+  installationPayload,
+  repositoryPayload,
+  rowsView,
+  scopePayload,
+  accountRenamedPayload,
+} from './support/github-payloads.js';
 import { startTestService, json } from './support/test-service.js';
 
 // The whole story through the public surface: real example payloads from
@@ -174,15 +181,11 @@ for (const storeKind of STORE_KINDS) {
       const repos = fakeRepos('octo-org', 2, 4001);
       await deliver(service, 'installation', installationPayload('created', 11, repos));
       await service.api('/api/users/u1/projects', json('PUT', { repoId: 4001, rootDirectory: 'apps/site' }));
-      // @octokit/webhooks-examples has no installation_target example: this is the documented shape.
-      const renamed = await deliver(service, 'installation_target', {
-        action: 'renamed',
-        account: { id: 5, login: 'octo-renamed', type: 'Organization', node_id: 'O_5' },
-        changes: { login: { from: 'octo-org' } },
-        installation: { id: 11, node_id: 'I_11' },
-        target_type: 'Organization',
-        sender: { id: 1, login: 'octocat', type: 'User' },
-      });
+      const renamed = await deliver(
+        service,
+        'installation_target',
+        accountRenamedPayload(11, 'octo-org', 'octo-renamed'),
+      );
       t.is(renamed.state, 'applied', renamed.reason ?? '');
       t.deepEqual(rowsView(await service.store.listRepoRows('u1', { limit: 10 })), [
         'octo-renamed/repo-4001@11',

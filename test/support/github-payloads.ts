@@ -171,3 +171,18 @@ export async function pushTrigger(service: TestService, installationId: number):
   });
   if (response.status >= 300) throw new Error(`${response.status}: ${await response.text()}`);
 }
+
+/**
+ * `installation_target.renamed` for an organization account. @octokit/webhooks-examples has no
+ * example of it: this is the documented shape.
+ */
+export function accountRenamedPayload(installationId: number, from: string, to: string): Record<string, unknown> {
+  return {
+    action: 'renamed',
+    account: { id: 5, login: to, type: 'Organization', node_id: 'O_5' },
+    changes: { login: { from } },
+    installation: { id: installationId, node_id: `I_${installationId}` },
+    target_type: 'Organization',
+    sender: { id: 1, login: 'octocat', type: 'User' },
+  };
+}

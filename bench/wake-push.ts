@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     child.stdout.on('data', (chunk: Buffer) => {
       if (output === null) return;
       output += chunk.toString('utf8');
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
+      const match = /"url":"(http:\/\/[^"]+)".*"msg":"reconciler listening"/.exec(output);
       if (match?.[1] !== undefined) {
         output = null;
         resolve(match[1]);

@@ -16,10 +16,20 @@ const { path } = workerData as { path: string };
 
 const db = new Database(path);
 db.pragma('busy_timeout = 5000');
-// FULL: a delivery answered with 202 survives a power cut, not only a crash; syncing the WAL
-// also makes every earlier commit of the main connection durable.
-db.pragma('synchronous = FULL');
 const doBatch = prepareDeliveryInbox(db);
+
+// FULL when the batch records a delivery: one answered with 202 survives a power cut, not only
+// a crash, and syncing the WAL also makes every earlier commit durable. NORMAL for the worker's
+// claims and ends alone (a commit survives a crash): losing one to a power cut only makes a
+// delivery run again, with its wakes, which were in the same transaction, and the fsync was most
+// of what each of those commits cost.
+let synchronous: 'FULL' | 'NORMAL' | null = null;
+const syncFor = (batch: readonly { work: InboxWork }[]): void => {
+  const wanted = batch.some((entry) => entry.work.kind === 'record') ? 'FULL' : 'NORMAL';
+  if (wanted === synchronous) return;
+  db.pragma(`synchronous = ${wanted}`);
+  synchronous = wanted;
+};
 
 let queued: { requestId: number; work: InboxWork }[] = [];
 let closing = false;
@@ -30,6 +40,7 @@ const commitQueued = (): void => {
   const batch = queued;
   queued = [];
   if (batch.length > 0) {
+    syncFor(batch);
     const outcomes = doBatch(batch.map((entry) => entry.work));
     const reply: InboxReply = {
       type: 'done',

@@ -112,8 +112,16 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
 
   const stored = (id: string): Delivery => fromRow(DELIVERY, deliveryById.get(id) as Row);
 
-  const recordIncoming = (incoming: IncomingDelivery, now: string): RecordDeliveryResult => {
-    const { payload, replayOf, traceparent, ...fields } = incoming;
+  // Bytes received are stored as they came, as UTF-8 text (accept-delivery.ts refused any other):
+  // binding the decoded string instead would make SQLite's driver encode a third copy of a body
+  // of up to 25 MB, and keep the decoded one alive until the commit.
+  const insertPayloadBytes = db.prepare('INSERT INTO delivery_payloads (seq, payload) VALUES (?, CAST(? AS TEXT))');
+  const recordIncoming = (
+    incoming: Omit<IncomingDelivery, 'payload'>,
+    payload: string | Uint8Array,
+    now: string,
+  ): RecordDeliveryResult => {
+    const { replayOf, traceparent, ...fields } = incoming;
     const inserted = insertDelivery.run({
       ...fields,
       headers: JSON.stringify(incoming.headers),
@@ -121,7 +129,7 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
       traceparent: traceparent ?? null,
     });
     if (inserted.changes > 0) {
-      insertPayload.run(inserted.lastInsertRowid, payload);
+      (typeof payload === 'string' ? insertPayload : insertPayloadBytes).run(inserted.lastInsertRowid, payload);
       return { status: 'accepted', delivery: newDelivery(incoming, Number(inserted.lastInsertRowid)) };
     }
     const decision = decideRedelivery(stored(incoming.id));
@@ -143,10 +151,12 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
   };
 
   /** Work whose payload, if any, has been read: ready to write. */
-  type Ready = { kind: 'record'; incoming: IncomingDelivery; now: string } | Exclude<InboxWork, { kind: 'record' }>;
+  type Ready =
+    | { kind: 'record'; incoming: Omit<IncomingDelivery, 'payload'>; payload: string | Uint8Array; now: string }
+    | Exclude<InboxWork, { kind: 'record' }>;
   const doOne = (work: Ready): InboxAnswer =>
     work.kind === 'record'
-      ? recordIncoming(work.incoming, work.now)
+      ? recordIncoming(work.incoming, work.payload, work.now)
       : work.kind === 'claim'
         ? claimOldest(work.claim)
         : end(work.ending);
@@ -171,11 +181,16 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
     const readings = batch.map((work) => {
       if (work.kind !== 'record') return { ok: true as const, ready: work };
       const { item } = work;
-      const reading =
-        'incoming' in item ? { ok: true as const, incoming: item.incoming } : readReceivedDelivery(item.received);
-      return reading.ok
-        ? { ok: true as const, ready: { kind: 'record' as const, incoming: reading.incoming, now: item.now } }
-        : { ok: false as const, problem: reading.problem };
+      const { now } = item;
+      if ('incoming' in item) {
+        const { payload, ...incoming } = item.incoming;
+        return { ok: true as const, ready: { kind: 'record' as const, incoming, payload, now } };
+      }
+      const reading = readReceivedDelivery(item.received);
+      if (!reading.ok) return { ok: false as const, problem: reading.problem };
+      // The decoded text was only for reading the facts: it is dropped here, the bytes are stored.
+      const { payload: _decoded, ...incoming } = reading.incoming;
+      return { ok: true as const, ready: { kind: 'record' as const, incoming, payload: item.received.payload, now } };
     });
     const ready = readings.flatMap((reading) => (reading.ok ? [reading.ready] : []));
     const committed = ready.length > 0 ? commit(ready) : [];

@@ -24,7 +24,7 @@ const { values } = parseArgs({
 });
 const BODIES = Number(values.bodies);
 const BYTES = Number(values.mb) * 1024 * 1024;
-const SECRET = 'bench-secret';
+const SECRET = 'bench-webhook-secret-0123456789abcdef';
 
 function payloadOf(shape: string): Buffer {
   if (shape === 'string') return Buffer.from(JSON.stringify({ zen: 'x'.repeat(BYTES - 20) }));
@@ -53,7 +53,7 @@ const child = spawn(process.execPath, [fileURLToPath(new URL('../src/main.js', i
     NODE_ENV: 'production',
     PORT: String(port),
     DATA_DIR: dataDir,
-    API_TOKEN: 'bench-token-0123456789abcdef',
+    API_TOKEN: 'bench-api-token-0123456789abcdef',
     GITHUB_WEBHOOK_SECRET: SECRET,
     INBOX_PAUSED: 'true',
     ...(values.mongodb !== undefined ? { STORE: 'mongodb', MONGODB_URI: values.mongodb } : {}),

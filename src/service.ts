@@ -18,8 +18,7 @@ import { startPeriodicWork } from './periodic/periodic-work.js';
 import { serviceJobs, type RedeliverySweep } from './periodic/service-jobs.js';
 import { applyConfiguredEndpoint, startWakePush } from './push/wake-push.js';
 import { reconcileDeliveries } from './reconcile/apply-delivery.js';
-import { openMongoStore } from './store/mongo/mongo-store.js';
-import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import type { Logger } from './telemetry/logger.js';
 import { auditSigner, checkpointWriter, checkStoreAgainstExport } from './telemetry/audit-checkpoints.js';
@@ -63,17 +62,6 @@ export interface ServiceOverrides {
   webhookBodyStallMs?: number;
 }
 
-function openStore(config: Config, logger: Logger): Promise<Store> {
-  return config.store.kind === 'mongodb'
-    ? openMongoStore({
-        uri: config.store.uri,
-        database: config.store.database,
-        finishHoldMs: config.inboxLeaseSeconds * 1000,
-        logger: logger.child({ component: 'store' }),
-      })
-    : Promise.resolve(openSqliteStore({ path: config.store.path }));
-}
-
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -91,7 +79,11 @@ export async function startService(
 ): Promise<RunningService> {
   const now = overrides.now ?? (() => new Date());
   const metrics = createMetrics(now);
-  const store = withDecisionMetrics(overrides.store ?? (await openStore(config, logger)), metrics);
+  const store = withDecisionMetrics(overrides.store ??
+      (await openStore(config.store, {
+        finishHoldMs: config.inboxLeaseSeconds * 1000,
+        logger: logger.child({ component: 'store' }),
+      })), metrics);
   metrics.observeState({
     inbox: () => store.inboxBacklog(),
     wakeEndpoints: async () => {

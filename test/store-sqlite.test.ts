@@ -82,3 +82,24 @@ test('sqlite: a delivery left processing by a dead process is due again when the
   });
   t.like(claim, { id: 'd1', attempts: 2, state: 'processing' });
 });
+
+test('sqlite: a received body is stored as the UTF-8 text it came as, byte for byte, and read back as the same string', async (t) => {
+  const path = join(temporaryDir(t), 'bytes.sqlite');
+  const store = openSqliteStore({ path });
+  t.teardown(() => store.close());
+  // Multi-byte characters, an escaped lone surrogate, and spacing a re-serialisation would change.
+  const text = '{ "action": "créé", "zen": "☕ 🙂 \\ud800",\n  "installation": {"id": 7} }';
+  const bytes = Buffer.from(text, 'utf8');
+  const result = await store.receiveDelivery(
+    { id: 'bytes-1', event: 'push', receivedAt: '2026-01-01T00:00:00.000Z', payload: bytes, headers: {} },
+    '2026-01-01T00:00:00.000Z',
+  );
+  t.like(result, { status: 'accepted', delivery: { action: 'créé', installationId: 7 } });
+  t.is(await store.getDeliveryPayload('bytes-1'), text);
+  const db = new Database(path, { readonly: true });
+  t.teardown(() => db.close());
+  t.deepEqual(db.prepare('SELECT typeof(payload) AS type, CAST(payload AS BLOB) AS raw FROM delivery_payloads').get(), {
+    type: 'text',
+    raw: bytes,
+  });
+});

@@ -11,7 +11,7 @@ import { postDelivery, signedDelivery, type SignedDelivery } from './support/web
 
 // R11 traces. In this process the SDK runs with an in-memory exporter and no auto-instrumentation
 // (the service's own spans); a second test runs the real server with the preload `npm start`
-// uses and receives its spans over OTLP, to prove the ESM hook and http instrumentation work.
+// uses and receives its spans over OTLP, to prove the preload's http instrumentation works.
 
 // Serial: the exporter is shared by the whole file.
 const test = anyTest.serial;
@@ -171,7 +171,7 @@ test('the real server with the npm start preload exports the webhook request spa
   );
   t.is((await fetch(`${url}/api/deliveries`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })).status, 200);
   const apiSpan = await eventually(async () => received.find((s) => s.kind === 2 && s.name === 'GET'), 15_000);
-  t.truthy(apiSpan, 'the http instrumentation (loaded through the ESM hook) makes the server span of an API request');
+  t.truthy(apiSpan, 'the http instrumentation of the preload makes the server span of an API request');
   t.is(request?.traceId, consumer.traceId);
   t.is(consumer.kind, 5, 'CONSUMER');
   t.is(consumer.parentSpanId, request?.spanId);

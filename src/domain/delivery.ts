@@ -47,7 +47,8 @@ export interface Delivery extends Omit<IncomingDelivery, 'payload' | 'replayOf' 
 }
 
 /** A delivery as it is first stored: received, not attempted yet. */
-export function newDelivery(incoming: IncomingDelivery, seq: number): Delivery {
+/** The delivery as first stored; its payload, when given, is not part of it. */
+export function newDelivery(incoming: Omit<IncomingDelivery, 'payload'> & { payload?: string }, seq: number): Delivery {
   const { payload: _payload, replayOf, traceparent, ...fields } = incoming;
   return {
     ...fields,

@@ -14,7 +14,7 @@ export interface SpawnedService {
   exited: Promise<number | null>;
 }
 
-/** The preload `npm start` uses: the OpenTelemetry SDK and its loader hook. */
+/** The preload `npm start` uses: the OpenTelemetry SDK and its instrumentations. */
 export const INSTRUMENT_JS = fileURLToPath(new URL('../../src/telemetry/instrument.js', import.meta.url));
 
 export function spawnService(

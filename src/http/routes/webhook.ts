@@ -5,6 +5,7 @@ import { acceptDelivery, type DeliveryAcceptorDeps } from '../../inbox/accept-de
 import type { Logger } from '../../telemetry/logger.js';
 import { inWebhookReceiveSpan } from '../../telemetry/tracing.js';
 import type { BodyReservation, IngressActivity, Refusal } from '../../inbox/ingress-gate.js';
+import { RefusalTally } from '../../inbox/refusal-tally.js';
 import type { WebhookAnswer } from '../api-shapes.js';
 import { destroyAfterAnswer, sendError } from '../http-error.js';
 
@@ -19,6 +20,9 @@ type BodyReading = Buffer | 'too_large' | Refusal | 'stalled' | 'aborted';
  * the deliveries behind it.
  */
 export const WEBHOOK_BODY_STALL_MS = 2_000;
+
+/** While refused signatures keep coming, one line sums them up per this interval. */
+export const BAD_SIGNATURE_SUMMARY_MS = 60_000;
 
 /**
  * Reads the raw body against the request's reservation. A declared length is reserved at once, so
@@ -108,12 +112,26 @@ export interface WebhookRouteDeps extends DeliveryAcceptorDeps {
   onAnswered: (answer: { event: string | null; result: WebhookResult; seconds: number }) => void;
   /** How long a body may send nothing before it is given up (default WEBHOOK_BODY_STALL_MS). */
   bodyStallMs?: number;
+  /** The interval of the summary line of refused signatures (default BAD_SIGNATURE_SUMMARY_MS). */
+  badSignatureSummaryMs?: number;
 }
 
 /** `POST /webhooks/github`: mounted before any body parser, because the signature covers the raw bytes. */
 export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity): RequestHandler {
   const log = deps.logger.child({ component: 'webhook' });
   const stallMs = deps.bodyStallMs ?? WEBHOOK_BODY_STALL_MS;
+  const summaryMs = deps.badSignatureSummaryMs ?? BAD_SIGNATURE_SUMMARY_MS;
+  const badSignatures = new RefusalTally();
+  const summarizeBadSignatures = (): void => {
+    const summary = badSignatures.closeInterval();
+    if (summary === null) return;
+    log.warn(
+      { result: 'bad_signature', ...summary, intervalMs: summaryMs },
+      `webhook refused: ${summary.count} more bad signatures in ${summaryMs} ms from ${summary.sources.length + summary.otherSources} addresses`,
+    );
+    // Unref'd: a summary still pending must not keep a stopping process alive.
+    setTimeout(summarizeBadSignatures, summaryMs).unref();
+  };
   const receive = async (
     req: Request,
     res: Response,
@@ -167,8 +185,12 @@ export function webhookRoute(deps: WebhookRouteDeps, activity: IngressActivity):
     const outcome = await acceptDelivery(deps, req.headers, body);
     switch (outcome.kind) {
       case 'rejected':
-        // Never log the body of an unverified request: it is attacker-controlled.
-        log.warn({ ...headerFields, bytes, result: outcome.code }, 'webhook refused: bad signature');
+        // Never log the body of an unverified request: it is attacker-controlled. The first of a
+        // stream is logged alone, those after it in one summary line per interval.
+        if (badSignatures.note(headerFields.source ?? 'unknown') === 'log') {
+          log.warn({ ...headerFields, bytes, result: outcome.code }, 'webhook refused: bad signature');
+          setTimeout(summarizeBadSignatures, summaryMs).unref();
+        }
         sendError(res, 401, outcome.code, outcome.message);
         return 'bad_signature';
       case 'malformed':

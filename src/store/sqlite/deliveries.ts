@@ -1,123 +1,33 @@
 import type Database from 'better-sqlite3';
-import type { AuditDraft } from '../../domain/audit/index.js';
 import type { Delivery } from '../../domain/delivery.js';
-import type { Wake } from '../../domain/entities.js';
-import { DELIVERY, STORED_WAKE, WAKE } from '../codec.js';
-import type { DeliveryClaim, DeliveryQuery, DeliveryStore, InboxBacklog } from '../ports/deliveries.js';
-import type { AppendAuditNow } from './audit.js';
+import { DELIVERY, STORED_WAKE } from '../codec.js';
+import type { DeliveryQuery, DeliveryStore, InboxBacklog } from '../ports/deliveries.js';
+import { prepareOldestDue } from './delivery-inbox.js';
 import type { InboxWriter } from './inbox-writer.js';
-import { columnsOf, oneOf, paramsOf, rowsOf } from './sqlite-codec.js';
+import { columnsOf, oneOf, rowsOf } from './sqlite-codec.js';
 
 // Every delivery column but the payload, which only the worker reads (and can be 25 MB).
 export const DELIVERY_COLUMNS = columnsOf(DELIVERY);
 
-// A delivery whose installation has another delivery under a live claim waits (DeliveryStore.claimNextDelivery).
-const NOT_UNDER_CLAIM = `(installation_id IS NULL OR installation_id NOT IN (
-  SELECT installation_id FROM deliveries WHERE state = 'processing' AND lease_until > @now AND installation_id IS NOT NULL))`;
-
-/** The inbox on the main connection: claims, finishes and reads (the writer thread records deliveries). */
-export function sqliteDeliveries(
-  db: Database.Database,
-  appendAudit: AppendAuditNow,
-  inboxWriter: InboxWriter,
-): DeliveryStore {
+/** The inbox's reads on the main connection; its writes go through the writer thread (delivery-inbox.ts). */
+export function sqliteDeliveries(db: Database.Database, inboxWriter: InboxWriter): DeliveryStore {
   const q = {
     deliveryById: db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`),
     deliveryPayload: db.prepare(
       'SELECT p.payload FROM deliveries d JOIN delivery_payloads p ON p.seq = d.seq WHERE d.id = ?',
     ),
-    oldestReceived: db.prepare(
-      `SELECT seq FROM deliveries WHERE state = 'received' AND ${NOT_UNDER_CLAIM} ORDER BY seq LIMIT 1`,
-    ),
-    oldestRetryDue: db.prepare(
-      `SELECT min(seq) AS seq FROM deliveries WHERE state = 'failed' AND next_attempt_at <= @now AND ${NOT_UNDER_CLAIM}`,
-    ),
-    oldestLeaseExpired: db.prepare(
-      `SELECT min(seq) AS seq FROM deliveries WHERE state = 'processing' AND lease_until <= @now AND ${NOT_UNDER_CLAIM}`,
-    ),
-    claim: db.prepare(`
-      UPDATE deliveries SET state = 'processing', attempts = attempts + 1, lease_owner = @workerId, lease_until = @leaseUntil
-      WHERE seq = @seq RETURNING ${DELIVERY_COLUMNS}`),
     nextRetryAt: db.prepare(
       `SELECT min(next_attempt_at) AS at FROM deliveries WHERE state = 'failed' AND next_attempt_at IS NOT NULL`,
     ),
-    finish: db.prepare(`
-      UPDATE deliveries SET state = @state, reason = @reason, processed_at = @processedAt, next_attempt_at = NULL,
-        routing_outcome = @routingOutcome, lease_owner = NULL, lease_until = NULL
-      WHERE id = @id AND state = 'processing' AND lease_owner = @workerId`),
-    fail: db.prepare(`
-      UPDATE deliveries SET state = 'failed', error = @error, processed_at = @processedAt, next_attempt_at = @nextAttemptAt,
-        lease_owner = NULL, lease_until = NULL
-      WHERE id = @id AND state = 'processing' AND lease_owner = @workerId`),
     // Pending: waiting for the worker, in its hands, or waiting for a retry. Given-up failures are not.
     pendingSummary: db.prepare(`
       SELECT count(*) AS n, min(received_at) AS oldest FROM deliveries
       WHERE state IN ('received', 'processing') OR (state = 'failed' AND next_attempt_at IS NOT NULL)`),
-    insertWake: db.prepare(`
-      INSERT INTO wakes (${columnsOf(WAKE)}) VALUES (${WAKE.names.map((name) => `@${name}`).join(', ')})
-      ON CONFLICT (id) DO NOTHING`),
     wakesFirst: db.prepare('SELECT * FROM wakes ORDER BY seq LIMIT ?'),
     wakesAfter: db.prepare('SELECT * FROM wakes WHERE seq > ? ORDER BY seq LIMIT ?'),
   };
 
-  // Read-then-write transactions run as BEGIN IMMEDIATE: the inbox writer thread commits on its
-  // own connection, and a deferred transaction whose snapshot went stale before its first write
-  // fails with SQLITE_BUSY at once instead of waiting (WAL mode), which made claims and
-  // finishes fail under load.
-  const oldestDueSeq = (now: string): number | null => {
-    const candidates = [
-      (q.oldestReceived.get({ now }) as { seq: number } | undefined)?.seq,
-      (q.oldestRetryDue.get({ now }) as { seq: number | null }).seq,
-      (q.oldestLeaseExpired.get({ now }) as { seq: number | null }).seq,
-    ].filter((seq): seq is number => typeof seq === 'number');
-    return candidates.length === 0 ? null : Math.min(...candidates);
-  };
-  const claimNow = db.transaction((claim: DeliveryClaim): Delivery | null => {
-    const seq = oldestDueSeq(claim.now);
-    if (seq === null) return null;
-    return oneOf(DELIVERY, q.claim.get({ seq, workerId: claim.workerId, leaseUntil: claim.leaseUntil }));
-  });
-  interface Ending {
-    statement: Database.Statement;
-    params: Record<string, unknown>;
-    audit: readonly AuditDraft[];
-    wakes: readonly Wake[];
-  }
-  const endOne = ({ statement, params, audit, wakes }: Ending): boolean => {
-    if (statement.run(params).changes === 0) return false;
-    for (const wake of wakes) q.insertWake.run(paramsOf(WAKE, wake));
-    appendAudit(audit);
-    return true;
-  };
-  const endAll = db.transaction((endings: readonly Ending[]) => endings.map(endOne));
-
-  // Group commit of the worker's writes: the deliveries that end in one turn of the event loop
-  // (the worker has several in hand) share one transaction. Each index page they touch is then
-  // written to the WAL and checkpointed once, not once per delivery. Each caller still hears of
-  // its own write only once it is committed.
-  let endings: { ending: Ending; resolve: (kept: boolean) => void; reject: (error: unknown) => void }[] = [];
-  const commitEndings = (): void => {
-    const batch = endings;
-    endings = [];
-    try {
-      const kept = endAll.immediate(batch.map((entry) => entry.ending));
-      batch.forEach((entry, i) => entry.resolve(kept[i] ?? false));
-    } catch {
-      // One bad write must not fail the others: alone, each succeeds or fails on its own.
-      for (const entry of batch) {
-        try {
-          entry.resolve(endAll.immediate([entry.ending])[0] ?? false);
-        } catch (error) {
-          entry.reject(error);
-        }
-      }
-    }
-  };
-  const endDelivery = (ending: Ending): Promise<boolean> =>
-    new Promise((resolve, reject) => {
-      if (endings.length === 0) setImmediate(commitEndings);
-      endings.push({ ending, resolve, reject });
-    });
+  const oldestDue = prepareOldestDue(db);
 
   return {
     async recordDelivery(incoming, now) {
@@ -132,7 +42,7 @@ export function sqliteDeliveries(
     },
     async claimNextDelivery(claim) {
       // Idle polls take no write lock: only a claim that has something to take does.
-      return oldestDueSeq(claim.now) === null ? null : claimNow.immediate(claim);
+      return oldestDue(claim.now) === null ? null : inboxWriter.claim(claim);
     },
     async nextRetryAt() {
       return (q.nextRetryAt.get() as { at: string | null }).at ?? null;
@@ -140,11 +50,11 @@ export function sqliteDeliveries(
     async finishDelivery(id, workerId, finish) {
       const { audit, wakes, routingOutcome, ...fields } = finish;
       const params = { id, workerId, ...fields, routingOutcome: routingOutcome ?? null };
-      return endDelivery({ statement: q.finish, params, audit, wakes: wakes ?? [] });
+      return inboxWriter.end({ kind: 'finish', params, audit, wakes: wakes ?? [] });
     },
     async failDelivery(id, workerId, failure) {
       const { audit, ...fields } = failure;
-      return endDelivery({ statement: q.fail, params: { id, workerId, ...fields }, audit, wakes: [] });
+      return inboxWriter.end({ kind: 'fail', params: { id, workerId, ...fields }, audit });
     },
     async getDelivery(id) {
       return oneOf(DELIVERY, q.deliveryById.get(id));

@@ -1,13 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { prepareDeliveryInbox, type InboxItem, type InboxItemResult } from './delivery-inbox.js';
+import { prepareDeliveryInbox, type InboxWork, type InboxWorkResult } from './delivery-inbox.js';
 
-// The inbox writer thread: records deliveries on its own connection so that the commit and its
-// fsync never stall the event loop that answers GitHub (GITHUB-FACTS.md, Deliveries: 10 s).
+// The inbox writer thread: records, claims and ends deliveries on its own connection so that
+// the commit and its fsync, and the wait for the write lock, never stall the event loop that
+// answers GitHub (GITHUB-FACTS.md, Deliveries: 10 s) and runs the worker.
 
-export type InboxRequest = { type: 'record'; items: { requestId: number; item: InboxItem }[] } | { type: 'close' };
+export type InboxRequest = { type: 'work'; items: { requestId: number; work: InboxWork }[] } | { type: 'close' };
 export type InboxReply =
-  { type: 'recorded'; replies: { requestId: number; outcome: InboxItemResult }[] } | { type: 'closed' };
+  { type: 'done'; replies: { requestId: number; outcome: InboxWorkResult }[] } | { type: 'closed' };
 
 const port = parentPort;
 if (port === null) throw new Error('inbox-writer-thread must run as a worker thread');
@@ -15,23 +16,34 @@ const { path } = workerData as { path: string };
 
 const db = new Database(path);
 db.pragma('busy_timeout = 5000');
-// FULL: a delivery answered with 202 survives a power cut, not only a crash; syncing the WAL
-// also makes every earlier commit of the main connection durable.
-db.pragma('synchronous = FULL');
-const recordBatch = prepareDeliveryInbox(db);
+const doBatch = prepareDeliveryInbox(db);
 
-let queued: { requestId: number; item: InboxItem }[] = [];
+// FULL when the batch records a delivery: one answered with 202 survives a power cut, not only
+// a crash, and syncing the WAL also makes every earlier commit durable. NORMAL for the worker's
+// claims and ends alone (a commit survives a crash): losing one to a power cut only makes a
+// delivery run again, with its wakes, which were in the same transaction, and the fsync was most
+// of what each of those commits cost.
+let synchronous: 'FULL' | 'NORMAL' | null = null;
+const syncFor = (batch: readonly { work: InboxWork }[]): void => {
+  const wanted = batch.some((entry) => entry.work.kind === 'record') ? 'FULL' : 'NORMAL';
+  if (wanted === synchronous) return;
+  db.pragma(`synchronous = ${wanted}`);
+  synchronous = wanted;
+};
+
+let queued: { requestId: number; work: InboxWork }[] = [];
 let closing = false;
 
-// Group commit: every request that arrived in this turn of the thread's event loop shares one
+// Group commit: everything that arrived in this turn of the thread's event loop shares one
 // transaction and one fsync.
 const commitQueued = (): void => {
   const batch = queued;
   queued = [];
   if (batch.length > 0) {
-    const outcomes = recordBatch(batch.map((entry) => entry.item));
+    syncFor(batch);
+    const outcomes = doBatch(batch.map((entry) => entry.work));
     const reply: InboxReply = {
-      type: 'recorded',
+      type: 'done',
       replies: batch.map((entry, i) => ({
         requestId: entry.requestId,
         outcome: outcomes[i] ?? { ok: false, error: 'no outcome recorded' },
@@ -48,6 +60,6 @@ const commitQueued = (): void => {
 
 port.on('message', (request: InboxRequest) => {
   if (queued.length === 0 && !closing) setImmediate(commitQueued);
-  if (request.type === 'record') queued.push(...request.items);
+  if (request.type === 'work') queued.push(...request.items);
   else closing = true;
 });

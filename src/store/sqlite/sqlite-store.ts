@@ -68,7 +68,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   );
   const audit = sqliteAudit(db);
   return {
-    ...sqliteDeliveries(db, audit.appendNow, inboxWriter),
+    ...sqliteDeliveries(db, inboxWriter),
     ...sqliteInstallations(db),
     ...sqliteUsers(db, audit.appendNow),
     ...sqliteRepoRows(db, audit.appendNow),

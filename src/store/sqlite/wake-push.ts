@@ -99,10 +99,7 @@ export function sqliteWakePush(db: Database.Database, appendAudit: AppendAuditNo
   return {
     async putEndpoint(endpoint, startAfterSeq, audit) {
       const existed = q.endpointById.get(endpoint.id) !== undefined;
-      putNow.immediate(
-        audit,
-        paramsOf(ENDPOINT, newlyRegistered(endpoint, startAfterSeq)),
-      );
+      putNow.immediate(audit, paramsOf(ENDPOINT, newlyRegistered(endpoint, startAfterSeq)));
       return existed ? 'updated' : 'created';
     },
     async getEndpoint(id) {

@@ -61,7 +61,7 @@ test('the hot paths of the embedded store use an index for every large table', a
   await store.getDelivery('d1');
   await store.getDeliveriesByIds(['d1', 'd2', 'missing']);
   await store.listDeliveries({ limit: 50, state: 'applied', beforeSeq: 10 });
-  await store.listDeliveries({ limit: 5, repoId: 7 });
+  await store.listDeliveries({ limit: 5, repoIds: [7] });
   await store.listDeliveries({ limit: 50, routingOutcomes: ['woke_none', 'no_candidates'] });
   await store.inboxBacklog();
   await store.listWakes({ limit: 10, afterSeq: 0 });

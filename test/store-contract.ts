@@ -356,7 +356,7 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     t.is((await store.getDelivery('c'))?.replayOf, 'a');
     t.is((await store.getDelivery('a'))?.replayOf, null);
     t.deepEqual(
-      (await store.listDeliveries({ limit: 10, repoId: 7 })).map((d) => d.id),
+      (await store.listDeliveries({ limit: 10, repoIds: [7] })).map((d) => d.id),
       ['c', 'a'],
     );
   });

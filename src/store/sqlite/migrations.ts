@@ -259,7 +259,7 @@ export const MIGRATIONS: readonly string[] = [
     seq INTEGER NOT NULL,
     PRIMARY KEY (kind, value, seq)
   ) WITHOUT ROWID;
-  CREATE INDEX deliveries_problems ON deliveries (seq) WHERE problem = 1;
+  CREATE INDEX deliveries_problems ON deliveries (problem, seq) WHERE problem = 1;
   CREATE INDEX deliveries_by_installation ON deliveries (installation_id, seq);
   CREATE INDEX deliveries_by_event ON deliveries (event, action, seq);
   CREATE INDEX deliveries_by_received ON deliveries (received_at);

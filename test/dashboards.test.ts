@@ -24,8 +24,10 @@ import {
   startPrometheus,
   substituteGrafanaVariables,
   type Expression,
+  type Panel,
   type RunningPrometheus,
 } from './support/prometheus.js';
+import { deliverySearchQuery } from '../src/http/openapi/investigation.js';
 import {
   eventually,
   json,
@@ -110,6 +112,62 @@ test('every panel target is PromQL on ${prometheus} or TraceQL on ${tempo}, and 
   );
 });
 
+test('every dashboard selects replicas: each metric of every expression is scoped to $instance', (t) => {
+  for (const { file, dashboard } of dashboards)
+    t.like(dashboard.templating.list.find((v) => v.name === 'instance'), { type: 'query', name: 'instance' }, file);
+  for (const { source, expr } of dashboardExprs) {
+    const selectors = [...expr.matchAll(/\b(?:reconciler|process|nodejs)_\w+(\{[^}]*\})?/g)];
+    t.true(selectors.length > 0, source);
+    for (const [selector, labels] of selectors)
+      t.true((labels ?? '').includes('instance=~"$instance"'), `${source}: ${selector}`);
+  }
+});
+
+test('"woken share" and the problems panels count problem reasons only, never expected non-matches', (t) => {
+  const expressions = new Map(dashboardExprs.map(({ source, expr }) => [source.replace(/ › \w+$/, ''), expr]));
+  const expected = ['event_not_subscribed', 'action_not_subscribed', 'outside_root_directory'];
+  for (const title of ['Woken share', 'Problem refusals by reason', 'Deliveries that woke nothing for a problem, by leading reason']) {
+    const expr = expressions.get(`routing.json › ${title}`) ?? '';
+    t.regex(expr, new RegExp(`reason!~"[^"]*${expected.join('\\|')}`), title);
+  }
+  t.regex(expressions.get('routing.json › Deliveries that woke nothing for a problem, by leading reason') ?? '', /reason!~"no_candidates\|/);
+});
+
+test('panel links open the view with the filters the delivery search knows', (t) => {
+  const known = new Set(Object.keys(deliverySearchQuery.shape));
+  const links = dashboards.flatMap(({ file, dashboard }) =>
+    allPanels(dashboard.panels).flatMap((panel) =>
+      (panel.fieldConfig?.defaults?.links ?? []).map((link) => ({ source: `${file} › ${panel.title}`, url: link.url })),
+    ),
+  );
+  t.true(links.length >= 8, `${links.length} links`);
+  for (const { source, url } of links) {
+    t.true(url.startsWith('${view}/?'), source);
+    const names = url.slice('${view}/?'.length).split('&').map((pair) => pair.split('=')[0] ?? '');
+    for (const name of names) t.true(known.has(name), `${source}: ${name} is not a filter of GET /api/deliveries`);
+  }
+});
+
+test('every alert has a runbook_url to a section of docs/runbooks.md', (t) => {
+  const runbooks = readFileSync(join(DASHBOARDS_DIR, '..', 'docs', 'runbooks.md'), 'utf8');
+  // GitHub's heading anchors: lower case, punctuation dropped, spaces as dashes.
+  const anchors = new Set(
+    [...runbooks.matchAll(/^#{2,3} (.+)$/gm)].map(([, heading]) =>
+      (heading ?? '').toLowerCase().replace(/[^a-z0-9 _-]/g, '').replaceAll(' ', '-'),
+    ),
+  );
+  const alerts = alertsYaml.split(/\n(?= +- alert: )/).slice(1);
+  t.is(alerts.length, rules.filter((r) => r.kind === 'alert').length);
+  for (const alert of alerts) {
+    const name = /- alert: (\S+)/.exec(alert)?.[1] ?? '';
+    const runbook = /runbook_url: docs\/runbooks\.md#(\S+)/.exec(alert)?.[1];
+    t.truthy(runbook, `${name} has no runbook_url`);
+    t.true(anchors.has(runbook ?? ''), `${name}: docs/runbooks.md has no section #${runbook}`);
+  }
+});
+
+const allPanels = (panels: readonly Panel[]): Panel[] => panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
+
 const extraction: [string, string[]][] = [
   ['sum by (event, le) (rate(a_bucket{x="y", le!="+Inf"}[5m]))', ['a_bucket']],
   ['histogram_quantile(0.99, sum by (le) (rate(b_bucket[1m]))) > 1e-3', ['b_bucket']],
@@ -152,7 +210,8 @@ test('every alert rule names only exported metrics or series recorded by its own
       'ReconcilerInboxBacklogGrowing',
       'ReconcilerDeliveryFailures',
       'ReconcilerBadSignatureStream',
-      'ReconcilerRebindSkipped',
+      'ReconcilerStaleBindingRefused',
+      'ReconcilerAuditRecordsLost',
       'ReconcilerCoverageDropping',
     ],
   );

@@ -300,6 +300,9 @@ async function seriesOf(prometheus: RunningPrometheus, expr: string, timeoutMs =
   }, timeoutMs).catch(() => []);
 }
 
+/** The one alert the live scenario does not make fire (see below). */
+const NOT_STAGED = 'ReconcilerAuditRecordsLost';
+
 test('live: Prometheus scrapes a service driven through every outcome and every dashboard and alert expression returns series', async (t) => {
   t.timeout(150_000);
   const fake = await startFakeGitHub(t);
@@ -347,6 +350,8 @@ test('live: Prometheus scrapes a service driven through every outcome and every 
   await expectStatus(postDelivery(service.url, push), 202, 'a push');
   await eventually(async () => (await service.store.getDelivery('live-push'))?.state === 'applied', 15_000);
   t.is((await deliver(service, 'pull_request', pullRequestPayload('opened', API, 22))).state, 'applied');
+  // A push delivered by an installation t1 is not bound to: refused for a stale binding.
+  t.is((await deliver(service, 'push', pushPayload(API, 11, ['src/main.go']))).state, 'applied');
   t.is((await deliver(service, 'push', pushPayload(UNKNOWN, 22, ['x']))).state, 'ignored');
 
   // Webhook ingress: duplicate, bad signature, malformed, too large.
@@ -456,9 +461,14 @@ test('live: Prometheus scrapes a service driven through every outcome and every 
     const query = substituteGrafanaVariables(expr);
     t.true((await seriesOf(prometheus, query)).length > 0, `${source}: ${query} returned no series`);
   }
-  // The recorded quantities, and the alerts: every alert's condition holds in this scenario.
-  for (const { source, expr } of rules)
-    t.true((await seriesOf(prometheus, expr)).length > 0, `${source}: ${expr} returned no series`);
+  // The recorded quantities, and the alerts: every alert's condition holds in this scenario, but
+  // for lost audit records, which need a store rewritten behind an exported signed checkpoint
+  // (test/audit-checkpoints.test.ts stages that; promtool tests the alert firing): its quantity
+  // is there, at zero.
+  for (const { source, name, expr } of rules) {
+    const query = name === NOT_STAGED ? expr.replace(/ > 0$/, ' == 0') : expr;
+    t.true((await seriesOf(prometheus, query)).length > 0, `${source}: ${query} returned no series`);
+  }
 
   const loaded = await prometheus.api<{
     groups: { rules: { name: string; type: string; health: string; lastError?: string; state?: string }[] }[];
@@ -475,7 +485,7 @@ test('live: Prometheus scrapes a service driven through every outcome and every 
       '/api/v1/alerts',
     );
     const active = new Set(alerts.map((a) => a.labels.alertname));
-    return rules.filter((r) => r.kind === 'alert').every((r) => active.has(r.name));
+    return rules.filter((r) => r.kind === 'alert' && r.name !== NOT_STAGED).every((r) => active.has(r.name));
   }, 20_000).catch(async () => {
     t.fail(`not every alert is pending or firing: ${JSON.stringify(await prometheus.api('/api/v1/alerts'))}`);
   });

@@ -114,7 +114,11 @@ test('every panel target is PromQL on ${prometheus} or TraceQL on ${tempo}, and 
 
 test('every dashboard selects replicas: each metric of every expression is scoped to $instance', (t) => {
   for (const { file, dashboard } of dashboards)
-    t.like(dashboard.templating.list.find((v) => v.name === 'instance'), { type: 'query', name: 'instance' }, file);
+    t.like(
+      dashboard.templating.list.find((v) => v.name === 'instance'),
+      { type: 'query', name: 'instance' },
+      file,
+    );
   for (const { source, expr } of dashboardExprs) {
     const selectors = [...expr.matchAll(/\b(?:reconciler|process|nodejs)_\w+(\{[^}]*\})?/g)];
     t.true(selectors.length > 0, source);
@@ -126,11 +130,18 @@ test('every dashboard selects replicas: each metric of every expression is scope
 test('"woken share" and the problems panels count problem reasons only, never expected non-matches', (t) => {
   const expressions = new Map(dashboardExprs.map(({ source, expr }) => [source.replace(/ › \w+$/, ''), expr]));
   const expected = ['event_not_subscribed', 'action_not_subscribed', 'outside_root_directory'];
-  for (const title of ['Woken share', 'Problem refusals by reason', 'Deliveries that woke nothing for a problem, by leading reason']) {
+  for (const title of [
+    'Woken share',
+    'Problem refusals by reason',
+    'Deliveries that woke nothing for a problem, by leading reason',
+  ]) {
     const expr = expressions.get(`routing.json › ${title}`) ?? '';
     t.regex(expr, new RegExp(`reason!~"[^"]*${expected.join('\\|')}`), title);
   }
-  t.regex(expressions.get('routing.json › Deliveries that woke nothing for a problem, by leading reason') ?? '', /reason!~"no_candidates\|/);
+  t.regex(
+    expressions.get('routing.json › Deliveries that woke nothing for a problem, by leading reason') ?? '',
+    /reason!~"no_candidates\|/,
+  );
 });
 
 test('panel links open the view with the filters the delivery search knows', (t) => {
@@ -143,7 +154,10 @@ test('panel links open the view with the filters the delivery search knows', (t)
   t.true(links.length >= 8, `${links.length} links`);
   for (const { source, url } of links) {
     t.true(url.startsWith('${view}/?'), source);
-    const names = url.slice('${view}/?'.length).split('&').map((pair) => pair.split('=')[0] ?? '');
+    const names = url
+      .slice('${view}/?'.length)
+      .split('&')
+      .map((pair) => pair.split('=')[0] ?? '');
     for (const name of names) t.true(known.has(name), `${source}: ${name} is not a filter of GET /api/deliveries`);
   }
 });
@@ -153,7 +167,10 @@ test('every alert has a runbook_url to a section of docs/runbooks.md', (t) => {
   // GitHub's heading anchors: lower case, punctuation dropped, spaces as dashes.
   const anchors = new Set(
     [...runbooks.matchAll(/^#{2,3} (.+)$/gm)].map(([, heading]) =>
-      (heading ?? '').toLowerCase().replace(/[^a-z0-9 _-]/g, '').replaceAll(' ', '-'),
+      (heading ?? '')
+        .toLowerCase()
+        .replace(/[^a-z0-9 _-]/g, '')
+        .replaceAll(' ', '-'),
     ),
   );
   const alerts = alertsYaml.split(/\n(?= +- alert: )/).slice(1);

@@ -73,7 +73,11 @@ test('deliveries are found by trigger and installation, and problems apart from 
     (await page(`reason=${reason}`)).map((d) => d.id),
     [ids.refused],
   );
-  const woke = (await page(`trigger=t1&outcome=woke`)).map((d) => ({ id: d.id, problem: d.problem, reasons: d.reasons }));
+  const woke = (await page(`trigger=t1&outcome=woke`)).map((d) => ({
+    id: d.id,
+    problem: d.problem,
+    reasons: d.reasons,
+  }));
   t.deepEqual(woke, [
     { id: ids.after, problem: false, reasons: [] },
     { id: ids.before, problem: false, reasons: [] },
@@ -127,8 +131,15 @@ test('a delivery payload is served as signed, with the headers GitHub sent minus
   const body = (await response.json()) as DeliveryPayloadJson;
   t.like(body, { deliveryId: ids.after, event: 'push', action: null });
   t.deepEqual(body.payload, JSON.parse((await service.store.getDeliveryPayload(ids.after)) ?? 'null'));
-  t.like(body.headers, { 'x-github-event': 'push', 'x-github-delivery': ids.after, 'user-agent': 'GitHub-Hookshot/test' });
-  t.false(Object.keys(body.headers).some((name) => name.startsWith('x-hub-signature')), 'no signature kept');
+  t.like(body.headers, {
+    'x-github-event': 'push',
+    'x-github-delivery': ids.after,
+    'user-agent': 'GitHub-Hookshot/test',
+  });
+  t.false(
+    Object.keys(body.headers).some((name) => name.startsWith('x-hub-signature')),
+    'no signature kept',
+  );
   t.false('authorization' in body.headers);
   const missing = await service.api('/api/deliveries/no-such-delivery/payload');
   t.is(missing.status, 404);

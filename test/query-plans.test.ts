@@ -10,7 +10,16 @@ import { temporaryDir } from './support/test-service.js';
 // checked on SQLite's own query plans for the statements actually executed, not on timings.
 
 // Tables that grow with traffic or with the size of organisations.
-const LARGE = ['deliveries', 'delivery_routing_facts', 'delivery_payloads', 'audit', 'repo_rows', 'triggers', 'wakes', 'user_installations'];
+const LARGE = [
+  'deliveries',
+  'delivery_routing_facts',
+  'delivery_payloads',
+  'audit',
+  'repo_rows',
+  'triggers',
+  'wakes',
+  'user_installations',
+];
 
 // Statements allowed to walk a whole table or index, and why.
 const ALLOWED: [RegExp, string][] = [

@@ -20,7 +20,11 @@ const EXPECTED: Record<string, boolean> = {
 };
 
 test('every routing reason is classed: expected non-matches apart from problems', (t) => {
-  t.deepEqual(Object.keys(EXPECTED).sort(), [...NOT_WOKEN_REASONS, 'no_candidates'].sort(), 'the table covers every reason');
+  t.deepEqual(
+    Object.keys(EXPECTED).sort(),
+    [...NOT_WOKEN_REASONS, 'no_candidates'].sort(),
+    'the table covers every reason',
+  );
   for (const [code, problem] of Object.entries(EXPECTED)) t.is(isProblemReason(code), problem, code);
 });
 

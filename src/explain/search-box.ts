@@ -101,9 +101,11 @@ async function idMatches(store: Store, id: string): Promise<SearchMatch[]> {
       detail: `on ${trigger.repoFullName ?? `repo ${trigger.repoId}`}: ${trigger.events.join(', ')}`,
     });
   const automation = await store.getAutomation(id);
-  if (automation !== null) matches.push({ kind: 'automation', id, label: automation.name, detail: `user ${automation.userId}` });
+  if (automation !== null)
+    matches.push({ kind: 'automation', id, label: automation.name, detail: `user ${automation.userId}` });
   const user = await store.getUser(id);
-  if (user !== null) matches.push({ kind: 'user', id, label: user.githubLogin, detail: `GitHub user ${user.githubUserId}` });
+  if (user !== null)
+    matches.push({ kind: 'user', id, label: user.githubLogin, detail: `GitHub user ${user.githubUserId}` });
   return matches;
 }
 

@@ -40,7 +40,7 @@ export const deliverySearchQuery = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, 'must be owner/name')
       .optional()
-      .openapi({ description: "owner/name in any case, also a name the repo had before a rename or transfer" }),
+      .openapi({ description: 'owner/name in any case, also a name the repo had before a rename or transfer' }),
     repoId: gitHubId.optional(),
     trigger: opaqueId.optional().openapi({ description: 'deliveries whose routing considered this trigger' }),
     automation: opaqueId.optional().openapi({ description: 'deliveries whose routing considered a trigger of it' }),
@@ -49,10 +49,19 @@ export const deliverySearchQuery = z
       .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an installation id or an account login')
       .optional()
       .openapi({ description: 'an installation id, or the login of the account it is installed on' }),
-    event: z.string().regex(/^[a-z_]{1,64}$/, 'must be an event name such as push').optional(),
-    action: z.string().regex(/^[a-z_]{1,64}$/, 'must be an action name such as opened').optional(),
+    event: z
+      .string()
+      .regex(/^[a-z_]{1,64}$/, 'must be an event name such as push')
+      .optional(),
+    action: z
+      .string()
+      .regex(/^[a-z_]{1,64}$/, 'must be an action name such as opened')
+      .optional(),
     outcome: z.enum(OUTCOME_FILTERS).optional(),
-    reason: z.string().regex(/^[a-z_]{1,64}$/, 'must be a reason code such as repo_not_covered').optional(),
+    reason: z
+      .string()
+      .regex(/^[a-z_]{1,64}$/, 'must be a reason code such as repo_not_covered')
+      .optional(),
     state: z.enum(DELIVERY_STATES).optional(),
     since: isoTime.optional().openapi({ description: 'received at or after' }),
     until: isoTime.optional().openapi({ description: 'received before' }),
@@ -60,8 +69,14 @@ export const deliverySearchQuery = z
       .enum(['1', '0', 'true', 'false'])
       .transform((raw) => raw === '1' || raw === 'true')
       .optional()
-      .openapi({ description: '1: only deliveries whose routing recorded a problem reason (not an expected non-match)' }),
-    cursor: z.string().regex(/^[1-9]\d{0,15}$/, 'must be a value returned as nextCursor').transform(Number).optional(),
+      .openapi({
+        description: '1: only deliveries whose routing recorded a problem reason (not an expected non-match)',
+      }),
+    cursor: z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/, 'must be a value returned as nextCursor')
+      .transform(Number)
+      .optional(),
     limit: z
       .string()
       .regex(/^\d{1,3}$/, 'must be an integer from 1 to 200')
@@ -110,7 +125,9 @@ const deliveryItem = z
     summary: z.string(),
     traceId: z.string().nullable(),
     problem: z.boolean().openapi({ description: 'a reason of its routing is a problem, not an expected non-match' }),
-    reasons: z.array(z.string()).openapi({ description: 'distinct reason codes of its routing (no_candidates when none)' }),
+    reasons: z
+      .array(z.string())
+      .openapi({ description: 'distinct reason codes of its routing (no_candidates when none)' }),
   })
   .openapi('DeliveryItem');
 
@@ -129,7 +146,10 @@ export const searchAnswer = z
         id: z.string(),
         label: z.string(),
         detail: z.string().nullable(),
-        formerName: z.string().optional().openapi({ description: 'the name typed, when the repo is called otherwise today' }),
+        formerName: z
+          .string()
+          .optional()
+          .openapi({ description: 'the name typed, when the repo is called otherwise today' }),
       }),
     ),
   })
@@ -166,7 +186,8 @@ export function registerInvestigationPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/search',
-    summary: 'What the search box text names: repos (also by a former name), deliveries, triggers, automations, installations, users, a trace id',
+    summary:
+      'What the search box text names: repos (also by a former name), deliveries, triggers, automations, installations, users, a trace id',
     request: { query: searchQuery },
     responses: { 200: json(searchAnswer, 'the matches, most specific first'), 400: refused },
   });

@@ -163,7 +163,8 @@ export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDe
   router.get('/deliveries/:deliveryId/payload', async (req, res) => {
     const delivery = await requireDelivery(store, req.params.deliveryId);
     const payload = await store.getDeliveryPayload(delivery.id);
-    if (payload === null) throw new HttpError(404, 'delivery_not_found', `no payload stored for delivery ${delivery.id}`);
+    if (payload === null)
+      throw new HttpError(404, 'delivery_not_found', `no payload stored for delivery ${delivery.id}`);
     const meta = JSON.stringify({
       deliveryId: delivery.id,
       event: delivery.event,

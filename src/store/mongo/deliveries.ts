@@ -166,7 +166,10 @@ export function mongoDeliveries(
       return allOf(DELIVERY, await c.deliveries.find({ _id: { $in: [...ids] } }).toArray());
     },
     async listDeliveries(query: DeliveryQuery) {
-      return allOf(DELIVERY, await c.deliveries.find(deliverySearchFilter(query)).sort({ seq: -1 }).limit(query.limit).toArray());
+      return allOf(
+        DELIVERY,
+        await c.deliveries.find(deliverySearchFilter(query)).sort({ seq: -1 }).limit(query.limit).toArray(),
+      );
     },
     async inboxBacklog() {
       const pending = {

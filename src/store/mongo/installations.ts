@@ -6,7 +6,10 @@ export function mongoInstallations(c: Collections): InstallationStore {
   return {
     async upsertInstallation(installation) {
       // GitHub compares logins without case: the lower-case copy is what the index finds.
-      const fields = { ...fieldsOf(INSTALLATION, installation), accountLoginLower: installation.accountLogin?.toLowerCase() ?? null };
+      const fields = {
+        ...fieldsOf(INSTALLATION, installation),
+        accountLoginLower: installation.accountLogin?.toLowerCase() ?? null,
+      };
       await upsertOnce(() => c.installations.updateOne({ _id: installation.id }, { $set: fields }, { upsert: true }));
     },
     async getInstallation(id) {

@@ -249,7 +249,9 @@ export function deliverySearchSql(query: DeliveryQuery): { sql: string; params: 
     filter(either.length === 0 ? '0' : `(${either.join(' OR ')})`, ...outcomes);
   }
   const from =
-    driving === undefined ? 'deliveries' : 'delivery_routing_facts JOIN deliveries ON deliveries.seq = delivery_routing_facts.seq';
+    driving === undefined
+      ? 'deliveries'
+      : 'delivery_routing_facts JOIN deliveries ON deliveries.seq = delivery_routing_facts.seq';
   const columns = DELIVERY.names.map((name) => `deliveries.${column(name)}`).join(', ');
   const sql = `SELECT ${columns} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${seq} DESC LIMIT ?`;
   return { sql, params: [...params, query.limit] };

@@ -24,8 +24,10 @@ import {
   startPrometheus,
   substituteGrafanaVariables,
   type Expression,
+  type Panel,
   type RunningPrometheus,
 } from './support/prometheus.js';
+import { deliverySearchQuery } from '../src/http/openapi/investigation.js';
 import {
   eventually,
   json,
@@ -110,6 +112,79 @@ test('every panel target is PromQL on ${prometheus} or TraceQL on ${tempo}, and 
   );
 });
 
+test('every dashboard selects replicas: each metric of every expression is scoped to $instance', (t) => {
+  for (const { file, dashboard } of dashboards)
+    t.like(
+      dashboard.templating.list.find((v) => v.name === 'instance'),
+      { type: 'query', name: 'instance' },
+      file,
+    );
+  for (const { source, expr } of dashboardExprs) {
+    const selectors = [...expr.matchAll(/\b(?:reconciler|process|nodejs)_\w+(\{[^}]*\})?/g)];
+    t.true(selectors.length > 0, source);
+    for (const [selector, labels] of selectors)
+      t.true((labels ?? '').includes('instance=~"$instance"'), `${source}: ${selector}`);
+  }
+});
+
+test('"woken share" and the problems panels count problem reasons only, never expected non-matches', (t) => {
+  const expressions = new Map(dashboardExprs.map(({ source, expr }) => [source.replace(/ › \w+$/, ''), expr]));
+  const expected = ['event_not_subscribed', 'action_not_subscribed', 'outside_root_directory'];
+  for (const title of [
+    'Woken share',
+    'Problem refusals by reason',
+    'Deliveries that woke nothing for a problem, by leading reason',
+  ]) {
+    const expr = expressions.get(`routing.json › ${title}`) ?? '';
+    t.regex(expr, new RegExp(`reason!~"[^"]*${expected.join('\\|')}`), title);
+  }
+  t.regex(
+    expressions.get('routing.json › Deliveries that woke nothing for a problem, by leading reason') ?? '',
+    /reason!~"no_candidates\|/,
+  );
+});
+
+test('panel links open the view with the filters the delivery search knows', (t) => {
+  const known = new Set(Object.keys(deliverySearchQuery.shape));
+  const links = dashboards.flatMap(({ file, dashboard }) =>
+    allPanels(dashboard.panels).flatMap((panel) =>
+      (panel.fieldConfig?.defaults?.links ?? []).map((link) => ({ source: `${file} › ${panel.title}`, url: link.url })),
+    ),
+  );
+  t.true(links.length >= 8, `${links.length} links`);
+  for (const { source, url } of links) {
+    t.true(url.startsWith('${view}/?'), source);
+    const names = url
+      .slice('${view}/?'.length)
+      .split('&')
+      .map((pair) => pair.split('=')[0] ?? '');
+    for (const name of names) t.true(known.has(name), `${source}: ${name} is not a filter of GET /api/deliveries`);
+  }
+});
+
+test('every alert has a runbook_url to a section of docs/runbooks.md', (t) => {
+  const runbooks = readFileSync(join(DASHBOARDS_DIR, '..', 'docs', 'runbooks.md'), 'utf8');
+  // GitHub's heading anchors: lower case, punctuation dropped, spaces as dashes.
+  const anchors = new Set(
+    [...runbooks.matchAll(/^#{2,3} (.+)$/gm)].map(([, heading]) =>
+      (heading ?? '')
+        .toLowerCase()
+        .replace(/[^a-z0-9 _-]/g, '')
+        .replaceAll(' ', '-'),
+    ),
+  );
+  const alerts = alertsYaml.split(/\n(?= +- alert: )/).slice(1);
+  t.is(alerts.length, rules.filter((r) => r.kind === 'alert').length);
+  for (const alert of alerts) {
+    const name = /- alert: (\S+)/.exec(alert)?.[1] ?? '';
+    const runbook = /runbook_url: docs\/runbooks\.md#(\S+)/.exec(alert)?.[1];
+    t.truthy(runbook, `${name} has no runbook_url`);
+    t.true(anchors.has(runbook ?? ''), `${name}: docs/runbooks.md has no section #${runbook}`);
+  }
+});
+
+const allPanels = (panels: readonly Panel[]): Panel[] => panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
+
 const extraction: [string, string[]][] = [
   ['sum by (event, le) (rate(a_bucket{x="y", le!="+Inf"}[5m]))', ['a_bucket']],
   ['histogram_quantile(0.99, sum by (le) (rate(b_bucket[1m]))) > 1e-3', ['b_bucket']],
@@ -152,7 +227,8 @@ test('every alert rule names only exported metrics or series recorded by its own
       'ReconcilerInboxBacklogGrowing',
       'ReconcilerDeliveryFailures',
       'ReconcilerBadSignatureStream',
-      'ReconcilerRebindSkipped',
+      'ReconcilerStaleBindingRefused',
+      'ReconcilerAuditRecordsLost',
       'ReconcilerCoverageDropping',
     ],
   );
@@ -241,6 +317,9 @@ async function seriesOf(prometheus: RunningPrometheus, expr: string, timeoutMs =
   }, timeoutMs).catch(() => []);
 }
 
+/** The one alert the live scenario does not make fire (see below). */
+const NOT_STAGED = 'ReconcilerAuditRecordsLost';
+
 test('live: Prometheus scrapes a service driven through every outcome and every dashboard and alert expression returns series', async (t) => {
   t.timeout(150_000);
   const fake = await startFakeGitHub(t);
@@ -288,6 +367,8 @@ test('live: Prometheus scrapes a service driven through every outcome and every 
   await expectStatus(postDelivery(service.url, push), 202, 'a push');
   await eventually(async () => (await service.store.getDelivery('live-push'))?.state === 'applied', 15_000);
   t.is((await deliver(service, 'pull_request', pullRequestPayload('opened', API, 22))).state, 'applied');
+  // A push delivered by an installation t1 is not bound to: refused for a stale binding.
+  t.is((await deliver(service, 'push', pushPayload(API, 11, ['src/main.go']))).state, 'applied');
   t.is((await deliver(service, 'push', pushPayload(UNKNOWN, 22, ['x']))).state, 'ignored');
 
   // Webhook ingress: duplicate, bad signature, malformed, too large.
@@ -397,9 +478,14 @@ test('live: Prometheus scrapes a service driven through every outcome and every 
     const query = substituteGrafanaVariables(expr);
     t.true((await seriesOf(prometheus, query)).length > 0, `${source}: ${query} returned no series`);
   }
-  // The recorded quantities, and the alerts: every alert's condition holds in this scenario.
-  for (const { source, expr } of rules)
-    t.true((await seriesOf(prometheus, expr)).length > 0, `${source}: ${expr} returned no series`);
+  // The recorded quantities, and the alerts: every alert's condition holds in this scenario, but
+  // for lost audit records, which need a store rewritten behind an exported signed checkpoint
+  // (test/audit-checkpoints.test.ts stages that; promtool tests the alert firing): its quantity
+  // is there, at zero.
+  for (const { source, name, expr } of rules) {
+    const query = name === NOT_STAGED ? expr.replace(/ > 0$/, ' == 0') : expr;
+    t.true((await seriesOf(prometheus, query)).length > 0, `${source}: ${query} returned no series`);
+  }
 
   const loaded = await prometheus.api<{
     groups: { rules: { name: string; type: string; health: string; lastError?: string; state?: string }[] }[];
@@ -416,7 +502,7 @@ test('live: Prometheus scrapes a service driven through every outcome and every 
       '/api/v1/alerts',
     );
     const active = new Set(alerts.map((a) => a.labels.alertname));
-    return rules.filter((r) => r.kind === 'alert').every((r) => active.has(r.name));
+    return rules.filter((r) => r.kind === 'alert' && r.name !== NOT_STAGED).every((r) => active.has(r.name));
   }, 20_000).catch(async () => {
     t.fail(`not every alert is pending or firing: ${JSON.stringify(await prometheus.api('/api/v1/alerts'))}`);
   });

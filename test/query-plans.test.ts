@@ -10,7 +10,16 @@ import { temporaryDir } from './support/test-service.js';
 // checked on SQLite's own query plans for the statements actually executed, not on timings.
 
 // Tables that grow with traffic or with the size of organisations.
-const LARGE = ['deliveries', 'delivery_payloads', 'audit', 'repo_rows', 'triggers', 'wakes', 'user_installations'];
+const LARGE = [
+  'deliveries',
+  'delivery_routing_facts',
+  'delivery_payloads',
+  'audit',
+  'repo_rows',
+  'triggers',
+  'wakes',
+  'user_installations',
+];
 
 // Statements allowed to walk a whole table or index, and why.
 const ALLOWED: [RegExp, string][] = [
@@ -61,8 +70,26 @@ test('the hot paths of the embedded store use an index for every large table', a
   await store.getDelivery('d1');
   await store.getDeliveriesByIds(['d1', 'd2', 'missing']);
   await store.listDeliveries({ limit: 50, state: 'applied', beforeSeq: 10 });
-  await store.listDeliveries({ limit: 5, repoId: 7 });
+  await store.listDeliveries({ limit: 5, repoIds: [7] });
   await store.listDeliveries({ limit: 50, routingOutcomes: ['woke_none', 'no_candidates'] });
+  // Delivery search (GET /api/deliveries): each filter alone, and a few together.
+  for (const query of [
+    { deliveryId: 'd1' },
+    { repoIds: [7, 8] },
+    { installationIds: [22] },
+    { event: 'push' },
+    { event: 'pull_request', action: 'opened' },
+    { triggerId: 't1' },
+    { automationId: 'a1', beforeSeq: 10 },
+    { reason: 'repo_not_covered' },
+    { triggerId: 't1', reason: 'installation_mismatch', problemsOnly: true },
+    { problemsOnly: true },
+    { problemsOnly: true, routingOutcomes: ['woke_none' as const, 'no_candidates' as const] },
+    { receivedSince: T0, receivedUntil: '2026-01-02T00:00:00.000Z' },
+    { repoIds: [7], receivedSince: T0, state: 'applied' as const, beforeSeq: 10 },
+  ])
+    await store.listDeliveries({ limit: 50, ...query });
+  await store.listInstallationsByAccountLogin('Octo-Org');
   await store.inboxBacklog();
   await store.listWakes({ limit: 10, afterSeq: 0 });
   await store.linkInstallation('u1', 22, T0, []);

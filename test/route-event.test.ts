@@ -295,6 +295,7 @@ const delivery = (overrides: Partial<Delivery> = {}): Delivery => ({
   replayOf: null,
   traceparent: null,
   routingOutcome: null,
+  routingReasons: null,
   ...overrides,
 });
 

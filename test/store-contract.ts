@@ -6,6 +6,7 @@ import type { Store } from '../src/store/store.js';
 import { wakeFixture } from './support/fixtures.js';
 import { testOn, type StoreKind } from './support/mongo-server.js';
 import { auditedWritesContract } from './store-contract-audited-writes.js';
+import { deliverySearchContract } from './store-contract-search.js';
 import { wakePushContract } from './store-contract-wake-push.js';
 
 // The store contract: written once against the port, run against every adapter unchanged.
@@ -356,7 +357,7 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     t.is((await store.getDelivery('c'))?.replayOf, 'a');
     t.is((await store.getDelivery('a'))?.replayOf, null);
     t.deepEqual(
-      (await store.listDeliveries({ limit: 10, repoId: 7 })).map((d) => d.id),
+      (await store.listDeliveries({ limit: 10, repoIds: [7] })).map((d) => d.id),
       ['c', 'a'],
     );
   });
@@ -853,4 +854,5 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
 
   auditedWritesContract(title, open, test);
   wakePushContract(title, open, test);
+  deliverySearchContract(title, open, test);
 }

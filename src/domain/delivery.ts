@@ -34,6 +34,8 @@ export interface Delivery extends Omit<IncomingDelivery, 'payload' | 'replayOf' 
   seq: number;
   /** How routing ended; null while not routed (waiting, failed, or an event that names no repository). */
   routingOutcome: RoutedOutcome | null;
+  /** Distinct reason codes of its routing's candidates that did not wake (domain/reason-classes.ts); null while not routed. */
+  routingReasons: string[] | null;
   replayOf: string | null;
   traceparent: string | null;
   state: DeliveryState;
@@ -62,6 +64,7 @@ export function newDelivery(incoming: Omit<IncomingDelivery, 'payload'> & { payl
     replayOf: replayOf ?? null,
     traceparent: traceparent ?? null,
     routingOutcome: null,
+    routingReasons: null,
   };
 }
 
@@ -135,15 +138,23 @@ export function readReceivedDelivery(
   return { ok: true, incoming: { ...received, payload, action, installationId, repoId } };
 }
 
-/** The headers worth keeping with a delivery: they identify the hook and its sender. */
-export const KEPT_DELIVERY_HEADERS = [
-  'user-agent',
-  'x-github-hook-id',
-  'x-github-hook-installation-target-type',
-  'x-github-hook-installation-target-id',
-  'x-github-enterprise-host',
-  'x-github-enterprise-version',
-] as const;
+/**
+ * The request headers kept with a delivery, to show it as GitHub sent it: all of them but the
+ * signatures (worthless once verified, and derived from the secret) and credentials a proxy in
+ * front may have added. Node gives the names in lower case.
+ */
+export function keptDeliveryHeaders(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || name.startsWith('x-hub-signature') || DROPPED_HEADERS.includes(name)) continue;
+    kept[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return kept;
+}
+
+const DROPPED_HEADERS: readonly string[] = ['authorization', 'proxy-authorization', 'cookie'];
 
 export type RedeliveryDecision =
   { status: 'duplicate' } | { status: 'pending'; makeDueNow: boolean } | { status: 'requeued' };

@@ -18,7 +18,7 @@ export interface DiagnoseDeps {
 
 async function deliveriesOf(store: Store, repoIds: readonly number[], userId: string): Promise<DeliverySeen[]> {
   const deliveries: Delivery[] = [];
-  for (const repoId of repoIds) deliveries.push(...(await store.listDeliveries({ repoId, limit: LATEST_DELIVERIES })));
+  for (const repoId of repoIds) deliveries.push(...(await store.listDeliveries({ repoIds: [repoId], limit: LATEST_DELIVERIES })));
   const latest = deliveries.sort((a, b) => b.seq - a.seq).slice(0, LATEST_DELIVERIES);
   const seen: DeliverySeen[] = [];
   for (const delivery of latest) {

@@ -8,6 +8,7 @@ import { requireApiToken } from './api-auth.js';
 import { auditRoutes } from './routes/audit.js';
 import { bindingRoutes } from './routes/bindings.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { searchRoutes } from './routes/search.js';
 import { installationRoutes } from './routes/installations.js';
 import { observabilityView } from './routes/observability-view.js';
 import { diagnoseRoutes } from './routes/diagnose.js';
@@ -149,6 +150,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(requireApiToken(deps.apiToken, { logger: deps.logger }));
   api.use(express.json({ limit: API_BODY_LIMIT }));
   api.use(deliveryRoutes({ store: deps.store, now: deps.now, onDeliveryStored: deps.onDeliveryStored }));
+  api.use(searchRoutes(deps.store));
   api.use(auditRoutes(deps.store, deps.now, deps.auditCheckpoints ?? null));
   api.use(wakeRoutes(deps.store, deps.wakeFeed));
   api.use(endpointRoutes({ store: deps.store, now: deps.now }));

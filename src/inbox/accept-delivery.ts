@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { KEPT_DELIVERY_HEADERS, type Delivery } from '../domain/delivery.js';
+import { keptDeliveryHeaders, type Delivery } from '../domain/delivery.js';
 import type { DeliveryStore, RecordDeliveryResult } from '../store/store.js';
 import { currentTraceparent } from '../telemetry/tracing.js';
 import { verifySignature } from './verify-signature.js';
@@ -56,11 +56,6 @@ export async function acceptDelivery(
   }
   // JSON travels as UTF-8 (RFC 8259): decoding anything else would store a body other than the one signed.
   if (!isUtf8(body)) return { kind: 'malformed', code: 'malformed_body', message: 'the body is not valid UTF-8' };
-  const kept: Record<string, string> = {};
-  for (const name of KEPT_DELIVERY_HEADERS) {
-    const value = header(headers, name);
-    if (value !== undefined) kept[name] = value;
-  }
   const now = deps.now().toISOString();
   const traceparent = currentTraceparent();
   const result = await deps.store.receiveDelivery(
@@ -69,7 +64,7 @@ export async function acceptDelivery(
       event,
       receivedAt: now,
       payload: body,
-      headers: kept,
+      headers: keptDeliveryHeaders(headers),
       ...(traceparent !== null ? { traceparent } : {}),
     },
     now,

@@ -218,6 +218,7 @@ export const DELIVERY = defineCodec<Delivery>({
   replayOf: 'textOrNull',
   traceparent: 'textOrNull',
   routingOutcome: 'textOrNull',
+  routingReasons: 'jsonOrNull',
 });
 
 export const AUDIT_RECORD = defineCodec<AuditRecord>({

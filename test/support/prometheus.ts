@@ -37,6 +37,8 @@ export interface Panel {
   targets?: PanelTarget[];
   /** A row's panels: present, and the only place they are, while the row is collapsed. */
   panels?: Panel[];
+  /** Data links: open the reconciler's view with the panel's filters. */
+  fieldConfig?: { defaults?: { links?: { title: string; url: string }[] } };
 }
 
 export interface Dashboard {
@@ -126,6 +128,8 @@ const GRAFANA_VARIABLES: Readonly<Record<string, string>> = {
   __rate_interval: '1m',
   __interval: '1m',
   __range: '1m',
+  // The replica variable with All selected.
+  instance: '.*',
 };
 
 export function substituteGrafanaVariables(expr: string): string {

@@ -22,10 +22,45 @@ export interface DeliveryJson {
   replayOf: string | null;
 }
 
-/** `GET /api/deliveries`: newest first; `?outcome=woke_nothing` and friends narrow it. */
+/** A delivery in a list: with its repo's name today and what its routing found. */
+export interface DeliveryItemJson extends DeliveryJson {
+  repoFullName: string | null;
+  outcome: RoutingOutcome;
+  summary: string;
+  traceId: string | null;
+  /** A reason of its routing is a problem, not an expected non-match (domain/reason-classes.ts). */
+  problem: boolean;
+  /** Distinct reason codes of its routing's candidates that did not wake ('no_candidates' when it had none). */
+  reasons: string[];
+}
+
+/** `GET /api/deliveries`: newest first; the filters of docs/search.md narrow it. */
 export interface DeliveriesPage {
-  deliveries: (DeliveryJson & { outcome: RoutingOutcome; summary: string; traceId: string | null })[];
+  deliveries: DeliveryItemJson[];
   nextCursor: string | null;
+}
+
+/** `GET /api/deliveries/:deliveryId/payload`. */
+export interface DeliveryPayloadJson {
+  deliveryId: string;
+  event: string;
+  action: string | null;
+  receivedAt: string;
+  /** As GitHub sent them (lower-case names), without X-Hub-Signature*. */
+  headers: Record<string, string>;
+  payload: Record<string, unknown>;
+}
+
+/** `GET /api/search?q=`: what the search box text names. */
+export interface SearchAnswer {
+  query: string;
+  matches: {
+    kind: 'repo' | 'delivery' | 'trigger' | 'automation' | 'installation' | 'trace' | 'user';
+    id: string;
+    label: string;
+    detail: string | null;
+    formerName?: string;
+  }[];
 }
 
 export interface StoryCandidateJson {

@@ -1,5 +1,8 @@
 import { Router } from 'express';
-import { traceIdOf, type Delivery, type DeliveryState, type RoutedOutcome } from '../../domain/delivery.js';
+import { keptDeliveryHeaders, traceIdOf, type Delivery, type RoutedOutcome } from '../../domain/delivery.js';
+import { isProblemReason } from '../../domain/reason-classes.js';
+import { currentRepoName, installationIdsNamed, repoIdsKnownAs, resolveSearch } from '../../explain/search-box.js';
+import type { DeliveryQuery } from '../../store/ports/deliveries.js';
 import { deliverySummary, readDeliveryStory } from '../../explain/delivery-story.js';
 import { replayDelivery } from '../../inbox/replay.js';
 import { dryRunReplay } from '../../reconcile/dry-run-replay.js';
@@ -7,15 +10,16 @@ import type { Store } from '../../store/store.js';
 import { apiOrigin } from '../api-audit.js';
 import type {
   DeliveriesPage,
+  DeliveryItemJson,
   DeliveryJson,
+  DeliveryPayloadJson,
   DeliveryStoryJson,
   DryRunReplayAnswer,
   ReplayAnswer,
 } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
-import { queryBoolean, queryLimit, queryString, refuseUnknownQuery, seqCursor } from '../validate.js';
-
-const STATES: readonly DeliveryState[] = ['received', 'processing', 'applied', 'ignored', 'failed'];
+import { deliverySearchQuery, OUTCOME_FILTERS as OUTCOME_FILTER_NAMES, parseQuery } from '../openapi/investigation.js';
+import { queryBoolean, queryString, refuseUnknownQuery } from '../validate.js';
 
 export interface DeliveryRouteDeps {
   store: Store;
@@ -42,14 +46,93 @@ function deliveryView(delivery: Delivery): DeliveryJson {
   };
 }
 
-const OUTCOME_FILTERS: Readonly<Record<string, readonly (RoutedOutcome | null)[]>> = {
+const OUTCOME_FILTERS: Readonly<Record<(typeof OUTCOME_FILTER_NAMES)[number], readonly (RoutedOutcome | null)[]>> = {
   woke: ['woke'],
   woke_none: ['woke_none'],
   no_candidates: ['no_candidates'],
   not_routed: [null],
   // What "the automation does not wake up" means: candidates that all said no, or none at all.
+  // With problems=1 only those whose routing recorded a problem, not an expected non-match.
   woke_nothing: ['woke_none', 'no_candidates'],
 };
+
+type SearchParams = ReturnType<typeof parseQuery<typeof deliverySearchQuery>>;
+
+/** What the search box text names, as a filter: its first match; null when it names nothing deliveries carry. */
+async function filterOfText(store: Store, text: string): Promise<Partial<DeliveryQuery> | null> {
+  for (const match of await resolveSearch(store, text)) {
+    switch (match.kind) {
+      case 'delivery':
+        return { deliveryId: match.id };
+      case 'repo':
+        return { repoIds: [Number(match.id)] };
+      case 'trigger':
+        return { triggerId: match.id };
+      case 'automation':
+        return { automationId: match.id };
+      case 'installation':
+        return { installationIds: [Number(match.id)] };
+      case 'trace':
+      case 'user':
+        continue;
+    }
+  }
+  return null;
+}
+
+/** The store query of a search; null when a name or login it gives is not known, so nothing can match. */
+async function deliveryQueryOf(store: Store, params: SearchParams): Promise<DeliveryQuery | null> {
+  const query: DeliveryQuery = {
+    limit: params.limit ?? 50,
+    ...(params.cursor !== undefined ? { beforeSeq: params.cursor } : {}),
+    ...(params.state !== undefined ? { state: params.state } : {}),
+    ...(params.outcome !== undefined ? { routingOutcomes: OUTCOME_FILTERS[params.outcome] } : {}),
+    ...(params.trigger !== undefined ? { triggerId: params.trigger } : {}),
+    ...(params.automation !== undefined ? { automationId: params.automation } : {}),
+    ...(params.event !== undefined ? { event: params.event } : {}),
+    ...(params.action !== undefined ? { action: params.action } : {}),
+    ...(params.reason !== undefined ? { reason: params.reason } : {}),
+    ...(params.since !== undefined ? { receivedSince: params.since } : {}),
+    ...(params.until !== undefined ? { receivedUntil: params.until } : {}),
+    ...(params.problems === true ? { problemsOnly: true } : {}),
+  };
+  const repoIds = [
+    ...(params.repoId !== undefined ? [[params.repoId]] : []),
+    ...(params.repo !== undefined ? [await repoIdsKnownAs(store, params.repo)] : []),
+  ];
+  // repo= and repoId= together: the deliveries of the id, if the name is (or was) its name.
+  const [first, ...rest] = repoIds;
+  if (first !== undefined) query.repoIds = first.filter((id) => rest.every((ids) => ids.includes(id)));
+  if (params.installation !== undefined) query.installationIds = await installationIdsNamed(store, params.installation);
+  if (params.q !== undefined) {
+    const named = await filterOfText(store, params.q);
+    if (named === null) return null;
+    Object.assign(query, { ...named, ...query });
+  }
+  return query;
+}
+
+/** Each repo's name today, for the ids of a page (read once per repo). */
+async function repoNamesOf(store: Store, deliveries: readonly Delivery[]): Promise<Map<number, string | null>> {
+  const names = new Map<number, string | null>();
+  for (const { repoId } of deliveries)
+    if (repoId !== null && !names.has(repoId)) names.set(repoId, await currentRepoName(store, repoId));
+  return names;
+}
+
+/** A delivery as the list shows it. */
+export function deliveryItem(delivery: Delivery, repoFullName: string | null): DeliveryItemJson {
+  const reasons = delivery.routingReasons ?? [];
+  return {
+    ...deliveryView(delivery),
+    repoFullName,
+    outcome: delivery.routingOutcome ?? 'not_routed',
+    summary: deliverySummary(delivery),
+    traceId: traceIdOf(delivery.traceparent),
+    problem: reasons.some(isProblemReason),
+    reasons,
+  };
+}
 
 async function requireDelivery(store: Store, id: string): Promise<Delivery> {
   const delivery = await store.getDelivery(id);
@@ -59,32 +142,38 @@ async function requireDelivery(store: Store, id: string): Promise<Delivery> {
 
 export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDeps): Router {
   const router = Router();
+  // Delivery search (issue 15): every filter given must hold; the query plans are in
+  // test/query-plans.test.ts.
   router.get('/deliveries', async (req, res) => {
-    const state = queryString(req.query.state, 'state');
-    if (state !== undefined && !STATES.includes(state as DeliveryState)) {
-      throw new HttpError(400, 'invalid_query', `state must be one of ${STATES.join(', ')}`);
-    }
-    const outcome = queryString(req.query.outcome, 'outcome');
-    if (outcome !== undefined && !Object.hasOwn(OUTCOME_FILTERS, outcome))
-      throw new HttpError(400, 'invalid_query', `outcome must be one of ${Object.keys(OUTCOME_FILTERS).join(', ')}`);
-    const limit = queryLimit(queryString(req.query.limit, 'limit'), 50, 200);
-    const beforeSeq = seqCursor(req.query.cursor);
-    const deliveries = await store.listDeliveries({
-      limit,
-      ...(state !== undefined ? { state: state as DeliveryState } : {}),
-      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
-      ...(outcome !== undefined ? { routingOutcomes: OUTCOME_FILTERS[outcome] ?? [] } : {}),
-    });
+    const params = parseQuery(deliverySearchQuery, req.query);
+    const query = await deliveryQueryOf(store, params);
+    const deliveries = query === null ? [] : await store.listDeliveries(query);
+    const names = await repoNamesOf(store, deliveries);
     const last = deliveries.at(-1);
     res.json({
-      deliveries: deliveries.map((delivery) => ({
-        ...deliveryView(delivery),
-        outcome: delivery.routingOutcome ?? 'not_routed',
-        summary: deliverySummary(delivery),
-        traceId: traceIdOf(delivery.traceparent),
-      })),
-      nextCursor: deliveries.length === limit && last !== undefined ? String(last.seq) : null,
+      deliveries: deliveries.map((delivery) =>
+        deliveryItem(delivery, delivery.repoId === null ? null : (names.get(delivery.repoId) ?? null)),
+      ),
+      nextCursor: query !== null && deliveries.length === query.limit && last !== undefined ? String(last.seq) : null,
     } satisfies DeliveriesPage);
+  });
+
+  // The payload as signed (never parsed and re-serialised: it can be 25 MB) and the headers as
+  // sent, for the view to pretty-print.
+  router.get('/deliveries/:deliveryId/payload', async (req, res) => {
+    const delivery = await requireDelivery(store, req.params.deliveryId);
+    const payload = await store.getDeliveryPayload(delivery.id);
+    if (payload === null)
+      throw new HttpError(404, 'delivery_not_found', `no payload stored for delivery ${delivery.id}`);
+    const meta = JSON.stringify({
+      deliveryId: delivery.id,
+      event: delivery.event,
+      action: delivery.action,
+      receivedAt: delivery.receivedAt,
+      headers: keptDeliveryHeaders(delivery.headers),
+    } satisfies Omit<DeliveryPayloadJson, 'payload'>);
+    // The stored body is a JSON object (the inbox refuses anything else): it is spliced in whole.
+    res.type('application/json').send(`${meta.slice(0, -1)},"payload":${payload}}`);
   });
 
   router.get('/deliveries/:deliveryId', async (req, res) => {

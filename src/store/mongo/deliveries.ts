@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { UpdateFilter } from 'mongodb';
 import type { AuditDraft, IdentifiedDraft } from '../../domain/audit/index.js';
 import type { Wake } from '../../domain/entities.js';
+import { recordedDecisionsOf, routingFactsOf } from '../../domain/reason-classes.js';
 import type { Logger } from '../../telemetry/logger.js';
 import { DELIVERY, STORED_WAKE, WAKE } from '../codec.js';
 import type { DeliveryQuery, DeliveryStore } from '../ports/deliveries.js';
@@ -133,12 +134,19 @@ export function mongoDeliveries(
       return (doc?.nextAttemptAt as string | undefined) ?? null;
     },
     async finishDelivery(id, workerId, finish) {
+      const routing = routingFactsOf(finish.routingOutcome ?? null, recordedDecisionsOf(finish.audit));
       const set = {
         state: finish.state,
         reason: finish.reason,
         processedAt: finish.processedAt,
         nextAttemptAt: null,
         routingOutcome: finish.routingOutcome ?? null,
+        routingReasons: routing === null ? null : JSON.stringify(routing.reasons),
+        // Arrays of plain values for the search filters (indexes.ts): a multikey index each.
+        reasonCodes: routing?.reasons ?? [],
+        candidateTriggerIds: routing?.triggerIds ?? [],
+        candidateAutomationIds: routing?.automationIds ?? [],
+        problem: routing?.problem === true,
       };
       return endDelivery(id, workerId, set, finish.audit, finish.wakes ?? []);
     },
@@ -158,12 +166,10 @@ export function mongoDeliveries(
       return allOf(DELIVERY, await c.deliveries.find({ _id: { $in: [...ids] } }).toArray());
     },
     async listDeliveries(query: DeliveryQuery) {
-      const filter: Doc = {};
-      if (query.beforeSeq !== undefined) filter.seq = { $lt: query.beforeSeq };
-      if (query.state !== undefined) filter.state = query.state;
-      if (query.repoId !== undefined) filter.repoId = query.repoId;
-      if (query.routingOutcomes !== undefined) filter.routingOutcome = { $in: [...query.routingOutcomes] };
-      return allOf(DELIVERY, await c.deliveries.find(filter).sort({ seq: -1 }).limit(query.limit).toArray());
+      return allOf(
+        DELIVERY,
+        await c.deliveries.find(deliverySearchFilter(query)).sort({ seq: -1 }).limit(query.limit).toArray(),
+      );
     },
     async inboxBacklog() {
       const pending = {
@@ -184,4 +190,27 @@ export function mongoDeliveries(
       return allOf(STORED_WAKE, await c.wakes.find(filter).sort({ seq: 1 }).limit(query.limit).toArray());
     },
   };
+}
+
+/** A search as a filter of typed values only (never a client's object), newest first by the caller. */
+export function deliverySearchFilter(query: DeliveryQuery): Doc {
+  const filter: Doc = {};
+  if (query.beforeSeq !== undefined) filter.seq = { $lt: query.beforeSeq };
+  if (query.deliveryId !== undefined) filter._id = query.deliveryId;
+  if (query.state !== undefined) filter.state = query.state;
+  if (query.repoIds !== undefined) filter.repoId = { $in: [...query.repoIds] };
+  if (query.installationIds !== undefined) filter.installationId = { $in: [...query.installationIds] };
+  if (query.event !== undefined) filter.event = query.event;
+  if (query.action !== undefined) filter.action = query.action;
+  if (query.triggerId !== undefined) filter.candidateTriggerIds = query.triggerId;
+  if (query.automationId !== undefined) filter.candidateAutomationIds = query.automationId;
+  if (query.reason !== undefined) filter.reasonCodes = query.reason;
+  if (query.receivedSince !== undefined || query.receivedUntil !== undefined)
+    filter.receivedAt = {
+      ...(query.receivedSince !== undefined ? { $gte: query.receivedSince } : {}),
+      ...(query.receivedUntil !== undefined ? { $lt: query.receivedUntil } : {}),
+    };
+  if (query.problemsOnly === true) filter.problem = true;
+  if (query.routingOutcomes !== undefined) filter.routingOutcome = { $in: [...query.routingOutcomes] };
+  return filter;
 }

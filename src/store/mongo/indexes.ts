@@ -16,6 +16,14 @@ export async function ensureIndexes(db: Db): Promise<void> {
     index('deliveries', { state: 1, leaseUntil: 1 }),
     index('deliveries', { repoId: 1, seq: -1 }),
     index('deliveries', { routingOutcome: 1, seq: -1 }),
+    // Delivery search (GET /api/deliveries): each filter finds its deliveries newest first.
+    index('deliveries', { installationId: 1, seq: -1 }),
+    index('deliveries', { event: 1, action: 1, seq: -1 }),
+    index('deliveries', { candidateTriggerIds: 1, seq: -1 }),
+    index('deliveries', { candidateAutomationIds: 1, seq: -1 }),
+    index('deliveries', { reasonCodes: 1, seq: -1 }),
+    index('deliveries', { problem: 1, seq: -1 }),
+    index('deliveries', { receivedAt: 1 }),
     // Every claim looks for copy-outs left by a replica that died: only those are indexed.
     partial('deliveries', { pendingUntil: 1 }, { pending: { $type: 'string' } }),
     // The same for the documents that carry audit drafts of other writes (copy-out.ts).
@@ -32,6 +40,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     index('repo_rows', { installationId: 1, userId: 1, repoId: 1, rootDirectory: 1 }),
     index('repo_rows', { userId: 1, installationId: 1, repoId: 1, rootDirectory: 1 }),
     index('repo_rows', { fullNameLower: 1 }),
+    index('installations', { accountLoginLower: 1 }),
     index('automations', { userId: 1 }),
     index('triggers', { userId: 1 }),
     index('triggers', { repoId: 1 }),

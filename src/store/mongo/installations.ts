@@ -5,7 +5,11 @@ import { allOf, fieldsOf, oneOf, upsertOnce, type Collections } from './collecti
 export function mongoInstallations(c: Collections): InstallationStore {
   return {
     async upsertInstallation(installation) {
-      const fields = fieldsOf(INSTALLATION, installation);
+      // GitHub compares logins without case: the lower-case copy is what the index finds.
+      const fields = {
+        ...fieldsOf(INSTALLATION, installation),
+        accountLoginLower: installation.accountLogin?.toLowerCase() ?? null,
+      };
       await upsertOnce(() => c.installations.updateOne({ _id: installation.id }, { $set: fields }, { upsert: true }));
     },
     async getInstallation(id) {
@@ -20,6 +24,10 @@ export function mongoInstallations(c: Collections): InstallationStore {
           .sort({ _id: 1 })
           .toArray(),
       );
+    },
+    async listInstallationsByAccountLogin(login) {
+      const found = await c.installations.find({ accountLoginLower: login.toLowerCase() }).sort({ _id: 1 }).toArray();
+      return allOf(INSTALLATION, found);
     },
     async listInstallationPage(page) {
       const found = await c.installations

@@ -52,9 +52,27 @@ export interface DeliveryQuery {
   /** Deliveries received before this sequence number (newest first paging). */
   beforeSeq?: number;
   state?: DeliveryState;
-  repoId?: number;
+  /** Deliveries about any of these repositories (a repo known by several ids, or a name's ids). */
+  repoIds?: readonly number[];
   /** Deliveries whose routing ended in one of these; `null` in the list matches those not routed. */
   routingOutcomes?: readonly (RoutedOutcome | null)[];
+  deliveryId?: string;
+  /** Deliveries sent by any of these installations. */
+  installationIds?: readonly number[];
+  event?: string;
+  action?: string;
+  /** Deliveries whose routing considered this trigger (it was a candidate, woken or not). */
+  triggerId?: string;
+  /** Deliveries whose routing considered a trigger of this automation. */
+  automationId?: string;
+  /** Deliveries with this reason code among their routing's (RoutingFacts.reasons). */
+  reason?: string;
+  /** Received at or after this time (ISO-8601). */
+  receivedSince?: string;
+  /** Received before this time (ISO-8601). */
+  receivedUntil?: string;
+  /** Only deliveries whose routing recorded a problem reason (domain/reason-classes.ts). */
+  problemsOnly?: boolean;
 }
 
 export interface WakeQuery {
@@ -92,6 +110,7 @@ export interface DeliveryStore {
   /** The stored deliveries among these ids, in no particular order; ids not stored are left out. */
   getDeliveriesByIds(ids: readonly string[]): Promise<Delivery[]>;
   getDeliveryPayload(id: string): Promise<string | null>;
+  /** Newest first; every filter given must hold. */
   listDeliveries(query: DeliveryQuery): Promise<Delivery[]>;
   inboxBacklog(): Promise<InboxBacklog>;
   listWakes(query: WakeQuery): Promise<StoredWake[]>;

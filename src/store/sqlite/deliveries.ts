@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { Delivery } from '../../domain/delivery.js';
+import { recordedDecisionsOf, routingFactsOf } from '../../domain/reason-classes.js';
 import { DELIVERY, STORED_WAKE } from '../codec.js';
 import type { DeliveryQuery, DeliveryStore, InboxBacklog } from '../ports/deliveries.js';
 import { prepareOldestDue } from './delivery-inbox.js';
 import type { InboxWriter } from './inbox-writer.js';
-import { columnsOf, oneOf, rowsOf } from './sqlite-codec.js';
+import { column, columnsOf, oneOf, rowsOf } from './sqlite-codec.js';
 
 // Every delivery column but the payload, which only the worker reads (and can be 25 MB).
 export const DELIVERY_COLUMNS = columnsOf(DELIVERY);
@@ -49,8 +50,16 @@ export function sqliteDeliveries(db: Database.Database, inboxWriter: InboxWriter
     },
     async finishDelivery(id, workerId, finish) {
       const { audit, wakes, routingOutcome, ...fields } = finish;
-      const params = { id, workerId, ...fields, routingOutcome: routingOutcome ?? null };
-      return inboxWriter.end({ kind: 'finish', params, audit, wakes: wakes ?? [] });
+      const routing = routingFactsOf(routingOutcome ?? null, recordedDecisionsOf(audit));
+      const params = {
+        id,
+        workerId,
+        ...fields,
+        routingOutcome: routingOutcome ?? null,
+        routingReasons: routing === null ? null : JSON.stringify(routing.reasons),
+        problem: routing?.problem === true ? (1 as const) : (0 as const),
+      };
+      return inboxWriter.end({ kind: 'finish', params, audit, wakes: wakes ?? [], routing });
     },
     async failDelivery(id, workerId, failure) {
       const { audit, ...fields } = failure;
@@ -74,29 +83,8 @@ export function sqliteDeliveries(db: Database.Database, inboxWriter: InboxWriter
       return row?.payload ?? null;
     },
     async listDeliveries(query: DeliveryQuery) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (query.state !== undefined) {
-        where.push('state = ?');
-        params.push(query.state);
-      }
-      if (query.beforeSeq !== undefined) {
-        where.push('seq < ?');
-        params.push(query.beforeSeq);
-      }
-      if (query.repoId !== undefined) {
-        where.push('repo_id = ?');
-        params.push(query.repoId);
-      }
-      if (query.routingOutcomes !== undefined) {
-        const outcomes = query.routingOutcomes.filter((o) => o !== null);
-        const either = outcomes.map(() => 'routing_outcome = ?');
-        if (query.routingOutcomes.includes(null)) either.push('routing_outcome IS NULL');
-        where.push(either.length === 0 ? '0' : `(${either.join(' OR ')})`);
-        params.push(...outcomes);
-      }
-      const sql = `SELECT ${DELIVERY_COLUMNS} FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-      return rowsOf(DELIVERY, db.prepare(sql).all(...params, query.limit));
+      const { sql, params } = deliverySearchSql(query);
+      return rowsOf(DELIVERY, db.prepare(sql).all(...params));
     },
     async inboxBacklog(): Promise<InboxBacklog> {
       const summary = q.pendingSummary.get() as { n: number; oldest: string | null };
@@ -108,4 +96,62 @@ export function sqliteDeliveries(db: Database.Database, inboxWriter: InboxWriter
       return rowsOf(STORED_WAKE, rows);
     },
   };
+}
+
+const anyOf = (column: string, values: readonly unknown[]): string =>
+  values.length === 0 ? '0' : `${column} IN (${values.map(() => '?').join(', ')})`;
+
+/**
+ * One statement for a search, newest first. A filter on what routing considered (trigger,
+ * automation, reason) reads the facts table in seq order and drives the query, so a page stops
+ * after `limit` matches; the other filters each have an index on deliveries (migration 7) that
+ * SQLite picks from.
+ */
+export function deliverySearchSql(query: DeliveryQuery): { sql: string; params: unknown[] } {
+  const facts = (
+    [
+      ['trigger', query.triggerId],
+      ['automation', query.automationId],
+      ['reason', query.reason],
+    ] as const
+  ).filter((fact): fact is readonly ['trigger' | 'automation' | 'reason', string] => fact[1] !== undefined);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const filter = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  const [driving, ...others] = facts;
+  const seq = driving === undefined ? 'deliveries.seq' : 'delivery_routing_facts.seq';
+  if (driving !== undefined) filter('delivery_routing_facts.kind = ? AND delivery_routing_facts.value = ?', ...driving);
+  for (const [kind, value] of others)
+    filter(
+      'EXISTS (SELECT 1 FROM delivery_routing_facts AS also WHERE also.kind = ? AND also.value = ? AND also.seq = deliveries.seq)',
+      kind,
+      value,
+    );
+  if (query.beforeSeq !== undefined) filter(`${seq} < ?`, query.beforeSeq);
+  if (query.deliveryId !== undefined) filter('deliveries.id = ?', query.deliveryId);
+  if (query.state !== undefined) filter('deliveries.state = ?', query.state);
+  if (query.repoIds !== undefined) filter(anyOf('deliveries.repo_id', query.repoIds), ...query.repoIds);
+  if (query.installationIds !== undefined)
+    filter(anyOf('deliveries.installation_id', query.installationIds), ...query.installationIds);
+  if (query.event !== undefined) filter('deliveries.event = ?', query.event);
+  if (query.action !== undefined) filter('deliveries.action = ?', query.action);
+  if (query.receivedSince !== undefined) filter('deliveries.received_at >= ?', query.receivedSince);
+  if (query.receivedUntil !== undefined) filter('deliveries.received_at < ?', query.receivedUntil);
+  if (query.problemsOnly === true) where.push('deliveries.problem = 1');
+  if (query.routingOutcomes !== undefined) {
+    const outcomes = query.routingOutcomes.filter((o) => o !== null);
+    const either = outcomes.map(() => 'deliveries.routing_outcome = ?');
+    if (query.routingOutcomes.includes(null)) either.push('deliveries.routing_outcome IS NULL');
+    filter(either.length === 0 ? '0' : `(${either.join(' OR ')})`, ...outcomes);
+  }
+  const from =
+    driving === undefined
+      ? 'deliveries'
+      : 'delivery_routing_facts JOIN deliveries ON deliveries.seq = delivery_routing_facts.seq';
+  const columns = DELIVERY.names.map((name) => `deliveries.${column(name)}`).join(', ');
+  const sql = `SELECT ${columns} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${seq} DESC LIMIT ?`;
+  return { sql, params: [...params, query.limit] };
 }

@@ -9,6 +9,7 @@ import {
   type ReceivedDelivery,
 } from '../../domain/delivery.js';
 import type { Wake } from '../../domain/entities.js';
+import type { RoutingFacts } from '../../domain/reason-classes.js';
 import type { DeliveryClaim, ReceiveDeliveryResult, RecordDeliveryResult } from '../store.js';
 import { DELIVERY, WAKE } from '../codec.js';
 import { sqliteAudit } from './audit.js';
@@ -33,9 +34,13 @@ export type DeliveryEnding =
         reason: string | null;
         processedAt: string;
         routingOutcome: string | null;
+        routingReasons: string | null;
+        problem: 0 | 1;
       };
       audit: readonly AuditDraft[];
       wakes: readonly Wake[];
+      /** What routing considered, kept for search (delivery_routing_facts); null when not routed. */
+      routing: RoutingFacts | null;
     }
   | {
       kind: 'fail';
@@ -98,8 +103,11 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
     WHERE seq = @seq RETURNING ${DELIVERY_COLUMNS}`);
   const finish = db.prepare(`
     UPDATE deliveries SET state = @state, reason = @reason, processed_at = @processedAt, next_attempt_at = NULL,
-      routing_outcome = @routingOutcome, lease_owner = NULL, lease_until = NULL
+      routing_outcome = @routingOutcome, routing_reasons = @routingReasons, problem = @problem,
+      lease_owner = NULL, lease_until = NULL
     WHERE id = @id AND state = 'processing' AND lease_owner = @workerId`);
+  const insertRoutingFact = db.prepare(`
+    INSERT OR IGNORE INTO delivery_routing_facts (kind, value, seq) SELECT @kind, @value, seq FROM deliveries WHERE id = @id`);
   const fail = db.prepare(`
     UPDATE deliveries SET state = 'failed', error = @error, processed_at = @processedAt, next_attempt_at = @nextAttemptAt,
       lease_owner = NULL, lease_until = NULL
@@ -145,7 +153,11 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
   /** False when the claim was lost: another worker holds the delivery now. */
   const end = (ending: DeliveryEnding): boolean => {
     if ((ending.kind === 'finish' ? finish : fail).run(ending.params).changes === 0) return false;
-    if (ending.kind === 'finish') for (const wake of ending.wakes) insertWake.run(paramsOf(WAKE, wake));
+    if (ending.kind === 'finish') {
+      for (const wake of ending.wakes) insertWake.run(paramsOf(WAKE, wake));
+      if (ending.routing !== null)
+        for (const fact of factRows(ending.routing)) insertRoutingFact.run({ id: ending.params.id, ...fact });
+    }
     appendAudit(ending.audit);
     return true;
   };
@@ -201,3 +213,9 @@ export function prepareDeliveryInbox(db: Database.Database): (batch: readonly In
     });
   };
 }
+
+const factRows = (routing: RoutingFacts): { kind: string; value: string }[] => [
+  ...routing.triggerIds.map((value) => ({ kind: 'trigger', value })),
+  ...routing.automationIds.map((value) => ({ kind: 'automation', value })),
+  ...routing.reasons.map((value) => ({ kind: 'reason', value })),
+];

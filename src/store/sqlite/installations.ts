@@ -15,6 +15,7 @@ export function sqliteInstallations(db: Database.Database): InstallationStore {
         repository_selection = excluded.repository_selection, events = excluded.events, suspended_at = excluded.suspended_at,
         suspended_by = excluded.suspended_by, deleted_at = excluded.deleted_at, updated_at = excluded.updated_at`),
     installationById: db.prepare('SELECT * FROM installations WHERE id = ?'),
+    installationsByLogin: db.prepare('SELECT * FROM installations WHERE account_login = ? COLLATE NOCASE ORDER BY id'),
     installationPage: db.prepare('SELECT * FROM installations WHERE id > ? ORDER BY id LIMIT ?'),
     installationsByState: db.prepare(`
       SELECT CASE WHEN deleted_at IS NOT NULL THEN 'deleted' WHEN suspended_at IS NOT NULL THEN 'suspended'
@@ -24,6 +25,9 @@ export function sqliteInstallations(db: Database.Database): InstallationStore {
   return {
     async upsertInstallation(installation) {
       q.upsertInstallation.run(paramsOf(INSTALLATION, installation));
+    },
+    async listInstallationsByAccountLogin(login) {
+      return rowsOf(INSTALLATION, q.installationsByLogin.all(login));
     },
     async countInstallationsByState() {
       const counts = { active: 0, suspended: 0, deleted: 0 };

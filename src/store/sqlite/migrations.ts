@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { EXPECTED_NON_MATCHES } from '../../domain/reason-classes.js';
 
 // Schema versions of the embedded store, applied in order at start (PRAGMA user_version holds
 // the last one applied). Append a new entry to change the schema; never edit a shipped one.
@@ -246,6 +247,42 @@ export const MIGRATIONS: readonly string[] = [
     seq INTEGER NOT NULL UNIQUE,
     body TEXT NOT NULL
   );
+  `,
+  `
+  -- Delivery search (issue 15): what routing found (its reason codes, whether one is a problem)
+  -- and the triggers and automations it considered, each filter behind an index.
+  ALTER TABLE deliveries ADD COLUMN routing_reasons TEXT;
+  ALTER TABLE deliveries ADD COLUMN problem INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE delivery_routing_facts (
+    kind TEXT NOT NULL CHECK (kind IN ('trigger', 'automation', 'reason')),
+    value TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (kind, value, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX deliveries_problems ON deliveries (problem, seq) WHERE problem = 1;
+  CREATE INDEX deliveries_by_installation ON deliveries (installation_id, seq);
+  CREATE INDEX deliveries_by_event ON deliveries (event, action, seq);
+  CREATE INDEX deliveries_by_received ON deliveries (received_at);
+  -- The search box finds an installation by its account's login, without case as GitHub compares.
+  CREATE INDEX installations_by_login ON installations (account_login COLLATE NOCASE);
+  -- Deliveries routed before this version: their facts from the routing records still kept.
+  INSERT OR IGNORE INTO delivery_routing_facts (kind, value, seq)
+    SELECT f.kind, f.value, d.seq FROM deliveries d JOIN (
+      SELECT delivery_id, 'trigger' AS kind, json_extract(subject, '$.triggerId') AS value FROM audit WHERE kind = 'routing.decision'
+      UNION ALL
+      SELECT delivery_id, 'automation', json_extract(subject, '$.automationId') FROM audit WHERE kind = 'routing.decision'
+      UNION ALL
+      SELECT delivery_id, 'reason', reason FROM audit WHERE kind = 'routing.decision'
+    ) f ON f.delivery_id = d.id
+    WHERE f.value IS NOT NULL;
+  INSERT OR IGNORE INTO delivery_routing_facts (kind, value, seq)
+    SELECT 'reason', 'no_candidates', seq FROM deliveries WHERE routing_outcome = 'no_candidates';
+  UPDATE deliveries SET routing_reasons = (
+    SELECT json_group_array(value) FROM delivery_routing_facts WHERE kind = 'reason' AND seq = deliveries.seq
+  ) WHERE routing_outcome IS NOT NULL;
+  UPDATE deliveries SET problem = 1 WHERE seq IN (
+    SELECT seq FROM delivery_routing_facts WHERE kind = 'reason'
+      AND value NOT IN (${EXPECTED_NON_MATCHES.map((code) => `'${code}'`).join(', ')}));
   `,
 ];
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { traceIdOf, type Delivery, type DeliveryState, type RoutedOutcome } from '../../domain/delivery.js';
+import { traceIdOf, type Delivery, type RoutedOutcome } from '../../domain/delivery.js';
 import { deliverySummary, readDeliveryStory } from '../../explain/delivery-story.js';
 import { replayDelivery } from '../../inbox/replay.js';
 import { dryRunReplay } from '../../reconcile/dry-run-replay.js';
@@ -13,9 +13,8 @@ import type {
   ReplayAnswer,
 } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
-import { queryBoolean, queryLimit, queryString, refuseUnknownQuery, seqCursor } from '../validate.js';
-
-const STATES: readonly DeliveryState[] = ['received', 'processing', 'applied', 'ignored', 'failed'];
+import { deliveriesQuery, replayQuery, type OUTCOME_FILTERS } from '../openapi/deliveries.js';
+import { parseQuery } from '../openapi/parse-request.js';
 
 export interface DeliveryRouteDeps {
   store: Store;
@@ -42,7 +41,7 @@ function deliveryView(delivery: Delivery): DeliveryJson {
   };
 }
 
-const OUTCOME_FILTERS: Readonly<Record<string, readonly (RoutedOutcome | null)[]>> = {
+const OUTCOME_ROUTINGS: Readonly<Record<(typeof OUTCOME_FILTERS)[number], readonly (RoutedOutcome | null)[]>> = {
   woke: ['woke'],
   woke_none: ['woke_none'],
   no_candidates: ['no_candidates'],
@@ -60,20 +59,12 @@ async function requireDelivery(store: Store, id: string): Promise<Delivery> {
 export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDeps): Router {
   const router = Router();
   router.get('/deliveries', async (req, res) => {
-    const state = queryString(req.query.state, 'state');
-    if (state !== undefined && !STATES.includes(state as DeliveryState)) {
-      throw new HttpError(400, 'invalid_query', `state must be one of ${STATES.join(', ')}`);
-    }
-    const outcome = queryString(req.query.outcome, 'outcome');
-    if (outcome !== undefined && !Object.hasOwn(OUTCOME_FILTERS, outcome))
-      throw new HttpError(400, 'invalid_query', `outcome must be one of ${Object.keys(OUTCOME_FILTERS).join(', ')}`);
-    const limit = queryLimit(queryString(req.query.limit, 'limit'), 50, 200);
-    const beforeSeq = seqCursor(req.query.cursor);
+    const { state, outcome, limit = 50, cursor: beforeSeq } = parseQuery(deliveriesQuery, req.query);
     const deliveries = await store.listDeliveries({
       limit,
-      ...(state !== undefined ? { state: state as DeliveryState } : {}),
+      ...(state !== undefined ? { state } : {}),
       ...(beforeSeq !== undefined ? { beforeSeq } : {}),
-      ...(outcome !== undefined ? { routingOutcomes: OUTCOME_FILTERS[outcome] ?? [] } : {}),
+      ...(outcome !== undefined ? { routingOutcomes: OUTCOME_ROUTINGS[outcome] } : {}),
     });
     const last = deliveries.at(-1);
     res.json({
@@ -99,8 +90,7 @@ export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDe
   // (reconcile/dry-run-replay.ts); a real one sends it through the pipeline again as a new
   // delivery (inbox/replay.ts), whose wakes say they are a replay's.
   router.post('/deliveries/:deliveryId/replay', async (req, res) => {
-    refuseUnknownQuery(req.query, ['dryRun']);
-    const dryRun = queryBoolean(queryString(req.query.dryRun, 'dryRun'), 'dryRun');
+    const dryRun = parseQuery(replayQuery, req.query).dryRun ?? false;
     const original = await requireDelivery(store, req.params.deliveryId);
     if (dryRun) {
       const tested = await dryRunReplay(store, original, now);

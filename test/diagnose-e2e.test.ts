@@ -217,7 +217,7 @@ test('diagnose refuses a bad repo name and an unknown user with JSON errors', as
   const { service } = await world(t);
   const bad = await service.api('/api/diagnose?userId=u1&repo=not-a-repo');
   t.is(bad.status, 400);
-  t.like(await bad.json(), { error: { code: 'invalid_input' } });
+  t.like(await bad.json(), { error: { code: 'invalid_query' } });
   const missing = await service.api('/api/diagnose?userId=u1');
   t.is(missing.status, 400);
   const extra = await service.api('/api/diagnose?userId=u1&repo=o/r&verbose=1');

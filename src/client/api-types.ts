@@ -1020,7 +1020,7 @@ export interface paths {
             parameters: {
                 query?: {
                     userId?: string;
-                    /** @description a repo id, or owner/name as the user's repo rows know it */
+                    /** @description a repo id, or owner/name */
                     repo?: string;
                     automationId?: string;
                     cursor?: string;

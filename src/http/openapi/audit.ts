@@ -3,14 +3,13 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import {
   boundedString,
   errorResponses,
-  githubIdText,
   isoTime,
   jsonAnswer,
   jsonBody,
   jsonValue,
   platformId,
   queryLimit,
-  repoFullName,
+  repoIdOrName,
   seqCursor,
   timeText,
 } from './fields.js';
@@ -49,11 +48,6 @@ export const auditRecordJson = z
     hash: z.string(),
   })
   .meta({ id: 'AuditRecord' });
-
-/** `repo=`: a repo id, or owner/name (which also finds records about the ids the name is known by). */
-export const repoIdOrName = z
-  .union([githubIdText, repoFullName], { error: 'must be a repo id or owner/name' })
-  .meta({ description: 'a repo id, or owner/name' });
 
 const KIND = /^[a-z_]+(?:\.[a-z_]+)*$/;
 const OPAQUE_ID = /^[A-Za-z0-9._:-]{1,200}$/;

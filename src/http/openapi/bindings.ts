@@ -15,6 +15,7 @@ import {
   platformId,
   queryLimit,
   repoFullName,
+  repoIdOrName,
   rootDirectory,
 } from './fields.js';
 
@@ -83,7 +84,7 @@ export const automationsPage = z.object({ automations: z.array(automationJson), 
 
 export const triggersQuery = z.strictObject({
   userId: platformId.optional(),
-  repo: z.string().optional().meta({ description: 'a repo id, or owner/name as the user\'s repo rows know it' }),
+  repo: repoIdOrName.optional(),
   automationId: platformId.optional(),
   cursor: idCursor,
   limit: queryLimit(1000),

@@ -41,6 +41,11 @@ export const boundedString = (max: number, pattern?: RegExp, hint?: string) => {
 /** A repository's owner/name as GitHub spells it. */
 export const repoFullName = boundedString(201, FULL_NAME, 'must be owner/name').meta({ example: 'octo-org/api' });
 
+/** `repo=` of the lists: a repo id, or owner/name as the repo rows know it (any case). */
+export const repoIdOrName = z
+  .union([githubIdText, repoFullName], { error: 'must be a repo id or owner/name' })
+  .meta({ description: 'a repo id, or owner/name' });
+
 /**
  * A trigger's or an endpoint's event entry by its shape, `event` or `event.action`; that it is one
  * GitHub sends is checked against @octokit/webhooks' list when a request is parsed (validate.ts).
@@ -100,6 +105,10 @@ export const seqCursor = z
 
 /** `?cursor=` of lists in id order: the id a previous page returned as nextCursor. */
 export const idCursor = z.string().regex(PLATFORM_ID, { error: 'must be a value returned as nextCursor' }).optional();
+
+/** The cursor after a page in id order: its last id, when the page was full. */
+export const nextIdCursor = (page: readonly { id: string }[], limit: number): string | null =>
+  page.length === limit ? (page.at(-1)?.id ?? null) : null;
 
 /** A query parameter with one of a few values. */
 export const queryEnum = <const T extends readonly [string, ...string[]]>(values: T) =>

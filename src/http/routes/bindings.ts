@@ -7,8 +7,11 @@ import { apiOrigin } from '../api-audit.js';
 import { HttpError } from '../http-error.js';
 import { requireUser } from './users.js';
 import { repoByName } from '../../domain/repo-by-name.js';
-import { automationRequest, bindingParams, triggerRequest } from '../openapi/bindings.js';
-import { parseBody, parseParams } from '../openapi/parse-request.js';
+import { automationRequest, automationsQuery, bindingParams, triggerRequest, triggersQuery } from '../openapi/bindings.js';
+import { nextIdCursor } from '../openapi/fields.js';
+import type { AutomationsPage, TriggersPage } from '../api-shapes.js';
+import type { TriggerFilter } from '../../store/ports/bindings.js';
+import { parseBody, parseParams, parseQuery } from '../openapi/parse-request.js';
 import { requireWebhookEvents } from '../validate.js';
 
 // Automations and triggers: the installation-scoped bindings that routing and rebinding act on.
@@ -67,8 +70,35 @@ async function triggerRepo(
   return { repoId: found.repoId, fullName: found.fullName };
 }
 
+/** `repo=` of the trigger list: an id, or the ids an owner/name stands for in the repo rows (the user's, when given). */
+async function repoIdsOf(store: Store, repo: number | string, userId: string | undefined): Promise<number[]> {
+  if (typeof repo === 'number') return [repo];
+  const rows = await store.listRepoRowsByFullName(repo);
+  return [...new Set(rows.filter((row) => userId === undefined || row.userId === userId).map((row) => row.repoId))];
+}
+
 export function bindingRoutes({ store, now }: { store: Store; now: () => Date }): Router {
   const router = Router();
+
+  router.get('/automations', async (req, res) => {
+    const { userId, cursor, limit = 100 } = parseQuery(automationsQuery, req.query);
+    const automations = await store.listAutomations(userId !== undefined ? { userId } : {}, {
+      limit,
+      ...(cursor !== undefined ? { afterId: cursor } : {}),
+    });
+    res.json({ automations, nextCursor: nextIdCursor(automations, limit) } satisfies AutomationsPage);
+  });
+
+  router.get('/triggers', async (req, res) => {
+    const { userId, repo, automationId, cursor, limit = 100 } = parseQuery(triggersQuery, req.query);
+    const filter: TriggerFilter = {
+      ...(userId !== undefined ? { userId } : {}),
+      ...(automationId !== undefined ? { automationId } : {}),
+      ...(repo !== undefined ? { repoIds: await repoIdsOf(store, repo, userId) } : {}),
+    };
+    const triggers = await store.listTriggers(filter, { limit, ...(cursor !== undefined ? { afterId: cursor } : {}) });
+    res.json({ triggers, nextCursor: nextIdCursor(triggers, limit) } satisfies TriggersPage);
+  });
 
   router.put('/automations/:id', async (req, res) => {
     const { id } = parseParams(bindingParams, req.params);

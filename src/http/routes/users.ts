@@ -5,8 +5,10 @@ import type { Store } from '../../store/store.js';
 import { linkUser, putUser, unlinkUser } from '../../reconcile/users.js';
 import { apiAudit, apiOrigin, asAuditValue } from '../api-audit.js';
 import { HttpError } from '../http-error.js';
-import { linkParams, subProjectRequest, userParams, userRequest } from '../openapi/users.js';
-import { parseBody, parseParams } from '../openapi/parse-request.js';
+import { linkParams, subProjectRequest, userParams, userRequest, usersQuery } from '../openapi/users.js';
+import { nextIdCursor } from '../openapi/fields.js';
+import type { UsersPage } from '../api-shapes.js';
+import { parseBody, parseParams, parseQuery } from '../openapi/parse-request.js';
 
 export interface UserRouteDeps {
   store: Store;
@@ -22,6 +24,12 @@ export async function requireUser(store: Store, userId: string): Promise<User> {
 
 export function userRoutes({ store, now }: UserRouteDeps): Router {
   const router = Router();
+
+  router.get('/users', async (req, res) => {
+    const { cursor, limit = 100 } = parseQuery(usersQuery, req.query);
+    const users = await store.listUsers({ limit, ...(cursor !== undefined ? { afterId: cursor } : {}) });
+    res.json({ users, nextCursor: nextIdCursor(users, limit) } satisfies UsersPage);
+  });
 
   router.put('/users/:userId', async (req, res) => {
     const { userId } = parseParams(userParams, req.params);

@@ -247,6 +247,10 @@ export const MIGRATIONS: readonly string[] = [
     body TEXT NOT NULL
   );
   `,
+  `
+  -- The trigger list's filter by automation (GET /api/triggers?automationId=), in id order.
+  CREATE INDEX triggers_by_automation ON triggers (automation_id, id);
+  `,
 ];
 
 /** Applies every migration the file has not seen yet, each in its own transaction. */

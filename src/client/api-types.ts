@@ -3245,14 +3245,14 @@ export interface paths {
                     content: {
                         "application/json": {
                             coverage: {
-                                covered?: number;
-                                visible_only?: number;
-                                bound_to_gone?: number;
+                                covered: number;
+                                visible_only: number;
+                                bound_to_gone: number;
                             };
                             installations: {
-                                active?: number;
-                                suspended?: number;
-                                deleted?: number;
+                                active: number;
+                                suspended: number;
+                                deleted: number;
                             };
                             inbox: {
                                 pending: number;
@@ -3427,13 +3427,13 @@ export interface components {
             counts: components["schemas"]["DecisionCounts"];
             /** @description the decisions of counts that were about sub-project rows (the rest are about repos) */
             subProjectCounts: {
-                created?: number;
-                updated?: number;
-                covered?: number;
-                detached?: number;
-                preserved?: number;
-                unchanged?: number;
-                propagated?: number;
+                created: number;
+                updated: number;
+                covered: number;
+                detached: number;
+                preserved: number;
+                unchanged: number;
+                propagated: number;
             };
             rebind: components["schemas"]["RebindOutcome"][];
         };
@@ -3451,24 +3451,24 @@ export interface components {
             counts: components["schemas"]["DecisionCounts"];
             /** @description the decisions of counts that were about sub-project rows (the rest are about repos) */
             subProjectCounts: {
-                created?: number;
-                updated?: number;
-                covered?: number;
-                detached?: number;
-                preserved?: number;
-                unchanged?: number;
-                propagated?: number;
+                created: number;
+                updated: number;
+                covered: number;
+                detached: number;
+                preserved: number;
+                unchanged: number;
+                propagated: number;
             };
             rebind: components["schemas"]["RebindOutcome"][];
         };
         DecisionCounts: {
-            created?: number;
-            updated?: number;
-            covered?: number;
-            detached?: number;
-            preserved?: number;
-            unchanged?: number;
-            propagated?: number;
+            created: number;
+            updated: number;
+            covered: number;
+            detached: number;
+            preserved: number;
+            unchanged: number;
+            propagated: number;
         };
         RebindOutcome: {
             userId: string;
@@ -3499,13 +3499,13 @@ export interface components {
             counts: components["schemas"]["DecisionCounts"];
             /** @description the decisions of counts that were about sub-project rows (the rest are about repos) */
             subProjectCounts: {
-                created?: number;
-                updated?: number;
-                covered?: number;
-                detached?: number;
-                preserved?: number;
-                unchanged?: number;
-                propagated?: number;
+                created: number;
+                updated: number;
+                covered: number;
+                detached: number;
+                preserved: number;
+                unchanged: number;
+                propagated: number;
             };
         } | null;
         SyncProgress: {

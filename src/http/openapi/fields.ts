@@ -168,6 +168,10 @@ export const jsonAnswer = (description: string, schema: z.ZodType): ResponseConf
 
 export const noContent: ResponseConfig = { description: 'done; no body' };
 
+/** A count per value of an enum, every value present (z.record leaves the keys optional in the document). */
+export const countsOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.object(Object.fromEntries(values.map((value) => [value, z.number()])) as { [K in T[number]]: z.ZodNumber });
+
 /** A JSON request body. */
 export const jsonBody = (schema: z.ZodType) => ({
   required: true,

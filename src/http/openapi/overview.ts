@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { auditRecordJson } from './audit.js';
-import { errorResponses, jsonAnswer, platformId, repoFullName } from './fields.js';
-import { coverage, installationJson, installationState } from './users.js';
+import { countsOf, errorResponses, jsonAnswer, platformId, repoFullName } from './fields.js';
+import { COVERAGES, installationJson, INSTALLATION_STATES } from './users.js';
 
 // Diagnosis (R10) and the Observability view's overview.
 
@@ -30,8 +30,8 @@ export const diagnosisJson = z.object({
 export const rebindSkipReason = z.enum(['no_installations', 'several_installations', 'installation_mismatch']);
 
 export const summaryJson = z.object({
-  coverage: z.record(coverage, z.number()),
-  installations: z.record(installationState, z.number()),
+  coverage: countsOf(COVERAGES),
+  installations: countsOf(INSTALLATION_STATES),
   inbox: z.object({ pending: z.number(), oldestReceivedAt: z.string().nullable() }),
   rebindSkips: z.object({
     total: z.number(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { boundedString, errorResponses, isoTime, jsonAnswer, jsonBody, queryEnum, queryLimit } from './fields.js';
+import { boundedString, countsOf, errorResponses, isoTime, jsonAnswer, jsonBody, queryEnum, queryLimit } from './fields.js';
 import { userParams } from './users.js';
 
 // A user's sync: what it decided, and its progress while it runs.
@@ -9,8 +9,9 @@ export const syncRequest = z.strictObject({
   oauthToken: boundedString(255, /^\S+$/, 'must be a token').nullish(),
 });
 
-export const rowDecision = z.enum(['created', 'updated', 'covered', 'detached', 'preserved', 'unchanged', 'propagated']);
-export const decisionCounts = z.record(rowDecision, z.number()).meta({ id: 'DecisionCounts' });
+const ROW_DECISIONS = ['created', 'updated', 'covered', 'detached', 'preserved', 'unchanged', 'propagated'] as const;
+export const rowDecision = z.enum(ROW_DECISIONS);
+export const decisionCounts = countsOf(ROW_DECISIONS).meta({ id: 'DecisionCounts' });
 
 export const rebindOutcomeJson = z
   .discriminatedUnion('outcome', [

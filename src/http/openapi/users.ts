@@ -20,8 +20,10 @@ import {
 
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 
-export const coverage = z.enum(['covered', 'visible_only', 'bound_to_gone']);
-export const installationState = z.enum(['active', 'suspended', 'deleted']);
+export const COVERAGES = ['covered', 'visible_only', 'bound_to_gone'] as const;
+export const coverage = z.enum(COVERAGES);
+export const INSTALLATION_STATES = ['active', 'suspended', 'deleted'] as const;
+export const installationState = z.enum(INSTALLATION_STATES);
 
 export const userParams = z.object({ userId: platformId });
 export const linkParams = z.object({ userId: platformId, installationId: githubIdText });

@@ -222,7 +222,7 @@ test('diagnose refuses a bad repo name and an unknown user with JSON errors', as
   t.is(missing.status, 400);
   const extra = await service.api('/api/diagnose?userId=u1&repo=o/r&verbose=1');
   t.is(extra.status, 400);
-  t.regex(((await extra.json()) as { error: { message: string } }).error.message, /unknown parameter verbose/);
+  t.regex(((await extra.json()) as { error: { message: string } }).error.message, /unknown filter verbose; use userId, repo/);
   const unknown = await service.api('/api/diagnose?userId=nobody&repo=o/r');
   t.is(unknown.status, 404);
 });

@@ -27,7 +27,7 @@ import {
   type Panel,
   type RunningPrometheus,
 } from './support/prometheus.js';
-import { deliverySearchQuery } from '../src/http/openapi/investigation.js';
+import { deliveriesQuery } from '../src/http/openapi/deliveries.js';
 import {
   eventually,
   json,
@@ -145,7 +145,7 @@ test('"woken share" and the problems panels count problem reasons only, never ex
 });
 
 test('panel links open the view with the filters the delivery search knows', (t) => {
-  const known = new Set(Object.keys(deliverySearchQuery.shape));
+  const known = new Set(Object.keys(deliveriesQuery.shape));
   const links = dashboards.flatMap(({ file, dashboard }) =>
     allPanels(dashboard.panels).flatMap((panel) =>
       (panel.fieldConfig?.defaults?.links ?? []).map((link) => ({ source: `${file} › ${panel.title}`, url: link.url })),

@@ -217,12 +217,12 @@ test('diagnose refuses a bad repo name and an unknown user with JSON errors', as
   const { service } = await world(t);
   const bad = await service.api('/api/diagnose?userId=u1&repo=not-a-repo');
   t.is(bad.status, 400);
-  t.like(await bad.json(), { error: { code: 'invalid_input' } });
+  t.like(await bad.json(), { error: { code: 'invalid_query' } });
   const missing = await service.api('/api/diagnose?userId=u1');
   t.is(missing.status, 400);
   const extra = await service.api('/api/diagnose?userId=u1&repo=o/r&verbose=1');
   t.is(extra.status, 400);
-  t.regex(((await extra.json()) as { error: { message: string } }).error.message, /unknown parameter verbose/);
+  t.regex(((await extra.json()) as { error: { message: string } }).error.message, /unknown filter verbose; use userId, repo/);
   const unknown = await service.api('/api/diagnose?userId=nobody&repo=o/r');
   t.is(unknown.status, 404);
 });

@@ -80,7 +80,7 @@ test('GET /api/deliveries pages newest first and validates its query', async (t)
 
 test('unknown routes answer 404 with the JSON error shape, inside and outside /api', async (t) => {
   const service = await startTestService(t);
-  for (const response of [await fetch(`${service.url}/nowhere`), await service.api('/api/nowhere?x=1')]) {
+  for (const response of [await fetch(`${service.url}/nowhere`), await service.uncheckedApi('/api/nowhere?x=1')]) {
     t.is(response.status, 404);
     t.regex(response.headers.get('content-type') ?? '', /application\/json/);
     const body = (await response.json()) as ErrorBody;
@@ -91,8 +91,8 @@ test('unknown routes answer 404 with the JSON error shape, inside and outside /a
 
 test('a malformed JSON body on /api is a 400 JSON error', async (t) => {
   const service = await startTestService(t);
-  const response = await service.api('/api/deliveries', {
-    method: 'POST',
+  const response = await service.api('/api/users/u1', {
+    method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: '{"broken":',
   });

@@ -150,14 +150,14 @@ test('delivery search and the search box refuse unknown and malformed parameters
   const service = await startTestService(t, { env: { INBOX_PAUSED: 'true' } });
   for (const [query, named] of [
     ['/api/deliveries?color=red', /unknown filter color/],
-    ['/api/deliveries?repo=not-a-name', /^repo:/],
-    ['/api/deliveries?repoId=x', /^repoId:/],
-    ['/api/deliveries?since=2026-02-30T00:00:00Z', /^since:/],
-    ['/api/deliveries?problems=yes', /^problems:/],
-    ['/api/deliveries?outcome=sleepy', /^outcome:/],
-    ['/api/deliveries?event=push&event=issues', /^event: must be given once/],
-    ['/api/deliveries?limit=201', /^limit:/],
-    ['/api/search', /^q:/],
+    ['/api/deliveries?repo=not-a-name', /^repo /],
+    ['/api/deliveries?repoId=x', /^repoId /],
+    ['/api/deliveries?since=2026-02-30T00:00:00Z', /^since /],
+    ['/api/deliveries?problems=yes', /^problems /],
+    ['/api/deliveries?outcome=sleepy', /^outcome /],
+    ['/api/deliveries?event=push&event=issues', /^event must be given once/],
+    ['/api/deliveries?limit=201', /^limit /],
+    ['/api/search', /^q /],
     ['/api/search?q=x&kind=repo', /unknown filter kind/],
   ] as const) {
     const response = await service.api(query);

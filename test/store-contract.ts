@@ -742,6 +742,35 @@ export function storeContract(label: StoreKind, open: OpenStore): void {
     t.is(await store.getTrigger('t1'), null);
   });
 
+  test(title('users, automations and triggers list in id order a page at a time, with filters that combine'), async (t) => {
+    const store = await open(t);
+    for (const id of ['u3', 'u1', 'u2'])
+      await store.upsertUser({ id, githubUserId: 1, githubLogin: id, createdAt: T0, updatedAt: T0 }, []);
+    t.deepEqual((await store.listUsers({ limit: 2 })).map((u) => u.id), ['u1', 'u2']);
+    t.deepEqual((await store.listUsers({ limit: 2, afterId: 'u2' })).map((u) => u.id), ['u3']);
+    const automation = { id: 'a1', userId: 'u1', installationId: 42, name: 'review', enabled: true, updatedAt: T0 };
+    for (const [id, userId] of [['a2', 'u2'], ['a1', 'u1'], ['a3', 'u1']] as const)
+      await store.putAutomation({ ...automation, id, userId }, []);
+    t.deepEqual((await store.listAutomations({}, { limit: 10 })).map((a) => a.id), ['a1', 'a2', 'a3']);
+    t.deepEqual((await store.listAutomations({ userId: 'u1' }, { limit: 1, afterId: 'a1' })).map((a) => a.id), ['a3']);
+    await store.putTrigger(trigger('t3', { repoId: 8 }), []);
+    await store.putTrigger(trigger('t1'), []);
+    await store.putTrigger(trigger('t2', { userId: 'u2', automationId: 'a2' }), []);
+    await store.putTrigger(trigger('t4', { automationId: null }), []);
+    const ids = async (filter: Parameters<typeof store.listTriggers>[0], page = { limit: 10 }) =>
+      (await store.listTriggers(filter, page)).map((x) => x.id);
+    t.deepEqual(await ids({}), ['t1', 't2', 't3', 't4']);
+    t.deepEqual(await ids({}, { limit: 2 }), ['t1', 't2']);
+    t.deepEqual(await ids({}, { limit: 2, afterId: 't2' } as { limit: number }), ['t3', 't4']);
+    t.deepEqual(await ids({ userId: 'u1' }), ['t1', 't3', 't4']);
+    t.deepEqual(await ids({ automationId: 'a1' }), ['t1', 't3']);
+    t.deepEqual(await ids({ repoIds: [7] }), ['t1', 't2', 't4']);
+    t.deepEqual(await ids({ repoIds: [7, 8], userId: 'u1', automationId: 'a1' }), ['t1', 't3']);
+    t.deepEqual(await ids({ repoIds: [] }), [], 'no repo ids match nothing');
+    await store.deleteTrigger('t1', []);
+    t.deepEqual(await ids({ automationId: 'a1' }), ['t3'], 'a deleted trigger is not listed');
+  });
+
   test(title('audit records are appended in one hash chain'), async (t) => {
     const store = await open(t);
     const first = await store.appendAudit([auditDraft(), auditDraft({ decision: 'detached' })]);

@@ -1,7 +1,10 @@
 // The `why` command's text: the delivery story and the troubleshooting answers, as the API gives
 // them, laid out for a terminal. Pure: JSON in, lines out.
 
-import type { DeliveryStoryJson, DiagnosisJson } from '../http/api-shapes.js';
+import type { ApiAnswer } from '../client/api-client.js';
+
+type DeliveryStoryJson = ApiAnswer<'/api/deliveries/{deliveryId}', 'get'>;
+type DiagnosisJson = ApiAnswer<'/api/diagnose', 'get'>;
 
 const MARK: Record<string, string> = { ok: '✔', problem: '✘', unknown: '?', woken: '✔', not_woken: '✘' };
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createApiClient, type ApiClient } from '../client/api-client.js';
 import { devCredentialsPath, readDevCredentials } from '../dev-credentials.js';
 
 // What the command-line tools share: finding the running service and its token, calling its
@@ -40,7 +41,8 @@ export function parseCommandLine<T extends ParseArgsConfig['options']>(options: 
 
 export interface ServiceClient {
   base: string;
-  call<T>(path: string, init?: RequestInit): Promise<T>;
+  /** The typed API client (src/client/); `answer` turns its result into the body or an error. */
+  api: ApiClient;
 }
 
 export function serviceClient(given: { url?: string | undefined; token?: string | undefined }): ServiceClient {
@@ -53,28 +55,25 @@ export function serviceClient(given: { url?: string | undefined; token?: string 
     throw new UsageError(
       'no API token: pass --token, set API_TOKEN, or run from the directory whose data/ holds dev-credentials.json',
     );
-  return {
-    base,
-    async call<T>(path: string, init: RequestInit = {}): Promise<T> {
-      let response: Response;
-      try {
-        response = await fetch(new URL(path, base), {
-          ...init,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        });
-      } catch (error) {
-        throw new Unreachable(
-          `cannot reach the reconciler at ${base}: ${String((error as Error).cause ?? (error as Error).message)}\nstart it with npm start, or pass --url`,
-        );
-      }
-      const body = (await response.json()) as Record<string, unknown>;
-      if (!response.ok) {
-        const error = body.error as { code?: string; message?: string } | undefined;
-        throw new Refused(response.status, error?.code ?? '', error?.message ?? JSON.stringify(body));
-      }
-      return body as T;
-    },
-  };
+  return { base, api: createApiClient({ baseUrl: base, token }) };
+}
+
+/** The body of an answered call; a refusal (exit 1) or an unreachable service (exit 2) otherwise. */
+export async function answer<T>(
+  client: ServiceClient,
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  let result: { data?: T; error?: unknown; response: Response };
+  try {
+    result = await call;
+  } catch (error) {
+    throw new Unreachable(
+      `cannot reach the reconciler at ${client.base}: ${String((error as Error).cause ?? (error as Error).message)}\nstart it with npm start, or pass --url`,
+    );
+  }
+  if (result.data !== undefined && result.response.ok) return result.data;
+  const error = (result.error as { error?: { code?: string; message?: string } } | undefined)?.error;
+  throw new Refused(result.response.status, error?.code ?? '', error?.message ?? JSON.stringify(result.error ?? null));
 }
 
 /** Runs a command: prints what went wrong and sets the exit code. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import type { SyncProgressJson, SyncRequest, SyncStarted } from '../http/api-shapes.js';
+import type { SyncRequest, SyncStarted } from '../http/api-shapes.js';
 import { progressLine, resultLines } from './render-sync.js';
-import { CONNECTION_USAGE, parseCommandLine, runCommand, serviceClient, UsageError } from './service-client.js';
+import { answer, CONNECTION_USAGE, parseCommandLine, runCommand, serviceClient, UsageError } from './service-client.js';
 
 // `npm run sync -- --user U [--oauth-token T]`: starts a sync of one user on the running service
 // (POST /api/users/:id/sync?async=1, or joins the one running) and draws its progress until it ends.
@@ -22,16 +22,22 @@ runCommand(USAGE, async () => {
   if (values.user === undefined || positionals.length > 0) throw new UsageError('give --user U');
   const client = serviceClient(values);
   const token = values['oauth-token'];
-  const request: SyncRequest = token === undefined ? {} : { oauthToken: token };
-  const started = await client.call<SyncStarted>(`/api/users/${encodeURIComponent(values.user)}/sync?async=1`, {
-    method: 'POST',
-    body: JSON.stringify(request),
-  });
+  const request: SyncRequest & { oauthToken?: string } = token === undefined ? {} : { oauthToken: token };
+  const started = (await answer(
+    client,
+    client.api.POST('/api/users/{userId}/sync', {
+      params: { path: { userId: values.user }, query: { async: '1' } },
+      body: request,
+    }),
+  )) as SyncStarted;
   process.stdout.write(`${started.joined ? 'joined the running' : 'started'} sync ${started.syncId}\n`);
   const tty = process.stderr.isTTY === true;
   let shown = '';
   for (;;) {
-    const progress = await client.call<SyncProgressJson>(`/api/syncs/${started.syncId}`);
+    const progress = await answer(
+      client,
+      client.api.GET('/api/syncs/{syncId}', { params: { path: { syncId: started.syncId } } }),
+    );
     const line = progressLine(progress);
     // On a terminal the bar redraws in place; in a log, one line per change.
     if (line !== shown) process.stderr.write(tty ? `\r${line}` : `${line}\n`);

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-import type { DeliveryStoryJson, DiagnosisJson } from '../http/api-shapes.js';
 import { renderDiagnosis, renderStory } from './render-why.js';
-import { CONNECTION_USAGE, parseCommandLine, runCommand, serviceClient, UsageError } from './service-client.js';
+import { answer, CONNECTION_USAGE, parseCommandLine, runCommand, serviceClient, UsageError } from './service-client.js';
 
 // `npm run why -- <deliveryId>` or `npm run why -- --repo owner/name --user U`: asks a running
 // service the same questions as GET /api/deliveries/:id and GET /api/diagnose, and prints the
@@ -38,9 +37,10 @@ runCommand(USAGE, async () => {
     process.stdout.write(values.json ? `${JSON.stringify(body, null, 2)}\n` : render(body));
   };
   if (askRepo) {
-    const query = new URLSearchParams({ userId: String(values.user), repo: String(values.repo) });
-    print(await client.call<DiagnosisJson>(`/api/diagnose?${query.toString()}`), renderDiagnosis);
+    const query = { userId: String(values.user), repo: String(values.repo) };
+    print(await answer(client, client.api.GET('/api/diagnose', { params: { query } })), renderDiagnosis);
   } else {
-    print(await client.call<DeliveryStoryJson>(`/api/deliveries/${encodeURIComponent(deliveryId ?? '')}`), renderStory);
+    const path = { deliveryId: deliveryId ?? '' };
+    print(await answer(client, client.api.GET('/api/deliveries/{deliveryId}', { params: { path } })), renderStory);
   }
 });

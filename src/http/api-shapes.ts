@@ -1,13 +1,14 @@
-// The HTTP API's request and response shapes (REQUIREMENTS.md, "Shapes"), declared once: the
+// The HTTP API's request and response shapes (REQUIREMENTS.md, "Shapes"), inferred from the zod
+// schemas in openapi/ that the routes validate with and the OpenAPI document is built from: the
 // routes check what they send against them (`satisfies`), and the CLI and the Observability view
 // read the answers as them. Fields may be added, none renamed.
 //
-// Self-contained on purpose: the view (src/http/view/app, its own DOM program) imports these
-// types, so these files must not pull server modules into the browser's type check. The shapes
-// live in api-shapes/, one file per resource; everything imports them from here.
+// Type-only on purpose: the view (src/http/view/app, its own DOM program) imports these types,
+// and the schema files import nothing but zod, so no server module reaches the browser's type check.
 
-import type { AuditRecordJson } from './api-shapes/audit.js';
-import type { Coverage, InstallationJson, InstallationState } from './api-shapes/users.js';
+import type { z } from 'zod';
+import type * as fields from './openapi/fields.js';
+import type * as overview from './openapi/overview.js';
 
 export type * from './api-shapes/audit.js';
 export type * from './api-shapes/bindings.js';
@@ -16,35 +17,11 @@ export type * from './api-shapes/sync.js';
 export type * from './api-shapes/users.js';
 
 /** Every error: `{ "error": { "code", "message" } }` with a fitting status. */
-export interface ApiErrorBody {
-  error: { code: string; message: string };
-}
+export type ApiErrorBody = z.infer<typeof fields.apiErrorBody>;
 
-// ---- diagnosis and the overview -------------------------------------------------------------
-
-export interface DiagnosisStepJson {
-  step: 1 | 2 | 3 | 4 | 5;
-  name: string;
-  status: 'ok' | 'problem' | 'unknown';
-  evidence: string;
-  next: string | null;
-}
-
+export type DiagnosisStepJson = z.infer<typeof overview.diagnosisStepJson>;
 /** `GET /api/diagnose?userId=&repo=owner/name`. */
-export interface DiagnosisJson {
-  userId: string;
-  repo: string;
-  steps: DiagnosisStepJson[];
-  /** Missing installation metadata is filled first (R6); what that did, per linked installation. */
-  metadataRefresh: ({ installationId: number } & InstallationJson['refresh'])[];
-}
-
-export type RebindSkipReason = 'no_installations' | 'several_installations' | 'installation_mismatch';
-
+export type DiagnosisJson = z.infer<typeof overview.diagnosisJson>;
+export type RebindSkipReason = z.infer<typeof overview.rebindSkipReason>;
 /** `GET /api/summary`: what the Observability view's cards show. */
-export interface SummaryJson {
-  coverage: Record<Coverage, number>;
-  installations: Record<InstallationState, number>;
-  inbox: { pending: number; oldestReceivedAt: string | null };
-  rebindSkips: { total: number; byReason: Record<string, number>; recent: AuditRecordJson[] };
-}
+export type SummaryJson = z.infer<typeof overview.summaryJson>;

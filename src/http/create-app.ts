@@ -20,6 +20,7 @@ import { projectRoutes } from './routes/projects.js';
 import { wakeRoutes } from './routes/wakes.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { webhookRoute, type WebhookRouteDeps } from './routes/webhook.js';
+import { openApiDocument } from './openapi/document.js';
 import type { WakeFeed } from './wake-feed.js';
 import type { SignedCheckpointCheck } from '../telemetry/audit-trail.js';
 
@@ -147,6 +148,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(observabilityView({ traceUrlTemplate: deps.traceUrlTemplate }, deps.logger));
 
   const api = express.Router();
+  // Before the token check: the document describes the API and holds no data, and tools that
+  // generate clients or render it (openapi-typescript, Swagger UI) can read it as it is served.
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
   api.use(requireApiToken(deps.apiToken, { logger: deps.logger }));
   api.use(express.json({ limit: API_BODY_LIMIT }));
   api.use(deliveryRoutes({ store: deps.store, now: deps.now, onDeliveryStored: deps.onDeliveryStored }));

@@ -1,3 +1,4 @@
+import { checkedFetch } from './openapi-check.js';
 import type { ExecutionContext } from 'ava';
 import { installationPayload, OCTO_API } from './github-payloads.js';
 import { storeEnv } from './mongo-server.js';
@@ -33,7 +34,7 @@ export async function replicaWorld(t: ExecutionContext, extraEnv: Record<string,
   const b = spawnService(t, { ...env, DATA_DIR: temporaryDir(t) });
   const [urlA, urlB] = await Promise.all([a.ready, b.ready]);
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${urlA}${path}`, {
+    checkedFetch(`${urlA}${path}`, {
       ...init,
       headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(init.headers as Record<string, string> | undefined) },
     });

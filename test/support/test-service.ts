@@ -6,6 +6,7 @@ import type { ExecutionContext } from 'ava';
 import { parseConfig, type Config } from '../../src/config.js';
 import { startService, type RunningService, type ServiceOverrides } from '../../src/service.js';
 import { createLogger } from '../../src/telemetry/logger.js';
+import { checkedFetch } from './openapi-check.js';
 
 export const TEST_SECRET = 'test-webhook-secret';
 export const ROTATED_SECRET = 'next-webhook-secret';
@@ -41,8 +42,16 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): C
 export interface TestService extends RunningService {
   /** Every JSON log line written so far. */
   logLines(): string[];
+  /** A request with the API token; its answer is checked against the OpenAPI document. */
   api(path: string, init?: RequestInit): Promise<Response>;
+  /** The same without the check: for requests that probe what the API does not declare (unknown routes). */
+  uncheckedApi(path: string, init?: RequestInit): Promise<Response>;
 }
+
+const withToken = (init: RequestInit): RequestInit => ({
+  ...init,
+  headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(init.headers as Record<string, string> | undefined) },
+});
 
 /** A real service on 127.0.0.1 with its own data directory, closed when the test ends. */
 export async function startTestService(
@@ -63,11 +72,8 @@ export async function startTestService(
   return {
     ...service,
     logLines: () => [...lines],
-    api: (path, init = {}) =>
-      fetch(`${service.url}${path}`, {
-        ...init,
-        headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(init.headers as Record<string, string> | undefined) },
-      }),
+    api: (path, init = {}) => checkedFetch(`${service.url}${path}`, withToken(init)),
+    uncheckedApi: (path, init = {}) => fetch(`${service.url}${path}`, withToken(init)),
   };
 }
 

@@ -1,217 +1,52 @@
-import type { AuditRecordJson } from './audit.js';
+import type { z } from 'zod';
+import type * as deliveries from '../openapi/deliveries.js';
+import type * as endpoints from '../openapi/endpoints.js';
+import type * as investigation from '../openapi/investigation.js';
+import type * as service from '../openapi/service.js';
+import type * as wakes from '../openapi/wakes.js';
 
-// Deliveries as the API shows them: the list, one delivery's story, a replay, the wake outbox.
+// Deliveries as the API shows them: the list, one delivery's story, a replay, the wake outbox,
+// the runner endpoints it is pushed to.
 
-export type DeliveryState = 'received' | 'processing' | 'applied' | 'ignored' | 'failed';
-export type RoutingOutcome = 'woke' | 'woke_none' | 'no_candidates' | 'not_routed';
-
+export type DeliveryState = z.infer<typeof deliveries.deliveryState>;
+export type RoutingOutcome = z.infer<typeof deliveries.routingOutcome>;
 /** A delivery as clients see it; the raw payload stays in the store. */
-export interface DeliveryJson {
-  id: string;
-  event: string;
-  action: string | null;
-  installationId: number | null;
-  repoId: number | null;
-  state: DeliveryState;
-  attempts: number;
-  error: string | null;
-  reason: string | null;
-  receivedAt: string;
-  processedAt: string | null;
-  nextAttemptAt: string | null;
-  replayOf: string | null;
-}
-
+export type DeliveryJson = z.infer<typeof deliveries.deliveryJson>;
+/** `GET /api/deliveries`: newest first; `?outcome=woke_nothing` and friends narrow it. */
+export type DeliveriesPage = z.infer<typeof deliveries.deliveriesPage>;
 /** A delivery in a list: with its repo's name today and what its routing found. */
-export interface DeliveryItemJson extends DeliveryJson {
-  repoFullName: string | null;
-  outcome: RoutingOutcome;
-  summary: string;
-  traceId: string | null;
-  /** A reason of its routing is a problem, not an expected non-match (domain/reason-classes.ts). */
-  problem: boolean;
-  /** Distinct reason codes of its routing's candidates that did not wake ('no_candidates' when it had none). */
-  reasons: string[];
-}
-
-/** `GET /api/deliveries`: newest first; the filters of docs/search.md narrow it. */
-export interface DeliveriesPage {
-  deliveries: DeliveryItemJson[];
-  nextCursor: string | null;
-}
-
+export type DeliveryItemJson = z.infer<typeof deliveries.deliveryListItem>;
 /** `GET /api/deliveries/:deliveryId/payload`. */
-export interface DeliveryPayloadJson {
-  deliveryId: string;
-  event: string;
-  action: string | null;
-  receivedAt: string;
-  /** As GitHub sent them (lower-case names), without X-Hub-Signature*. */
-  headers: Record<string, string>;
-  payload: Record<string, unknown>;
-}
-
+export type DeliveryPayloadJson = z.infer<typeof investigation.deliveryPayloadAnswer>;
 /** `GET /api/search?q=`: what the search box text names. */
-export interface SearchAnswer {
-  query: string;
-  matches: {
-    kind: 'repo' | 'delivery' | 'trigger' | 'automation' | 'installation' | 'trace' | 'user';
-    id: string;
-    label: string;
-    detail: string | null;
-    formerName?: string;
-  }[];
-}
-
-export interface StoryCandidateJson {
-  triggerId: string;
-  automationId: string | null;
-  userId: string | null;
-  outcome: 'woken' | 'not_woken';
-  reason: string | null;
-  detail: string | null;
-  fix: string | null;
-  boundInstallationId: number | null;
-}
-
+export type SearchAnswer = z.infer<typeof investigation.searchAnswer>;
+export type StoryCandidateJson = z.infer<typeof deliveries.storyCandidateJson>;
 /** `GET /api/deliveries/:deliveryId`: the story of one delivery (R10). */
-export interface DeliveryStoryJson {
-  delivery: DeliveryJson;
-  traceId: string | null;
-  summary: string;
-  outcome: RoutingOutcome;
-  candidates: StoryCandidateJson[];
-  audit: AuditRecordJson[];
-  auditTruncated: boolean;
-}
-
+export type DeliveryStoryJson = z.infer<typeof deliveries.deliveryStoryJson>;
 /** `POST /api/deliveries/:deliveryId/replay` (202). */
-export interface ReplayAnswer {
-  deliveryId: string;
-  replayOf: string;
-  dryRun: false;
-}
-
+export type ReplayAnswer = z.infer<typeof deliveries.replayAnswer>;
 /** A routing as a re-test tells it: what it decided, and which triggers it woke. */
-export interface RoutingToldJson {
-  outcome: RoutingOutcome;
-  summary: string;
-  woke: string[];
-  candidates: StoryCandidateJson[];
-}
-
-/** `POST /api/deliveries/:deliveryId/replay?dryRun=true` (200): what would wake now next to what woke then; nothing is written. */
-export interface DryRunReplayAnswer {
-  dryRun: true;
-  deliveryId: string;
-  then: RoutingToldJson;
-  now: RoutingToldJson;
-  changed: { triggerId: string; then: 'woken' | 'not_woken' | null; now: 'woken' | 'not_woken' | null }[];
-}
+export type RoutingToldJson = z.infer<typeof deliveries.routingToldJson>;
+/** `POST /api/deliveries/:deliveryId/replay?dryRun=true` (200): nothing is written. */
+export type DryRunReplayAnswer = z.infer<typeof deliveries.dryRunReplayAnswer>;
 
 /** A trigger woken by a delivery: an outbox row for the platform's runner (docs/routing.md, "Wakes"). */
-export interface WakeJson {
-  /** `<deliveryId>:<triggerId>`: one delivery wakes a trigger at most once. */
-  id: string;
-  seq: number;
-  deliveryId: string;
-  triggerId: string;
-  automationId: string | null;
-  userId: string;
-  repoId: number;
-  repoFullName: string | null;
-  installationId: number;
-  event: string;
-  action: string | null;
-  push: PushFacts | null;
-  pullRequest: PullRequestFacts | null;
-  /** True for the wakes of a replay: a re-test of a route, which a runner may choose not to run. */
-  replay: boolean;
-  replayOf: string | null;
-  /** When it woke. */
-  createdAt: string;
-}
-
-/** What was pushed; null where the payload did not say. */
-export interface PushFacts {
-  ref: string | null;
-  before: string | null;
-  after: string | null;
-  headCommit: { id: string; timestamp: string | null; url: string | null } | null;
-}
-
-/** A pull request's number and both ends; null where the payload did not say. */
-export interface PullRequestFacts {
-  number: number | null;
-  headSha: string | null;
-  headRef: string | null;
-  baseSha: string | null;
-  baseRef: string | null;
-}
-
+export type WakeJson = z.infer<typeof wakes.wakeJson>;
+export type PushFacts = z.infer<typeof wakes.pushFacts>;
+export type PullRequestFacts = z.infer<typeof wakes.pullRequestFacts>;
 /** `GET /api/wakes`: oldest first; the cursor only moves forward. */
-export interface WakesPage {
-  wakes: WakeJson[];
-  nextCursor: string | null;
-}
+export type WakesPage = z.infer<typeof wakes.wakesPage>;
 
 /** `POST /webhooks/github` (202 stored, 200 a repeated delivery id). */
-export interface WebhookAnswer {
-  status: string;
-  deliveryId: string;
-  state: DeliveryState;
-}
+export type WebhookAnswer = z.infer<typeof service.webhookAnswer>;
 
 /** A runner endpoint (docs/wake-push.md); its secret is never shown. */
-export interface EndpointJson {
-  id: string;
-  url: string;
-  secretSet: boolean;
-  filter: { automationIds: string[] | null; userIds: string[] | null; events: string[] | null };
-  enabled: boolean;
-  /** `config` for the endpoint WAKE_ENDPOINT_URL defines. */
-  source: 'api' | 'config';
-  /** `paused` while its circuit is open (it kept failing), `failing` while failures accrue. */
-  condition: 'disabled' | 'paused' | 'failing' | 'healthy';
-  /** Sends waiting for an attempt or in one. */
-  pending: number;
-  consecutiveFailures: number;
-  pausedUntil: string | null;
-  lastFailure: string | null;
-  lastSuccessAt: string | null;
-  /** The outbox position through which wakes were queued for it. */
-  queuedThroughSeq: number;
-  updatedAt: string;
-}
-
+export type EndpointJson = z.infer<typeof endpoints.endpointJson>;
 /** `GET /api/endpoints`. */
-export interface EndpointsPage {
-  endpoints: EndpointJson[];
-}
-
+export type EndpointsPage = z.infer<typeof endpoints.endpointsPage>;
 /** One wake queued for one endpoint, with every attempt made; `id` is the `webhook-id` sent. */
-export interface WakeSendJson {
-  id: string;
-  seq: number;
-  endpointId: string;
-  wakeId: string;
-  state: 'pending' | 'sending' | 'delivered' | 'given_up';
-  attempts: number;
-  nextAttemptAt: string | null;
-  attemptLog: { at: string; status: number | null; error: string | null; durationMs: number }[];
-  createdAt: string;
-  finishedAt: string | null;
-  /** The wake as it was sent. */
-  wake: unknown;
-}
-
+export type WakeSendJson = z.infer<typeof endpoints.wakeSendJson>;
 /** `GET /api/endpoints/:id/sends`: newest first. */
-export interface SendsPage {
-  sends: WakeSendJson[];
-  nextCursor: string | null;
-}
-
+export type SendsPage = z.infer<typeof endpoints.sendsPage>;
 /** `POST /api/endpoints/:id/requeue`. */
-export interface RequeueAnswer {
-  requeued: number;
-}
+export type RequeueAnswer = z.infer<typeof endpoints.requeueAnswer>;

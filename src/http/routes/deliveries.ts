@@ -18,8 +18,8 @@ import type {
   ReplayAnswer,
 } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
-import { deliverySearchQuery, OUTCOME_FILTERS as OUTCOME_FILTER_NAMES, parseQuery } from '../openapi/investigation.js';
-import { queryBoolean, queryString, refuseUnknownQuery } from '../validate.js';
+import { deliveriesQuery, replayQuery, type OUTCOME_FILTERS } from '../openapi/deliveries.js';
+import { parseQuery } from '../openapi/parse-request.js';
 
 export interface DeliveryRouteDeps {
   store: Store;
@@ -46,7 +46,7 @@ function deliveryView(delivery: Delivery): DeliveryJson {
   };
 }
 
-const OUTCOME_FILTERS: Readonly<Record<(typeof OUTCOME_FILTER_NAMES)[number], readonly (RoutedOutcome | null)[]>> = {
+const OUTCOME_ROUTINGS: Readonly<Record<(typeof OUTCOME_FILTERS)[number], readonly (RoutedOutcome | null)[]>> = {
   woke: ['woke'],
   woke_none: ['woke_none'],
   no_candidates: ['no_candidates'],
@@ -56,7 +56,7 @@ const OUTCOME_FILTERS: Readonly<Record<(typeof OUTCOME_FILTER_NAMES)[number], re
   woke_nothing: ['woke_none', 'no_candidates'],
 };
 
-type SearchParams = ReturnType<typeof parseQuery<typeof deliverySearchQuery>>;
+type SearchParams = ReturnType<typeof parseQuery<typeof deliveriesQuery>>;
 
 /** What the search box text names, as a filter: its first match; null when it names nothing deliveries carry. */
 async function filterOfText(store: Store, text: string): Promise<Partial<DeliveryQuery> | null> {
@@ -86,7 +86,7 @@ async function deliveryQueryOf(store: Store, params: SearchParams): Promise<Deli
     limit: params.limit ?? 50,
     ...(params.cursor !== undefined ? { beforeSeq: params.cursor } : {}),
     ...(params.state !== undefined ? { state: params.state } : {}),
-    ...(params.outcome !== undefined ? { routingOutcomes: OUTCOME_FILTERS[params.outcome] } : {}),
+    ...(params.outcome !== undefined ? { routingOutcomes: OUTCOME_ROUTINGS[params.outcome] } : {}),
     ...(params.trigger !== undefined ? { triggerId: params.trigger } : {}),
     ...(params.automation !== undefined ? { automationId: params.automation } : {}),
     ...(params.event !== undefined ? { event: params.event } : {}),
@@ -145,7 +145,7 @@ export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDe
   // Delivery search (issue 15): every filter given must hold; the query plans are in
   // test/query-plans.test.ts.
   router.get('/deliveries', async (req, res) => {
-    const params = parseQuery(deliverySearchQuery, req.query);
+    const params = parseQuery(deliveriesQuery, req.query);
     const query = await deliveryQueryOf(store, params);
     const deliveries = query === null ? [] : await store.listDeliveries(query);
     const names = await repoNamesOf(store, deliveries);
@@ -188,8 +188,7 @@ export function deliveryRoutes({ store, now, onDeliveryStored }: DeliveryRouteDe
   // (reconcile/dry-run-replay.ts); a real one sends it through the pipeline again as a new
   // delivery (inbox/replay.ts), whose wakes say they are a replay's.
   router.post('/deliveries/:deliveryId/replay', async (req, res) => {
-    refuseUnknownQuery(req.query, ['dryRun']);
-    const dryRun = queryBoolean(queryString(req.query.dryRun, 'dryRun'), 'dryRun');
+    const { dryRun = false } = parseQuery(replayQuery, req.query);
     const original = await requireDelivery(store, req.params.deliveryId);
     if (dryRun) {
       const tested = await dryRunReplay(store, original, now);

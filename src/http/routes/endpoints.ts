@@ -5,7 +5,6 @@ import {
   endpointUrlProblem,
   signingSecretProblem,
   type EndpointFilter,
-  type SendState,
   type StoredEndpoint,
   type WakeEndpoint,
   type WakeSend,
@@ -14,43 +13,28 @@ import type { Store } from '../../store/store.js';
 import { apiAudit } from '../api-audit.js';
 import type { EndpointJson, EndpointsPage, RequeueAnswer, SendsPage, WakeSendJson } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
-import {
-  arrayOf,
-  boolean,
-  boundedString,
-  eventFilter,
-  optional,
-  parseBody,
-  platformId,
-  queryLimit,
-  queryString,
-  refuseUnknownQuery,
-  required,
-  requireWebhookEvents,
-  seqCursor,
-} from '../validate.js';
+import { endpointParams, endpointRequest, requeueRequest, sendsQuery } from '../openapi/endpoints.js';
+import { parseBody, parseParams, parseQuery } from '../openapi/parse-request.js';
+import { requireWebhookEvents } from '../validate.js';
 
 // Runner endpoints (docs/wake-push.md): where woken triggers are pushed, signed, with retries.
 // The secret is written, never read back: answers say only whether one is set.
 
-const SEND_STATES: readonly SendState[] = ['pending', 'sending', 'delivered', 'given_up'];
+/** The URL and the secret are judged by the sender's own rules (domain/wake-push.ts). */
+function refuseProblem(field: string, problem: string | null): void {
+  if (problem !== null) throw new HttpError(400, 'invalid_input', `${field}: ${problem}`);
+}
 
-const checked =
-  (problemOf: (value: string) => string | null, max: number) =>
-  (value: unknown, field: string): string => {
-    const text = boundedString(max)(value, field);
-    const problem = problemOf(text);
-    if (problem !== null) throw new HttpError(400, 'invalid_input', `${field}: ${problem}`);
-    return text;
+function filterOf(filter: {
+  automationIds?: string[] | null | undefined;
+  userIds?: string[] | null | undefined;
+  events?: string[] | null | undefined;
+}): EndpointFilter {
+  return {
+    automationIds: filter.automationIds ?? null,
+    userIds: filter.userIds ?? null,
+    events: filter.events ?? null,
   };
-
-function filterOf(value: unknown): EndpointFilter {
-  const body = parseBody(value ?? {}, {
-    automationIds: optional(arrayOf(platformId, 1, 500)),
-    userIds: optional(arrayOf(platformId, 1, 500)),
-    events: optional(arrayOf(eventFilter, 1, 100)),
-  });
-  return { automationIds: body.automationIds ?? null, userIds: body.userIds ?? null, events: body.events ?? null };
 }
 
 export function endpointJson(endpoint: StoredEndpoint, pending: number, now: Date): EndpointJson {
@@ -97,8 +81,8 @@ export function endpointRoutes({ store, now }: { store: Store; now: () => Date }
   const router = Router();
   const pendingOf = async (): Promise<Map<string, number>> =>
     new Map((await store.sendBacklog()).map((b) => [b.endpointId, b.pending]));
-  const find = async (rawId: unknown): Promise<StoredEndpoint> => {
-    const id = platformId(rawId, 'id');
+  const find = async (params: unknown): Promise<StoredEndpoint> => {
+    const { id } = parseParams(endpointParams, params);
     const endpoint = await store.getEndpoint(id);
     if (endpoint === null) throw new HttpError(404, 'endpoint_not_found', `no endpoint ${id}`);
     return endpoint;
@@ -120,18 +104,15 @@ export function endpointRoutes({ store, now }: { store: Store; now: () => Date }
   });
 
   router.get('/endpoints/:id', async (req, res) => {
-    const endpoint = await find(req.params.id);
+    const endpoint = await find(req.params);
     res.json({ endpoint: endpointJson(endpoint, (await pendingOf()).get(endpoint.id) ?? 0, now()) });
   });
 
   router.put('/endpoints/:id', async (req, res) => {
-    const id = platformId(req.params.id, 'id');
-    const body = parseBody(req.body, {
-      url: required(checked(endpointUrlProblem, 2000)),
-      secret: optional(checked(signingSecretProblem, 200)),
-      filter: optional((value) => filterOf(value)),
-      enabled: optional(boolean),
-    });
+    const { id } = parseParams(endpointParams, req.params);
+    const body = parseBody(endpointRequest, req.body);
+    refuseProblem('url', endpointUrlProblem(body.url));
+    if (body.secret !== undefined && body.secret !== null) refuseProblem('secret', signingSecretProblem(body.secret));
     if (body.filter?.events) await requireWebhookEvents(body.filter.events, 'filter.events');
     const before = await store.getEndpoint(id);
     refuseConfigured(before);
@@ -147,7 +128,7 @@ export function endpointRoutes({ store, now }: { store: Store; now: () => Date }
       id,
       url: body.url,
       secret,
-      filter: body.filter ?? { automationIds: null, userIds: null, events: null },
+      filter: filterOf(body.filter ?? {}),
       enabled: body.enabled ?? true,
       source: 'api',
       updatedAt: at.toISOString(),
@@ -162,18 +143,18 @@ export function endpointRoutes({ store, now }: { store: Store; now: () => Date }
         before: before === null ? null : audited(before),
         after: {
           ...audited(endpoint),
-          secretChanged: before === null || (body.secret !== undefined && body.secret !== before.secret),
+          secretChanged: before === null || (body.secret !== undefined && body.secret !== null && body.secret !== before.secret),
         },
       }),
     ]);
-    const stored = await find(id);
+    const stored = await find({ id });
     res
       .status(change === 'created' ? 201 : 200)
       .json({ endpoint: endpointJson(stored, (await pendingOf()).get(id) ?? 0, at) });
   });
 
   router.delete('/endpoints/:id', async (req, res) => {
-    const endpoint = await find(req.params.id);
+    const endpoint = await find(req.params);
     refuseConfigured(endpoint);
     const at = now();
     await store.deleteEndpoint(endpoint.id, [
@@ -189,17 +170,12 @@ export function endpointRoutes({ store, now }: { store: Store; now: () => Date }
   });
 
   router.get('/endpoints/:id/sends', async (req, res) => {
-    refuseUnknownQuery(req.query, ['state', 'limit', 'cursor']);
-    const endpoint = await find(req.params.id);
-    const state = queryString(req.query.state, 'state');
-    if (state !== undefined && !SEND_STATES.includes(state as SendState))
-      throw new HttpError(400, 'invalid_query', `state must be one of ${SEND_STATES.join(', ')}`);
-    const limit = queryLimit(queryString(req.query.limit, 'limit'), 50, 500);
-    const beforeSeq = seqCursor(req.query.cursor);
+    const { state, limit = 50, cursor: beforeSeq } = parseQuery(sendsQuery, req.query);
+    const endpoint = await find(req.params);
     const sends = await store.listSends({
       endpointId: endpoint.id,
       limit,
-      ...(state !== undefined ? { states: [state as SendState] } : {}),
+      ...(state !== undefined ? { states: [state] } : {}),
       ...(beforeSeq !== undefined ? { beforeSeq } : {}),
     });
     const last = sends.at(-1);
@@ -211,19 +187,16 @@ export function endpointRoutes({ store, now }: { store: Store; now: () => Date }
 
   // Given-up sends go out again: one (`sendId`), or every one given up since a time (`since`).
   router.post('/endpoints/:id/requeue', async (req, res) => {
-    const endpoint = await find(req.params.id);
-    const body = parseBody(req.body, {
-      sendId: optional(boundedString(300)),
-      since: optional(boundedString(40)),
-    });
-    if ((body.sendId === undefined) === (body.since === undefined))
+    const endpoint = await find(req.params);
+    const body = parseBody(requeueRequest, req.body);
+    if (((body.sendId ?? null) === null) === ((body.since ?? null) === null))
       throw new HttpError(
         400,
         'invalid_input',
         'give exactly one of sendId (one send) or since (every send given up since that ISO time)',
       );
     let which: { sendId: string } | { givenUpSince: string };
-    if (body.sendId !== undefined) which = { sendId: body.sendId };
+    if (body.sendId !== undefined && body.sendId !== null) which = { sendId: body.sendId };
     else {
       const since = Date.parse(body.since ?? '');
       if (Number.isNaN(since))

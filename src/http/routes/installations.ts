@@ -5,7 +5,8 @@ import { refreshInstallations } from '../../reconcile/refresh-installations.js';
 import { apiContext } from '../../reconcile/sync-context.js';
 import type { Store } from '../../store/store.js';
 import type { InstallationsAnswer } from '../api-shapes.js';
-import { platformId } from '../validate.js';
+import { parseParams } from '../openapi/parse-request.js';
+import { userParams } from '../openapi/users.js';
 import { requireUser } from './users.js';
 
 export interface InstallationRouteDeps {
@@ -21,7 +22,7 @@ export function installationRoutes(deps: InstallationRouteDeps): Router {
 
   // The installations view (R6): missing metadata is filled in from GitHub before it is shown.
   router.get('/users/:userId/installations', async (req, res) => {
-    const userId = platformId(req.params.userId, 'userId');
+    const { userId } = parseParams(userParams, req.params);
     await requireUser(store, userId);
     const installations = await store.listInstallations(await store.listLinkedInstallationIds(userId));
     const refreshed = await refreshInstallations(deps, apiContext(deps.now), installations);

@@ -5,7 +5,8 @@ import { readProjectsPage } from '../../explain/read-projects.js';
 import type { Store } from '../../store/store.js';
 import type { ProjectsAnswer } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
-import { platformId, queryLimit } from '../validate.js';
+import { parseParams, parseQuery } from '../openapi/parse-request.js';
+import { projectsQuery, userParams } from '../openapi/users.js';
 import { requireUser } from './users.js';
 
 export interface ProjectRouteDeps {
@@ -32,12 +33,9 @@ export function projectRoutes(deps: ProjectRouteDeps): Router {
 
   // The Projects view (R5).
   router.get('/users/:userId/projects', async (req, res) => {
-    const userId = platformId(req.params.userId, 'userId');
-    const include = req.query.include;
-    if (include !== undefined && include !== 'all')
-      throw new HttpError(400, 'invalid_query', 'include must be "all" when given');
-    const limit = queryLimit(req.query.limit, 100, 1000);
-    const after = parseCursor(req.query.cursor);
+    const { userId } = parseParams(userParams, req.params);
+    const { include, limit = 100, cursor } = parseQuery(projectsQuery, req.query);
+    const after = parseCursor(cursor);
     await requireUser(store, userId);
     const linked = await store.listInstallations(await store.listLinkedInstallationIds(userId));
     const installationSyncActive = deps.appCredentials && linked.some((i) => installationState(i) !== 'deleted');

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { resolveSearch } from '../../explain/search-box.js';
 import type { Store } from '../../store/store.js';
 import type { SearchAnswer } from '../api-shapes.js';
-import { parseQuery, searchQuery } from '../openapi/investigation.js';
+import { searchQuery } from '../openapi/investigation.js';
+import { parseQuery } from '../openapi/parse-request.js';
 
 /** `GET /api/search?q=`: what the search box text names (explain/search-box.ts). */
 export function searchRoutes(store: Store): Router {

@@ -5,7 +5,9 @@ import { syncUser } from '../../reconcile/sync-user.js';
 import type { Store } from '../../store/store.js';
 import type { SyncProgressJson, SyncStarted, SyncsPage, UserSyncJson } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
-import { boundedString, optional, parseBody, platformId, queryLimit, queryString } from '../validate.js';
+import { parseBody, parseParams, parseQuery } from '../openapi/parse-request.js';
+import { syncQuery, syncRequest, syncsQuery } from '../openapi/syncs.js';
+import { userParams } from '../openapi/users.js';
 import { requireUser } from './users.js';
 
 export interface SyncRouteDeps {
@@ -26,11 +28,9 @@ export function syncRoutes(deps: SyncRouteDeps): Router {
   // With ?async=1 it answers 202 { syncId } at once; GET /api/syncs/:syncId follows it. One sync
   // per user at a time: a request while one runs joins it.
   router.post('/users/:userId/sync', async (req, res) => {
-    const userId = platformId(req.params.userId, 'userId');
-    const mode = queryString(req.query.async, 'async');
-    if (mode !== undefined && mode !== '1' && mode !== '0')
-      throw new HttpError(400, 'invalid_query', 'async must be 1 (answer at once) or 0');
-    const body = parseBody(req.body ?? {}, { oauthToken: optional(boundedString(255, /^\S+$/, 'must be a token')) });
+    const { userId } = parseParams(userParams, req.params);
+    const mode = parseQuery(syncQuery, req.query).async;
+    const body = parseBody(syncRequest, req.body ?? {});
     await requireUser(deps.store, userId);
     const { sync, joined } = syncs.start(userId, body.oauthToken ?? null);
     if (mode === '1') {
@@ -47,7 +47,7 @@ export function syncRoutes(deps: SyncRouteDeps): Router {
 
   // The syncs this replica runs and has run lately (the Observability view draws their progress).
   router.get('/syncs', (req, res) => {
-    res.json({ syncs: syncs.list(queryLimit(req.query.limit, 20, 200)) } satisfies SyncsPage);
+    res.json({ syncs: syncs.list(parseQuery(syncsQuery, req.query).limit ?? 20) } satisfies SyncsPage);
   });
 
   router.get('/syncs/:syncId', (req, res) => {

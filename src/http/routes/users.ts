@@ -5,9 +5,10 @@ import type { Store } from '../../store/store.js';
 import { linkUser, putUser, unlinkUser } from '../../reconcile/users.js';
 import { apiAudit, apiOrigin, asAuditValue } from '../api-audit.js';
 import { HttpError } from '../http-error.js';
-import { boundedString, githubId, parseBody, platformId, required, rootDirectory } from '../validate.js';
-
-const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+import { linkParams, subProjectRequest, userParams, userRequest, usersQuery } from '../openapi/users.js';
+import { nextIdCursor } from '../openapi/fields.js';
+import type { UsersPage } from '../api-shapes.js';
+import { parseBody, parseParams, parseQuery } from '../openapi/parse-request.js';
 
 export interface UserRouteDeps {
   store: Store;
@@ -24,12 +25,15 @@ export async function requireUser(store: Store, userId: string): Promise<User> {
 export function userRoutes({ store, now }: UserRouteDeps): Router {
   const router = Router();
 
+  router.get('/users', async (req, res) => {
+    const { cursor, limit = 100 } = parseQuery(usersQuery, req.query);
+    const users = await store.listUsers({ limit, ...(cursor !== undefined ? { afterId: cursor } : {}) });
+    res.json({ users, nextCursor: nextIdCursor(users, limit) } satisfies UsersPage);
+  });
+
   router.put('/users/:userId', async (req, res) => {
-    const userId = platformId(req.params.userId, 'userId');
-    const body = parseBody(req.body, {
-      githubUserId: required(githubId),
-      githubLogin: required(boundedString(39, GITHUB_LOGIN, 'must be a GitHub login')),
-    });
+    const { userId } = parseParams(userParams, req.params);
+    const body = parseBody(userRequest, req.body);
     const at = now();
     const before = await store.getUser(userId);
     const user: User = {
@@ -44,12 +48,11 @@ export function userRoutes({ store, now }: UserRouteDeps): Router {
   });
 
   router.get('/users/:userId', async (req, res) => {
-    res.json({ user: await requireUser(store, platformId(req.params.userId, 'userId')) });
+    res.json({ user: await requireUser(store, parseParams(userParams, req.params).userId) });
   });
 
   router.put('/users/:userId/installations/:installationId', async (req, res) => {
-    const userId = platformId(req.params.userId, 'userId');
-    const installationId = githubId(req.params.installationId, 'installationId');
+    const { userId, installationId } = parseParams(linkParams, req.params);
     await requireUser(store, userId);
     const at = now();
     // Linking may come before any webhook about the installation: keep a row whose metadata the
@@ -62,8 +65,7 @@ export function userRoutes({ store, now }: UserRouteDeps): Router {
   });
 
   router.delete('/users/:userId/installations/:installationId', async (req, res) => {
-    const userId = platformId(req.params.userId, 'userId');
-    const installationId = githubId(req.params.installationId, 'installationId');
+    const { userId, installationId } = parseParams(linkParams, req.params);
     if ((await unlinkUser(store, userId, installationId, apiOrigin(req, now()))) === null) {
       throw new HttpError(404, 'link_not_found', `user ${userId} is not linked to installation ${installationId}`);
     }
@@ -71,8 +73,8 @@ export function userRoutes({ store, now }: UserRouteDeps): Router {
   });
 
   router.put('/users/:userId/projects', async (req, res) => {
-    const userId = platformId(req.params.userId, 'userId');
-    const body = parseBody(req.body, { repoId: required(githubId), rootDirectory: required(rootDirectory) });
+    const { userId } = parseParams(userParams, req.params);
+    const body = parseBody(subProjectRequest, req.body);
     await requireUser(store, userId);
     const base = await store.getRepoRow({ userId, repoId: body.repoId, rootDirectory: null });
     if (base === null) {

@@ -5,14 +5,14 @@ import type { Store } from '../../store/store.js';
 import type { WakesPage } from '../api-shapes.js';
 import { HttpError } from '../http-error.js';
 import type { WakeFeed } from '../wake-feed.js';
-import { queryLimit, queryString, refuseUnknownQuery, seqCursor } from '../validate.js';
+import { wakeStreamQuery, wakesQuery } from '../openapi/wakes.js';
+import { parseQuery } from '../openapi/parse-request.js';
 
 // The wake outbox, read by the platform's runner (docs/routing.md, "Wakes"): oldest first, and
 // the cursor only moves forward, so a runner that keeps nextCursor sees every wake once. A
 // cursor the outbox cannot continue from is refused, never answered with silence: past the
 // head (400) or older than what retention kept (410), each with where to resume.
 
-const MAX_WAIT_SECONDS = 30;
 /** A stream sends a comment this often while idle, so proxies and clients see it is alive. */
 const STREAM_HEARTBEAT_MS = 15_000;
 const STREAM_PAGE = 100;
@@ -39,14 +39,6 @@ async function startAfter(store: Store, afterSeq: number | undefined): Promise<n
   return afterSeq;
 }
 
-/** `?wait=`: seconds a long-poll may wait for a first wake, 0 (answer at once) to 30. */
-function waitSeconds(raw: string | undefined): number {
-  if (raw === undefined) return 0;
-  if (!/^\d{1,2}$/.test(raw) || Number(raw) > MAX_WAIT_SECONDS)
-    throw new HttpError(400, 'invalid_query', `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`);
-  return Number(raw);
-}
-
 
 /** An abort signal for the client going away (or the response ending). */
 function closeSignal(res: Response): AbortSignal {
@@ -58,10 +50,8 @@ function closeSignal(res: Response): AbortSignal {
 export function wakeRoutes(store: Store, feed: WakeFeed): Router {
   const router = Router();
   router.get('/wakes', async (req, res) => {
-    refuseUnknownQuery(req.query, ['cursor', 'limit', 'wait']);
-    const limit = queryLimit(queryString(req.query.limit, 'limit'), 100, 1000);
-    const wait = waitSeconds(queryString(req.query.wait, 'wait'));
-    const afterSeq = await startAfter(store, seqCursor(req.query.cursor));
+    const { limit = 100, wait = 0, cursor } = parseQuery(wakesQuery, req.query);
+    const afterSeq = await startAfter(store, cursor);
     let wakes = await store.listWakes({ limit, afterSeq });
     if (wakes.length === 0 && wait > 0 && (await feed.waitBeyond(afterSeq, wait * 1000, closeSignal(res))))
       wakes = await store.listWakes({ limit, afterSeq });
@@ -73,9 +63,9 @@ export function wakeRoutes(store: Store, feed: WakeFeed): Router {
   // Server-sent events: one `wake` event per wake, its seq as the event id, so a client that
   // reconnects with Last-Event-ID (as EventSource does) continues without a gap or a repeat.
   router.get('/wakes/stream', async (req, res) => {
-    refuseUnknownQuery(req.query, ['cursor']);
     const lastEventId = req.get('last-event-id');
-    let afterSeq = await startAfter(store, seqCursor(lastEventId ?? req.query.cursor));
+    const { cursor } = parseQuery(wakeStreamQuery, lastEventId === undefined ? req.query : { ...req.query, cursor: lastEventId });
+    let afterSeq = await startAfter(store, cursor);
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',

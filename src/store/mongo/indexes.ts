@@ -44,6 +44,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     index('automations', { userId: 1 }),
     index('triggers', { userId: 1 }),
     index('triggers', { repoId: 1 }),
+    // The trigger list's filter by automation (GET /api/triggers?automationId=), in id order.
+    index('triggers', { automationId: 1, _id: 1 }),
     // The audit chain: a unique seq keeps it linear with several writers.
     index('audit', { seq: 1 }, true),
     index('audit_signed_checkpoints', { seq: 1 }, true),

@@ -1,6 +1,6 @@
 import { USER } from '../codec.js';
 import type { UserStore } from '../ports/users.js';
-import { fieldsOf, isDuplicateKey, oneOf, upsertOnce, type Collections } from './collections.js';
+import { allOf, fieldsOf, isDuplicateKey, oneOf, upsertOnce, type Collections } from './collections.js';
 import { LIVE, withCarried, type CopyOut } from './copy-out.js';
 
 const linkId = (userId: string, installationId: number) => `${userId}\u0000${installationId}`;
@@ -17,6 +17,10 @@ export function mongoUsers(c: Collections, copyOut: CopyOut): UserStore {
     },
     async getUser(id) {
       return oneOf(USER, await c.users.findOne({ _id: id }));
+    },
+    async listUsers(page) {
+      const found = await c.users.find({ _id: { $gt: page.afterId ?? '' } }).sort({ _id: 1 }).limit(page.limit).toArray();
+      return allOf(USER, found);
     },
     async linkInstallation(userId, installationId, linkedAt, audit) {
       const _id = linkId(userId, installationId);

@@ -5,9 +5,17 @@ import type { User } from '../../domain/entities.js';
 // the audit records of that change and the store writes both together (one transaction on
 // SQLite, the copy-out protocol on MongoDB: docs/mongodb.md), so neither is kept without the other.
 
+/** A page of a list in id order: the entities after `afterId`, at most `limit` of them. */
+export interface IdPage {
+  afterId?: string;
+  limit: number;
+}
+
 export interface UserStore {
   upsertUser(user: User, audit: readonly AuditDraft[]): Promise<void>;
   getUser(id: string): Promise<User | null>;
+  /** Users in id order. */
+  listUsers(page: IdPage): Promise<User[]>;
   /** Returns false when the link already existed; the audit is written only with a new link. */
   linkInstallation(
     userId: string,

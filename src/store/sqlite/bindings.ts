@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AUTOMATION, TRIGGER } from '../codec.js';
-import type { BindingStore } from '../ports/bindings.js';
+import type { BindingStore, TriggerFilter } from '../ports/bindings.js';
+import type { IdPage } from '../ports/users.js';
 import { auditedWrite, type AppendAuditNow } from './audit.js';
 import { oneOf, paramsOf, rowsOf } from './sqlite-codec.js';
 
@@ -29,6 +30,22 @@ export function sqliteBindings(db: Database.Database, appendAudit: AppendAuditNo
     triggersByUser: db.prepare('SELECT * FROM triggers WHERE user_id = ? ORDER BY id'),
     triggersByRepo: db.prepare('SELECT * FROM triggers WHERE repo_id = ? ORDER BY id'),
   };
+  // One statement per combination of filters, each finding its rows through an index.
+  const lists = new Map<string, Database.Statement>();
+  const listOf = (table: 'automations' | 'triggers', conditions: readonly [string, unknown][], page: IdPage) => {
+    const where = [...conditions.map(([sql]) => sql), 'id > ?'].join(' AND ');
+    const sql = `SELECT * FROM ${table} WHERE ${where} ORDER BY id LIMIT ?`;
+    let statement = lists.get(sql);
+    if (statement === undefined) lists.set(sql, (statement = db.prepare(sql)));
+    return statement.all(...conditions.map(([, value]) => value), page.afterId ?? '', page.limit);
+  };
+  const triggerConditions = (filter: TriggerFilter): [string, unknown][] => [
+    ...(filter.userId !== undefined ? [['user_id = ?', filter.userId] as [string, unknown]] : []),
+    ...(filter.automationId !== undefined ? [['automation_id = ?', filter.automationId] as [string, unknown]] : []),
+    ...(filter.repoIds !== undefined
+      ? [['repo_id IN (SELECT value FROM json_each(?))', JSON.stringify(filter.repoIds)] as [string, unknown]]
+      : []),
+  ];
   const changed = (statement: Database.Statement) => (params: unknown) => statement.run(params).changes > 0;
   const putAutomationNow = auditedWrite(db, appendAudit, changed(q.putAutomation));
   const deleteAutomationNow = auditedWrite(db, appendAudit, changed(q.deleteAutomation));
@@ -47,6 +64,10 @@ export function sqliteBindings(db: Database.Database, appendAudit: AppendAuditNo
     async listAutomationsByUser(userId) {
       return rowsOf(AUTOMATION, q.automationsByUser.all(userId));
     },
+    async listAutomations(filter, page) {
+      const conditions: [string, unknown][] = filter.userId !== undefined ? [['user_id = ?', filter.userId]] : [];
+      return rowsOf(AUTOMATION, listOf('automations', conditions, page));
+    },
     async putTrigger(trigger, audit) {
       putTriggerNow.immediate(audit, paramsOf(TRIGGER, trigger));
     },
@@ -61,6 +82,9 @@ export function sqliteBindings(db: Database.Database, appendAudit: AppendAuditNo
     },
     async listTriggersByRepoId(repoId) {
       return rowsOf(TRIGGER, q.triggersByRepo.all(repoId));
+    },
+    async listTriggers(filter, page) {
+      return rowsOf(TRIGGER, listOf('triggers', triggerConditions(filter), page));
     },
   };
 }

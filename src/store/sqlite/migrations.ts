@@ -284,6 +284,10 @@ export const MIGRATIONS: readonly string[] = [
     SELECT seq FROM delivery_routing_facts WHERE kind = 'reason'
       AND value NOT IN (${EXPECTED_NON_MATCHES.map((code) => `'${code}'`).join(', ')}));
   `,
+  `
+  -- The trigger list's filter by automation (GET /api/triggers?automationId=), in id order.
+  CREATE INDEX triggers_by_automation ON triggers (automation_id, id);
+  `,
 ];
 
 /** Applies every migration the file has not seen yet, each in its own transaction. */

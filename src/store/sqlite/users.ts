@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { USER } from '../codec.js';
 import type { UserStore } from '../ports/users.js';
 import { auditedWrite, type AppendAuditNow } from './audit.js';
-import { oneOf, paramsOf, type Row } from './sqlite-codec.js';
+import { oneOf, paramsOf, rowsOf, type Row } from './sqlite-codec.js';
 
 /** Users and their installation links; each write commits with its audit records in one transaction. */
 export function sqliteUsers(db: Database.Database, appendAudit: AppendAuditNow): UserStore {
@@ -13,6 +13,7 @@ export function sqliteUsers(db: Database.Database, appendAudit: AppendAuditNow):
       ON CONFLICT (id) DO UPDATE SET github_user_id = excluded.github_user_id, github_login = excluded.github_login,
         updated_at = excluded.updated_at`),
     userById: db.prepare('SELECT * FROM users WHERE id = ?'),
+    usersAfter: db.prepare('SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?'),
     link: db.prepare(
       'INSERT INTO user_installations (user_id, installation_id, linked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     ),
@@ -39,6 +40,9 @@ export function sqliteUsers(db: Database.Database, appendAudit: AppendAuditNow):
     },
     async getUser(id) {
       return oneOf(USER, q.userById.get(id));
+    },
+    async listUsers(page) {
+      return rowsOf(USER, q.usersAfter.all(page.afterId ?? '', page.limit));
     },
     async linkInstallation(userId, installationId, linkedAt, audit) {
       return linkNow.immediate(audit, userId, installationId, linkedAt);

@@ -48,7 +48,7 @@ export interface DeliveryWorker {
  * holds, here and across replicas); several lets one waiting on GitHub not hold up the others,
  * and lets the store commit the ends of those finished together in one transaction.
  */
-const DEFAULT_CONCURRENCY = 16;
+const DEFAULT_CONCURRENCY = 4;
 
 /** Deliveries without an installation have no claim to keep them apart: in hand one at a time, in claim order. */
 const NO_INSTALLATION = 'none';

@@ -18,7 +18,7 @@ test.serial('entity pages, links, times and URL filters of the view, without cli
   const requested: string[] = [];
   const { page, problems } = await openView(t, `${service.url}/?event=push&installation=${ORG_INSTALLATION}#repo=${BILLING.id}`);
   page.on('request', (request) => requested.push(request.url()));
-  await page.locator('#repo-rows').waitFor();
+  await page.locator('table.repo-rows').waitFor();
   t.is(await page.inputValue('#filter-event'), 'push');
   t.is(await page.inputValue('#filter-installation'), String(ORG_INSTALLATION));
   await page.click('#refresh');
@@ -44,6 +44,7 @@ test.serial('entity pages, links, times and URL filters of the view, without cli
   t.regex((await page.locator('#installation-coverage').textContent()) ?? '', /1 rows: 1 covered/);
 
   // Delivery rows name their repo next to the id, and link it.
+  await page.click('#filters-summary');
   await page.click('#filters-clear');
   const rows = page.locator('#deliveries-body tr');
   await until(async () => (await rows.count()) === 25);
@@ -60,7 +61,7 @@ test.serial('entity pages, links, times and URL filters of the view, without cli
   for (const width of [1280, 1440, 1920]) {
     await page.setViewportSize({ width, height: 900 });
     await page.goto(`${service.url}/#repo=${BILLING.id}`);
-    await page.locator('#repo-rows').waitFor();
+    await page.locator('table.repo-rows').waitFor();
     await until(async () => (await rows.count()) > 0);
     t.deepEqual(await overflowingElements(page), [], `nothing overflows its panel at ${width} px`);
     await page.screenshot({ path: join(SCREENSHOTS, `investigation-view-${width}.png`), fullPage: true });

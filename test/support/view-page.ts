@@ -30,7 +30,7 @@ export const until = (check: () => Promise<boolean>, timeoutMs = 10_000) => even
 export function overflowingElements(page: Page): Promise<string[]> {
   // A string, so this Node program needs no DOM types: it runs in the page.
   return page.evaluate(`(() => {
-    const found: string[] = [];
+    const found = [];
     const describe = (el) =>
       \`\${el.tagName.toLowerCase()}\${el.id ? \`#\${el.id}\` : ''}.\${[...el.classList].join('.')} "\${(el.textContent ?? '').slice(0, 40)}"\`;
     for (const panel of document.querySelectorAll('.panel, .card')) {

@@ -101,7 +101,8 @@ main { padding: 20px 24px 40px; max-width: 1600px; margin: 0 auto; }
 .progress-cell progress { width: 140px; height: 10px; vertical-align: middle; margin-right: 8px; accent-color: var(--good); }
 .progress-text { font-size: 12.5px; color: var(--muted); }
 
-table { width: 100%; border-collapse: collapse; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+td time { white-space: normal; }
 th { text-align: left; font-size: 12px; font-weight: 600; color: var(--muted); padding: 6px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 td { padding: 7px 8px; border-bottom: 1px solid #eef0f3; vertical-align: top; }
 table.deliveries tbody tr, table.endpoints tbody tr { cursor: pointer; }

@@ -186,7 +186,7 @@ test.serial(
 
     // A real replay of the same delivery, with its own story.
     await page.click('#replay-button');
-    await until(async () => /Replayed as/.test((await page.locator('#story .actions').textContent()) ?? ''));
+    await until(async () => /Replayed as/.test((await page.locator('#story-actions').textContent()) ?? ''));
     const all = (await (await ok(service.api('/api/deliveries'))).json()) as {
       deliveries: { replayOf: string | null }[];
     };

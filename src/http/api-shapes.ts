@@ -13,6 +13,7 @@ import type * as overview from './openapi/overview.js';
 export type * from './api-shapes/audit.js';
 export type * from './api-shapes/bindings.js';
 export type * from './api-shapes/deliveries.js';
+export type * from './api-shapes/entities.js';
 export type * from './api-shapes/sync.js';
 export type * from './api-shapes/users.js';
 

@@ -8,6 +8,7 @@ import { requireApiToken } from './api-auth.js';
 import { auditRoutes } from './routes/audit.js';
 import { bindingRoutes } from './routes/bindings.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { entityRoutes } from './routes/entities.js';
 import { searchRoutes } from './routes/search.js';
 import { installationRoutes } from './routes/installations.js';
 import { observabilityView } from './routes/observability-view.js';
@@ -162,6 +163,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(endpointRoutes({ store: deps.store, now: deps.now }));
   api.use(summaryRoutes(deps.store));
   api.use(userRoutes({ store: deps.store, now: deps.now }));
+  // Before the binding routes: a trigger's and an automation's page extends their GET answer.
+  api.use(entityRoutes(deps.store));
   api.use(bindingRoutes({ store: deps.store, now: deps.now }));
   const githubDeps = { store: deps.store, github: deps.github, appCredentials: deps.appCredentials, now: deps.now };
   api.use(syncRoutes(githubDeps));

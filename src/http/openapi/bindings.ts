@@ -54,7 +54,7 @@ export const triggerRequest = z
   })
   .meta({
     description:
-      'An entry `event` matches every action, `event.action` one action. Give repoId, or repoFullName alone: it is resolved to the id through the user\'s repo rows (409 when unknown or ambiguous).',
+      "An entry `event` matches every action, `event.action` one action. Give repoId, or repoFullName alone: it is resolved to the id through the user's repo rows (409 when unknown or ambiguous).",
   });
 
 export const triggerJson = z
@@ -125,14 +125,6 @@ export function registerBindingsPaths(registry: OpenAPIRegistry): void {
         201: jsonAnswer('created', answer),
         ...errorResponses(400, 404, 409, 413),
       },
-    });
-    registry.registerPath({
-      method: 'get',
-      path,
-      tags,
-      summary: `One ${noun} with its current installation id`,
-      request: { params: bindingParams },
-      responses: { 200: jsonAnswer(`the ${noun}`, answer), ...errorResponses(400, 404) },
     });
     registry.registerPath({
       method: 'delete',

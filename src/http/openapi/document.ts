@@ -3,6 +3,7 @@ import { registerAuditPaths } from './audit.js';
 import { registerBindingsPaths } from './bindings.js';
 import { registerDeliveriesPaths } from './deliveries.js';
 import { registerEndpointsPaths } from './endpoints.js';
+import { registerEntityPaths } from './entities.js';
 import { registerInvestigationPaths } from './investigation.js';
 import { registerOverviewPaths } from './overview.js';
 import { registerServicePaths } from './service.js';
@@ -21,6 +22,7 @@ const AREAS: readonly ((registry: OpenAPIRegistry) => void)[] = [
   registerSyncsPaths,
   registerDeliveriesPaths,
   registerInvestigationPaths,
+  registerEntityPaths,
   registerWakesPaths,
   registerEndpointsPaths,
   registerAuditPaths,

@@ -7,7 +7,13 @@ import { apiOrigin } from '../api-audit.js';
 import { HttpError } from '../http-error.js';
 import { requireUser } from './users.js';
 import { repoByName } from '../../domain/repo-by-name.js';
-import { automationRequest, automationsQuery, bindingParams, triggerRequest, triggersQuery } from '../openapi/bindings.js';
+import {
+  automationRequest,
+  automationsQuery,
+  bindingParams,
+  triggerRequest,
+  triggersQuery,
+} from '../openapi/bindings.js';
 import { nextIdCursor } from '../openapi/fields.js';
 import type { AutomationsPage, TriggersPage } from '../api-shapes.js';
 import type { TriggerFilter } from '../../store/ports/bindings.js';
@@ -16,8 +22,8 @@ import { requireWebhookEvents } from '../validate.js';
 
 // Automations and triggers: the installation-scoped bindings that routing and rebinding act on.
 
-/** GET and DELETE `/<noun>s/:id` for a binding; a deletion is audited with what was deleted. */
-function readAndDelete<T extends Automation | Trigger>(
+/** DELETE `/<noun>s/:id` for a binding, audited with what was deleted; its GET is the entity page (routes/entities.ts). */
+function deleteRoute<T extends Automation | Trigger>(
   router: Router,
   now: () => Date,
   binding: {
@@ -33,9 +39,6 @@ function readAndDelete<T extends Automation | Trigger>(
     if (entity === null) throw new HttpError(404, `${binding.noun}_not_found`, `no ${binding.noun} ${id}`);
     return entity;
   };
-  router.get(path, async (req, res) => {
-    res.json({ [binding.noun]: await find(req.params) });
-  });
   router.delete(path, async (req, res) => {
     const before = await find(req.params);
     await binding.remove(before, apiOrigin(req, now()));
@@ -152,12 +155,12 @@ export function bindingRoutes({ store, now }: { store: Store; now: () => Date })
     res.status(before ? 200 : 201).json({ trigger });
   });
 
-  readAndDelete(router, now, {
+  deleteRoute(router, now, {
     noun: 'automation',
     get: (id) => store.getAutomation(id),
     remove: (automation, origin) => deleteAutomation(store, automation, origin),
   });
-  readAndDelete(router, now, {
+  deleteRoute(router, now, {
     noun: 'trigger',
     get: (id) => store.getTrigger(id),
     remove: (trigger, origin) => deleteTrigger(store, trigger, origin),

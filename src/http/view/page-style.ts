@@ -96,12 +96,13 @@ main { padding: 20px 24px 40px; max-width: 1600px; margin: 0 auto; }
 .muted { color: var(--muted); }
 .sub { color: var(--muted); font-size: 12px; }
 .scroll { overflow-x: auto; }
-#syncs-panel { margin-bottom: 16px; }
-.progress-cell { min-width: 220px; }
+#syncs-panel { margin: 16px 0; }
+.progress-cell { min-width: 180px; }
 .progress-cell progress { width: 140px; height: 10px; vertical-align: middle; margin-right: 8px; accent-color: var(--good); }
 .progress-text { font-size: 12.5px; color: var(--muted); }
 
-table { width: 100%; border-collapse: collapse; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+td time { white-space: normal; }
 th { text-align: left; font-size: 12px; font-weight: 600; color: var(--muted); padding: 6px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 td { padding: 7px 8px; border-bottom: 1px solid #eef0f3; vertical-align: top; }
 table.deliveries tbody tr, table.endpoints tbody tr { cursor: pointer; }
@@ -148,6 +149,79 @@ td.reason-cell { max-width: 340px; overflow-wrap: anywhere; }
 .diagnose-form { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 2fr) auto; gap: 10px; align-items: end; margin: 10px 0 12px; }
 .diagnose-form input { width: 100%; }
 .diagnose-head { margin: 4px 0 10px; }
+
+.search-panel { margin-bottom: 16px; }
+.search-form label { font-size: 13px; }
+.search-form input { font-size: 15px; padding: 8px 11px; }
+.search-results { list-style: none; margin: 8px 0 0; padding: 0; display: grid; gap: 6px; }
+.search-results li { border: 1px solid var(--line); border-radius: 8px; padding: 7px 10px; overflow-wrap: anywhere; }
+.search-match { text-decoration: none; }
+.tag {
+  display: inline-block; padding: 0 7px; border-radius: 4px; font-size: 11px; font-weight: 600; letter-spacing: .02em;
+  text-transform: uppercase; background: var(--plain-bg); color: var(--muted); white-space: nowrap;
+}
+.tag-problem { background: var(--bad-bg); color: var(--bad); }
+.tag-expected { background: var(--plain-bg); color: var(--muted); }
+.reasons-line { display: flex; flex-wrap: wrap; gap: 2px 6px; margin-top: 3px; }
+code.reason-code { font-size: 11.5px; color: var(--muted); overflow-wrap: anywhere; }
+.quiet-link { font-size: 13px; }
+#entity-panel, #diagnose-panel { margin-bottom: 16px; }
+#entity h3 { margin: 4px 0 8px; overflow-wrap: anywhere; }
+.former-names { color: var(--muted); }
+.entity-link { overflow-wrap: anywhere; }
+.repo-name { font-weight: 500; }
+.events-cell { display: flex; flex-wrap: wrap; gap: 2px 6px; }
+code.event-name, td.event-cell code { overflow-wrap: anywhere; white-space: normal; }
+td { overflow-wrap: anywhere; }
+th { white-space: normal; }
+table.deliveries td.when { width: 1%; min-width: 9.5em; }
+table.deliveries time { white-space: normal; }
+.ago { color: var(--muted); }
+
+.filters-panel { margin: 6px 0 8px; }
+.filters-panel > summary { cursor: pointer; color: var(--accent); font-size: 13px; }
+.filters-form { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 8px 12px; margin-top: 8px; align-items: end; }
+.filters-form input:not([type=checkbox]) { width: 100%; }
+.filters-form .check { display: flex; align-items: center; gap: 6px; }
+.filters-form .check label { margin: 0; }
+table.deliveries tbody tr.fresh { animation: fresh 3s ease-out; }
+@keyframes fresh { from { background: #fff6cc; } to { background: transparent; } }
+
+details.collapsible > summary { cursor: pointer; list-style: none; display: flex; align-items: baseline; gap: 10px; }
+details.collapsible > summary::before { content: "▸"; color: var(--muted); }
+details.collapsible[open] > summary::before { content: "▾"; }
+details.collapsible > summary h2 { display: inline; }
+
+.story-section { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; margin: 10px 0; }
+.story-section > summary { cursor: pointer; font-weight: 600; }
+.payload-part { margin: 8px 0; }
+.payload-part > summary, .json-field > summary, .payload-raw > summary { cursor: pointer; }
+.json-fields { display: grid; gap: 2px; margin: 6px 0; }
+.json-field { overflow-wrap: anywhere; }
+.json-value { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
+pre.json, pre.command {
+  margin: 4px 0; padding: 8px 10px; background: #f6f8fa; border-radius: 6px; font-size: 12px;
+  white-space: pre-wrap; overflow-wrap: anywhere; max-height: 420px; overflow-y: auto;
+}
+.headers dd { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+
+.trace-head { overflow-wrap: anywhere; }
+.waterfall { list-style: none; margin: 6px 0; padding: 0; display: grid; gap: 2px; }
+.span-head {
+  display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr) 5.5em; gap: 8px; align-items: center; width: 100%;
+  background: none; color: var(--ink); border: 0; border-radius: 4px; padding: 3px 4px; text-align: left;
+}
+.span-head:hover { background: #f3f6fb; filter: none; }
+.span-name { overflow-wrap: anywhere; font-size: 12.5px; }
+.span-track { display: block; background: #eef1f5; border-radius: 3px; height: 12px; }
+.span-bar { display: block; height: 12px; border-radius: 3px; background: #6f9ce8; min-width: 2px; }
+.span-bar.status-error { background: var(--bad); }
+.span-bar.status-ok { background: var(--good); }
+.span-ms { font-variant-numeric: tabular-nums; font-size: 12px; color: var(--muted); text-align: right; }
+.span-detail { margin: 4px 0 8px 12px; padding: 6px 10px; border-left: 3px solid var(--line); }
+.span-events ul { margin: 4px 0; padding-left: 18px; }
+.span-events h5 { margin: 6px 0 2px; font-size: 12.5px; }
+.step-fix { margin: 6px 0 0; }
 
 @media (max-width: 1100px) {
   .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); }

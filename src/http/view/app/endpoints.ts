@@ -1,7 +1,7 @@
 import type { EndpointJson, EndpointsPage, RequeueAnswer, SendsPage, WakeSendJson } from '../../api-shapes.js';
 import { api, report } from './api.js';
 import { badge, byId, code, fill, h, muted, orDash, setStatus, table } from './dom.js';
-import { ago, time } from './format.js';
+import { time } from './format.js';
 import { readToken } from './session.js';
 
 // Runner endpoints (docs/wake-push.md): how each is doing, and its latest sends with every
@@ -89,7 +89,7 @@ function endpointRow(endpoint: EndpointJson): HTMLElement {
       'td',
       {},
       endpoint.lastSuccessAt
-        ? [time(endpoint.lastSuccessAt), ' ', muted(`(${ago(endpoint.lastSuccessAt)})`)]
+        ? time(endpoint.lastSuccessAt)
         : muted('never'),
     ),
     h(

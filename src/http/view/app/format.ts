@@ -1,5 +1,5 @@
 import type { AuditSubjectJson, DeliveryJson, RoutingOutcome } from '../../api-shapes.js';
-import { badge, h, muted } from './dom.js';
+import { badge, code, h, muted, type Child } from './dom.js';
 
 // How values read on the page: times, outcomes, subjects, links.
 
@@ -18,16 +18,25 @@ export const deliveryHref = (id: string): string => `#delivery=${encodeURICompon
 export const eventName = (delivery: Pick<DeliveryJson, 'event' | 'action'>): string =>
   delivery.event + (delivery.action ? `.${delivery.action}` : '');
 
-/** Local time; today's times without the date (the ISO time is in the tooltip). */
+const DATE_TIME = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZoneName: 'short',
+});
+
+/** Date, time and time zone, then how long ago ("3 min ago"); the ISO time is on hover. */
 export function time(iso: string | null | undefined): Node | string {
   if (!iso) return muted('—');
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return String(iso);
-  const today = at.toDateString() === new Date().toDateString();
-  const text = today
-    ? at.toLocaleTimeString(undefined, { timeStyle: 'medium' })
-    : at.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-  return h('time', { datetime: iso, title: iso, text });
+  return h('time', { datetime: iso, title: iso }, [
+    DATE_TIME.format(at),
+    h('span', { class: 'ago', text: ` · ${ago(iso)}` }),
+  ]);
 }
 
 export function ago(iso: string): string {
@@ -38,6 +47,26 @@ export function ago(iso: string): string {
   if (s < 5400) return `${Math.round(s / 60)} min ago`;
   if (s < 172800) return `${Math.round(s / 3600)} h ago`;
   return `${Math.round(s / 86400)} days ago`;
+}
+
+/** The view's own addresses: every entity has one, so every id on the page is a link. */
+export type EntityKind = 'delivery' | 'repo' | 'trigger' | 'automation' | 'installation' | 'trace';
+
+export const entityHref = (kind: EntityKind, id: string | number): string =>
+  `${location.search}#${kind}=${encodeURIComponent(String(id))}`;
+
+/** A link to an entity's page, showing `label` (the id itself when none is given). */
+export function entityLink(kind: EntityKind, id: string | number, label?: Child): HTMLElement {
+  return h(
+    'a',
+    { href: entityHref(kind, id), class: `entity-link link-${kind}`, 'data-kind': kind, 'data-id': String(id) },
+    label ?? code(String(id)),
+  );
+}
+
+/** A repo by its name today with its id beside it, linked to its page. */
+export function repoLink(repoId: number, fullName: string | null | undefined): HTMLElement {
+  return entityLink('repo', repoId, [fullName ? h('span', { class: 'repo-name', text: fullName }) : 'repo', ' ', h('span', { class: 'sub', text: `#${repoId}` })]);
 }
 
 const SUBJECT_NAMES: Record<keyof AuditSubjectJson, string> = {

@@ -6,10 +6,14 @@ import type {
   RoutingToldJson,
   StoryCandidateJson,
 } from '../../api-shapes.js';
+import type { RepoPageJson } from '../../api-shapes.js';
 import { api, AuthNeeded } from './api.js';
 import { badge, byId, code, fill, h, muted, orDash, table, type Child } from './dom.js';
 import { list, loadDeliveries, markSelected } from './deliveries.js';
-import { deliveryHref, eventName, outcomeBadge, subjectText, time, traceUrl } from './format.js';
+import { diagnoseAtTop } from './diagnose.js';
+import { deliveryHref, entityLink, eventName, outcomeBadge, repoLink, subjectText, time, traceUrl } from './format.js';
+import { payloadSection } from './payload.js';
+import { loadTrace } from './trace.js';
 
 // The story of one delivery (R10): what it was, which triggers it could wake and why each did or
 // did not, its audit records and trace, and a re-test button. Its address is #delivery=<id>.
@@ -20,7 +24,7 @@ function traceFact(traceId: string | null): Child {
   if (!traceId) return muted('no trace recorded');
   const url = traceUrl(traceId);
   return h('span', { class: 'trace' }, [
-    h('code', { id: 'story-trace-id', text: traceId }),
+    h('a', { href: `#trace=${traceId}`, class: 'entity-link' }, h('code', { id: 'story-trace-id', text: traceId })),
     ' ',
     url
       ? h('a', {
@@ -30,32 +34,75 @@ function traceFact(traceId: string | null): Child {
           rel: 'noopener noreferrer',
           text: 'Open trace ↗',
         })
-      : muted('(set TRACE_URL_TEMPLATE to link traces)'),
+      : null,
   ]);
 }
 
-function candidateCard(candidate: StoryCandidateJson): HTMLElement {
+/** The trace's waterfall inside the story, drawn from the spans the reconciler kept. */
+function traceSection(traceId: string | null): Child {
+  if (!traceId) return null;
+  const content = h('div', { id: 'story-trace' });
+  const details = h('details', { class: 'story-section', id: 'trace-section' }, [
+    h('summary', { text: 'Trace waterfall' }),
+    content,
+  ]);
+  let loaded = false;
+  details.addEventListener('toggle', () => {
+    if (!details.open || loaded) return;
+    loaded = true;
+    void loadTrace(content, traceId);
+  });
+  return details;
+}
+
+/** The repo's name today, written into the story once its page answers. */
+function repoFact(repoId: number | null, nameTarget: HTMLElement): Child {
+  if (repoId === null) return muted('none');
+  api<RepoPageJson>(`/api/repos/${repoId}`)
+    .then((repo) => fill(nameTarget, repoLink(repoId, repo.fullName)))
+    .catch(() => undefined);
+  fill(nameTarget, repoLink(repoId, null));
+  return nameTarget;
+}
+
+/** Diagnoses the candidate's user and the delivery's repo in the diagnose panel at the top. */
+function diagnoseButton(userId: string, repoId: number): HTMLElement {
+  const button = h('button', { type: 'button', class: 'quiet diagnose-candidate', text: `Diagnose ${userId} and this repo` });
+  button.addEventListener('click', () => {
+    api<RepoPageJson>(`/api/repos/${repoId}`)
+      .then((repo) => repo.fullName && diagnoseAtTop(userId, repo.fullName))
+      .catch((error: unknown) => {
+        if (!(error instanceof AuthNeeded)) button.textContent = (error as Error).message;
+      });
+  });
+  return button;
+}
+
+function candidateCard(candidate: StoryCandidateJson, repoId: number | null): HTMLElement {
   const woken = candidate.outcome === 'woken';
   return h(
     'li',
     { class: `candidate ${woken ? 'is-woken' : 'is-not-woken'}`, 'data-trigger-id': candidate.triggerId },
     [
       h('div', { class: 'candidate-head' }, [
-        h('strong', {}, ['Trigger ', code(candidate.triggerId)]),
+        h('strong', {}, ['Trigger ', entityLink('trigger', candidate.triggerId)]),
         ' ',
         badge(woken ? 'woken' : 'not_woken', woken ? 'woken' : 'not woken'),
         candidate.reason ? [' ', h('code', { class: 'reason', text: candidate.reason })] : null,
       ]),
       h('div', { class: 'sub' }, [
         'automation ',
-        orDash(candidate.automationId),
+        candidate.automationId ? entityLink('automation', candidate.automationId) : orDash(null),
         ' · user ',
         orDash(candidate.userId),
         ' · bound to installation ',
-        orDash(candidate.boundInstallationId),
+        candidate.boundInstallationId === null
+          ? orDash(null)
+          : entityLink('installation', candidate.boundInstallationId, String(candidate.boundInstallationId)),
       ]),
       candidate.detail ? h('p', { class: 'detail', text: candidate.detail }) : null,
       candidate.fix ? h('p', { class: 'fix' }, [h('strong', { text: 'Fix: ' }), candidate.fix]) : null,
+      !woken && candidate.userId && repoId !== null ? h('div', { class: 'actions' }, diagnoseButton(candidate.userId, repoId)) : null,
     ],
   );
 }
@@ -98,7 +145,7 @@ function dryRunResult(answer: DryRunReplayAnswer): Child {
           answer.changed.map((change) =>
             h('li', {}, [
               'Trigger ',
-              code(change.triggerId),
+              entityLink('trigger', change.triggerId),
               `: ${change.then ?? 'not a candidate'} → ${change.now ?? 'not a candidate'}`,
             ]),
           ),
@@ -171,8 +218,13 @@ function renderStory(story: DeliveryStoryJson): void {
     h('dl', { class: 'facts' }, [
       fact('Event', code(eventName(delivery))),
       fact('State', [delivery.state, ' · ', delivery.attempts + (delivery.attempts === 1 ? ' attempt' : ' attempts')]),
-      fact('Installation', orDash(delivery.installationId)),
-      fact('Repo id', orDash(delivery.repoId)),
+      fact(
+        'Installation',
+        delivery.installationId === null
+          ? orDash(null)
+          : entityLink('installation', delivery.installationId, `installation ${delivery.installationId}`),
+      ),
+      fact('Repo', repoFact(delivery.repoId, h('span', { id: 'story-repo' }))),
       fact('Received', time(delivery.receivedAt)),
       fact('Processed', time(delivery.processedAt)),
       delivery.nextAttemptAt ? fact('Next attempt', time(delivery.nextAttemptAt)) : null,
@@ -182,8 +234,10 @@ function renderStory(story: DeliveryStoryJson): void {
         : null,
       fact('Trace', traceFact(story.traceId)),
     ]),
-    h('div', { class: 'actions' }, [retestButton, ' ', replayButton, ' ', replayStatus]),
+    h('div', { class: 'actions', id: 'story-actions' }, [retestButton, ' ', replayButton, ' ', replayStatus]),
     retestResult,
+    payloadSection(delivery.id),
+    traceSection(story.traceId),
     h('h4', { text: `Candidate triggers (${candidates.length})` }),
     candidates.length === 0
       ? h('p', {
@@ -193,7 +247,7 @@ function renderStory(story: DeliveryStoryJson): void {
               ? 'Not routed, so no trigger was considered.'
               : 'No trigger is registered for this repository.',
         })
-      : h('ul', { class: 'candidates', id: 'story-candidates' }, candidates.map(candidateCard)),
+      : h('ul', { class: 'candidates', id: 'story-candidates' }, candidates.map((c) => candidateCard(c, delivery.repoId))),
     h('h4', { text: `Audit records (${audit.length})` }),
     audit.length === 0 ? h('p', { class: 'muted', text: 'No audit record names this delivery.' }) : auditTable(audit),
     story.auditTruncated
@@ -224,17 +278,4 @@ export async function openStory(id: string): Promise<void> {
     if (error instanceof AuthNeeded || list.openId !== id) return;
     fill(target, h('p', { class: 'status error', text: (error as Error).message }));
   }
-}
-
-export function openFromHash(): void {
-  const match = /^#delivery=(.+)$/.exec(location.hash);
-  if (!match?.[1]) return;
-  let id: string;
-  try {
-    id = decodeURIComponent(match[1]);
-  } catch {
-    // A hand-edited address that is not valid percent-encoding names no delivery.
-    return;
-  }
-  void openStory(id);
 }

@@ -1,7 +1,7 @@
 import type { AuditRecordJson, Json, SummaryJson } from '../../api-shapes.js';
 import { api, report } from './api.js';
 import { byId, code, fill, h, muted, orDash, setStatus, table } from './dom.js';
-import { ago, time } from './format.js';
+import { time } from './format.js';
 
 // The overview cards (coverage, installations, inbox, rebind skips) and the recent rebind skips,
 // from GET /api/summary.
@@ -60,7 +60,7 @@ function renderSummary(summary: SummaryJson): void {
     h('div', { class: 'figure wide' }, [
       h('span', { class: 'label', text: 'oldest pending' }),
       inbox.oldestReceivedAt
-        ? h('span', {}, [time(inbox.oldestReceivedAt), ` (${ago(inbox.oldestReceivedAt)})`])
+        ? h('span', {}, time(inbox.oldestReceivedAt))
         : muted('none waiting'),
     ]),
   );

@@ -1,7 +1,7 @@
 import type { SyncsPage } from '../../api-shapes.js';
 import { api, report } from './api.js';
 import { badge, byId, code, fill, h, muted, setStatus, table } from './dom.js';
-import { ago, time } from './format.js';
+import { time } from './format.js';
 import { readToken } from './session.js';
 
 // The syncs this replica runs and ran lately, with a progress bar that follows a running one.
@@ -36,7 +36,7 @@ function syncRow(sync: SyncsPage['syncs'][number]): HTMLElement {
         ? h('span', { class: 'error', text: sync.error })
         : changed || muted(running ? 'deciding…' : 'no change'),
     ),
-    h('td', {}, [time(sync.startedAt), ' ', muted(`(${ago(sync.startedAt)})`)]),
+    h('td', {}, time(sync.startedAt)),
   ]);
 }
 
@@ -62,5 +62,7 @@ export async function loadSyncs(): Promise<void> {
   if (syncs.length === 0) fill(target, h('p', { class: 'muted', text: 'No sync has run on this replica lately.' }));
   else fill(target, table('syncs', ['User', 'State', 'Progress', 'Decisions', 'Started'], syncs.map(syncRow)));
   const running = syncs.some((sync) => sync.state === 'running');
+  const runningCount = syncs.filter((sync) => sync.state === 'running').length;
+  byId('syncs-count').textContent = syncs.length === 0 ? 'none lately' : `${runningCount} running · ${syncs.length - runningCount} finished lately`;
   syncPoll = setTimeout(() => void loadSyncs(), running ? SYNC_POLL_MS.running : SYNC_POLL_MS.idle);
 }

@@ -3138,7 +3138,7 @@ export interface paths {
                             checked: number;
                             firstSeq: number | null;
                             lastSeq: number | null;
-                            checkpoint: components["schemas"]["AuditCheckpoint"];
+                            checkpoint: components["schemas"]["AuditCheckpoint"] | null;
                             /** @description `id` is null when the first bad record is a missing one */
                             broken: {
                                 /** @enum {boolean} */
@@ -3234,7 +3234,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             pruned: number;
-                            checkpoint: components["schemas"]["AuditCheckpoint"];
+                            checkpoint: components["schemas"]["AuditCheckpoint"] | null;
                         };
                     };
                 };
@@ -3591,7 +3591,7 @@ export interface components {
                 reason: string | null;
                 runs: components["schemas"]["InstallationSync"][];
             };
-            oauthSync: components["schemas"]["OAuthSync"];
+            oauthSync: components["schemas"]["OAuthSync"] | null;
             counts: components["schemas"]["DecisionCounts"];
             /** @description the decisions of counts that were about sub-project rows (the rest are about repos) */
             subProjectCounts: {
@@ -3675,7 +3675,7 @@ export interface components {
                 unchanged: number;
                 propagated: number;
             };
-        } | null;
+        };
         SyncProgress: {
             syncId: string;
             userId: string;
@@ -3698,7 +3698,7 @@ export interface components {
             reposSeen: number;
             decisions: components["schemas"]["DecisionCounts"];
             error: string | null;
-            result: components["schemas"]["UserSync"] & (Record<string, never> | null);
+            result: components["schemas"]["UserSync"] | null;
         };
         DeliveryListItem: {
             id: string;
@@ -3875,8 +3875,8 @@ export interface components {
             installationId: number;
             event: string;
             action: string | null;
-            push: components["schemas"]["PushFacts"];
-            pullRequest: components["schemas"]["PullRequestFacts"];
+            push: components["schemas"]["PushFacts"] | null;
+            pullRequest: components["schemas"]["PullRequestFacts"] | null;
             /** @description true for the wakes of a replay (a re-test of a route) */
             replay: boolean;
             replayOf: string | null;
@@ -3897,7 +3897,7 @@ export interface components {
                 timestamp: string | null;
                 url: string | null;
             } | null;
-        } | null;
+        };
         /** @description A pull request's number and both ends; null where the payload did not say. */
         PullRequestFacts: {
             number: number | null;
@@ -3905,7 +3905,7 @@ export interface components {
             headRef: string | null;
             baseSha: string | null;
             baseRef: string | null;
-        } | null;
+        };
         /** @description A runner endpoint; its secret is never shown. */
         Endpoint: {
             id: string;
@@ -3993,7 +3993,7 @@ export interface components {
             prunedAt: string;
             /** @description records removed so far, over every prune */
             pruned: number;
-        } | null;
+        };
         DiagnosisStep: {
             step: 1 | 2 | 3 | 4 | 5;
             name: string;

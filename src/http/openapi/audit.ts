@@ -12,6 +12,7 @@ import {
   repoIdOrName,
   seqCursor,
   timeText,
+  orNull,
 } from './fields.js';
 
 // The audit trail as the API shows it: records, search pages, the chain's verification and pruning.
@@ -81,7 +82,7 @@ export const auditVerifyAnswer = z.object({
   checked: z.number(),
   firstSeq: z.number().nullable(),
   lastSeq: z.number().nullable(),
-  checkpoint: auditCheckpointJson.nullable(),
+  checkpoint: orNull(auditCheckpointJson),
   broken: z
     .object({ ok: z.literal(false), seq: z.number(), id: z.string().nullable(), problem: z.string() })
     .nullable()
@@ -93,7 +94,7 @@ export const auditVerifyAnswer = z.object({
   signedCheckpointsChecked: z.boolean().meta({ description: 'false without an audit signing key' }),
 });
 
-export const auditPruneAnswer = z.object({ pruned: z.number(), checkpoint: auditCheckpointJson.nullable() });
+export const auditPruneAnswer = z.object({ pruned: z.number(), checkpoint: orNull(auditCheckpointJson) });
 
 export function registerAuditPaths(registry: OpenAPIRegistry): void {
   const tags = ['audit'];

@@ -172,6 +172,12 @@ export const noContent: ResponseConfig = { description: 'done; no body' };
 export const countsOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.object(Object.fromEntries(values.map((value) => [value, z.number()])) as { [K in T[number]]: z.ZodNumber });
 
+/**
+ * A named schema or null. `.nullable()` on a schema with an id is written as allOf of the
+ * reference and a nullable object, which no null satisfies; a union is anyOf of the two.
+ */
+export const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
+
 /** A JSON request body. */
 export const jsonBody = (schema: z.ZodType) => ({
   required: true,

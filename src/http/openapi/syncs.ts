@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { boundedString, countsOf, errorResponses, isoTime, jsonAnswer, jsonBody, queryEnum, queryLimit } from './fields.js';
+import { boundedString, countsOf, errorResponses, isoTime, jsonAnswer, jsonBody, queryEnum, queryLimit, orNull } from './fields.js';
 import { userParams } from './users.js';
 
 // A user's sync: what it decided, and its progress while it runs.
@@ -73,7 +73,7 @@ export const userSyncJson = z
       reason: z.string().nullable(),
       runs: z.array(installationSyncJson),
     }),
-    oauthSync: oauthSyncJson.nullable(),
+    oauthSync: orNull(oauthSyncJson),
     counts: decisionCounts,
     subProjectCounts,
     rebind: z.array(rebindOutcomeJson),
@@ -93,7 +93,7 @@ export const syncProgressFields = z.object({
   error: z.string().nullable(),
 });
 
-export const syncProgressJson = syncProgressFields.extend({ result: userSyncJson.nullable() }).meta({ id: 'SyncProgress' });
+export const syncProgressJson = syncProgressFields.extend({ result: orNull(userSyncJson) }).meta({ id: 'SyncProgress' });
 
 export const syncStarted = z.object({
   syncId: z.string(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { errorResponses, isoTime, jsonAnswer, queryLimit, seqCursor } from './fields.js';
+import { errorResponses, isoTime, jsonAnswer, queryLimit, seqCursor, orNull } from './fields.js';
 
 // The wake outbox, read by the platform's runner (docs/routing.md, "Wakes").
 
@@ -36,8 +36,8 @@ export const wakeJson = z
     installationId: z.number(),
     event: z.string(),
     action: z.string().nullable(),
-    push: pushFacts.nullable(),
-    pullRequest: pullRequestFacts.nullable(),
+    push: orNull(pushFacts),
+    pullRequest: orNull(pullRequestFacts),
     replay: z.boolean().meta({ description: 'true for the wakes of a replay (a re-test of a route)' }),
     replayOf: z.string().nullable(),
     createdAt: isoTime.meta({ description: 'when it woke' }),

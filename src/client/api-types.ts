@@ -1097,7 +1097,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One automation with its current installation id */
+        /** An automation and its triggers */
         get: {
             parameters: {
                 query?: never;
@@ -1109,15 +1109,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the automation */
+                /** @description An automation and its triggers */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            automation: components["schemas"]["Automation"];
-                        };
+                        "application/json": components["schemas"]["AutomationPage"];
                     };
                 };
                 /** @description the request is malformed: the message names the field or parameter */
@@ -1355,7 +1353,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One trigger with its current installation id */
+        /** A trigger: its binding and latest decisions */
         get: {
             parameters: {
                 query?: never;
@@ -1367,15 +1365,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the trigger */
+                /** @description A trigger: its binding and latest decisions */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            trigger: components["schemas"]["Trigger"];
-                        };
+                        "application/json": components["schemas"]["TriggerPage"];
                     };
                 };
                 /** @description the request is malformed: the message names the field or parameter */
@@ -2296,6 +2292,172 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["DeliveryPayload"];
+                    };
+                };
+                /** @description no or a wrong API token (Authorization: Bearer <API_TOKEN>) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiError"];
+                    };
+                };
+                /** @description the entity named in the path does not exist */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiError"];
+                    };
+                };
+                /** @description too many wrong API tokens from this address (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiError"];
+                    };
+                };
+                /** @description the reconciler failed to answer: see its logs */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/repos/{repoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A repo: its rows per user, names it had, triggers, latest deliveries */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repoId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A repo: its rows per user, names it had, triggers, latest deliveries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RepoPage"];
+                    };
+                };
+                /** @description the request is malformed: the message names the field or parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiError"];
+                    };
+                };
+                /** @description no or a wrong API token (Authorization: Bearer <API_TOKEN>) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiError"];
+                    };
+                };
+                /** @description the entity named in the path does not exist */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiError"];
+                    };
+                };
+                /** @description too many wrong API tokens from this address (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiError"];
+                    };
+                };
+                /** @description the reconciler failed to answer: see its logs */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/installations/{installationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An installation: state, linked users, coverage counts, latest syncs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    installationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An installation: state, linked users, coverage counts, latest syncs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InstallationPage"];
+                    };
+                };
+                /** @description the request is malformed: the message names the field or parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiError"];
                     };
                 };
                 /** @description no or a wrong API token (Authorization: Bearer <API_TOKEN>) */
@@ -3860,6 +4022,133 @@ export interface components {
             payload: {
                 [key: string]: unknown;
             };
+        };
+        RepoPage: {
+            repoId: number;
+            fullName: string | null;
+            /** @description names the audit trail knows the repo by before a rename or transfer, newest first */
+            formerNames: {
+                name: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-25T08:00:00.000Z
+                 */
+                until: string;
+            }[];
+            rows: {
+                userId: string;
+                repoId: number;
+                fullName: string;
+                rootDirectory: string | null;
+                installationId: number | null;
+                /** @enum {string} */
+                coverage: "covered" | "visible_only" | "bound_to_gone";
+                /** @enum {string|null} */
+                installationState: "active" | "suspended" | "deleted" | "unknown" | null;
+                /** @enum {string} */
+                discoveredBy: "oauth" | "installation" | "webhook";
+                archived: boolean;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-25T08:00:00.000Z
+                 */
+                lastSeenAt: string;
+            }[];
+            triggers: components["schemas"]["Trigger"][];
+            latestDeliveries: components["schemas"]["DeliveryListItem"][];
+        };
+        TriggerPage: {
+            trigger: components["schemas"]["Trigger"];
+            automation: components["schemas"]["Automation"] & (Record<string, never> | null);
+            binding: components["schemas"]["TriggerBinding"];
+            /** @description newest first */
+            latestDecisions: {
+                deliveryId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-25T08:00:00.000Z
+                 */
+                receivedAt: string;
+                /** @enum {string} */
+                outcome: "woken" | "not_woken";
+                reason: string | null;
+            }[];
+        };
+        TriggerBinding: {
+            installationId: number;
+            installationAccount: string | null;
+            /** @enum {string} */
+            installationState: "active" | "suspended" | "deleted" | "unknown";
+            automationInstallationId: number | null;
+            /** @description null without an automation; false when the automation is bound elsewhere */
+            agreesWithAutomation: boolean | null;
+            /** @description the trigger's user's base row of the repo; null when the user has none */
+            repoRow: {
+                installationId: number | null;
+                /** @enum {string} */
+                coverage: "covered" | "visible_only" | "bound_to_gone";
+                fullName: string;
+            } | null;
+            /** @description null without a row; false when the row is bound to another installation (stale binding) */
+            agreesWithRepoRow: boolean | null;
+        };
+        AutomationPage: {
+            automation: components["schemas"]["Automation"];
+            triggers: components["schemas"]["Trigger"][];
+        };
+        InstallationPage: {
+            installation: {
+                id: number;
+                account: {
+                    id: number | null;
+                    login: string | null;
+                    type: string | null;
+                };
+                /** @enum {string} */
+                state: "active" | "suspended" | "deleted";
+                /** @enum {string|null} */
+                repositorySelection: "all" | "selected" | null;
+                targetType: string | null;
+                events: string[];
+                /**
+                 * Format: date-time
+                 * @example 2026-11-25T08:00:00.000Z
+                 */
+                suspendedAt: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-25T08:00:00.000Z
+                 */
+                deletedAt: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-25T08:00:00.000Z
+                 */
+                updatedAt: string;
+            };
+            linkedUsers: string[];
+            /** @description the repo rows (every user) bound to this installation, and how many it covers */
+            coverage: {
+                rows: number;
+                covered: number;
+                notCovered: number;
+            };
+            /** @description its installation syncs, newest first (audit trail) */
+            latestSyncs: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-25T08:00:00.000Z
+                 */
+                occurredAt: string;
+                userId: string | null;
+                decision: string;
+                reason: string | null;
+                traceId: string | null;
+                /** @description row decisions of the run, where it recorded them */
+                counts: {
+                    [key: string]: number;
+                };
+            }[];
         };
         /** @description A trigger woken by a delivery: an outbox row for the platform's runner. */
         Wake: {

@@ -4059,7 +4059,7 @@ export interface components {
         };
         TriggerPage: {
             trigger: components["schemas"]["Trigger"];
-            automation: components["schemas"]["Automation"] & (Record<string, never> | null);
+            automation: components["schemas"]["Automation"] | null;
             binding: components["schemas"]["TriggerBinding"];
             /** @description newest first */
             latestDecisions: {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { automationJson, triggerJson } from './bindings.js';
 import { deliveryListItem } from './deliveries.js';
-import { errorResponses, githubIdText, isoTime, jsonAnswer, platformId } from './fields.js';
+import { errorResponses, githubIdText, isoTime, jsonAnswer, orNull, platformId } from './fields.js';
 import { coverage as coverageJson, installationState as installationStateJson } from './users.js';
 
 // The entity pages of the Observability view (issue 15, item 5): a repo, a trigger, an
@@ -71,7 +71,7 @@ export const decisionJson = z.object({
 export const triggerPageJson = z
   .object({
     trigger: triggerJson,
-    automation: automationJson.nullable(),
+    automation: orNull(automationJson),
     binding: triggerBindingJson,
     latestDecisions: z.array(decisionJson).meta({ description: 'newest first' }),
   })

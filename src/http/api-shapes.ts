@@ -7,11 +7,13 @@
 // live in api-shapes/, one file per resource; everything imports them from here.
 
 import type { AuditRecordJson } from './api-shapes/audit.js';
+import type { StepActionJson } from './api-shapes/insight.js';
 import type { Coverage, InstallationJson, InstallationState } from './api-shapes/users.js';
 
 export type * from './api-shapes/audit.js';
 export type * from './api-shapes/bindings.js';
 export type * from './api-shapes/deliveries.js';
+export type * from './api-shapes/insight.js';
 export type * from './api-shapes/sync.js';
 export type * from './api-shapes/users.js';
 
@@ -28,6 +30,10 @@ export interface DiagnosisStepJson {
   status: 'ok' | 'problem' | 'unknown';
   evidence: string;
   next: string | null;
+  /** The fix as a call the view offers as a button; null when the step needs none or no single call fixes it. */
+  action: StepActionJson | null;
+  /** Every call of the fix, in order (an explicit rebind moves the trigger and its automation); `action` is the first. */
+  actions: StepActionJson[];
 }
 
 /** `GET /api/diagnose?userId=&repo=owner/name`. */

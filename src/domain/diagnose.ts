@@ -306,7 +306,7 @@ function inventoryStep(f: DiagnosisFacts, targetInstallationId: number | null): 
     if (stale === 0 && refused.length === 0)
       return step(
         'ok',
-        `${evidence}; every binding on this repo is already on the covering installation and routing refused none`,
+        `${evidence}; every trigger on this repo is already bound to the covering installation and routing refused none`,
         null,
       );
     const which = [

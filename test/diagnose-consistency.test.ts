@@ -54,6 +54,7 @@ function factsOf(c: Case): DiagnosisFacts {
     lastRowDecision: null,
     lastRebind: null,
     triggers: [],
+    automations: [],
     deliveries: [],
     formerName: null,
   };

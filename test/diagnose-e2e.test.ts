@@ -47,7 +47,7 @@ const diagnose = async (service: TestService, repo = 'octo-org/api') =>
   ((await (await ok(service.api(`/api/diagnose?userId=u1&repo=${repo}`))).json()) as { steps: DiagnosisStep[] }).steps;
 const statuses = (steps: DiagnosisStep[]) => steps.map((s) => s.status);
 
-test('stale binding: rebind skipped while the user holds two installations, explained, fixed by unlinking, proven by replay', async (t) => {
+test('stale binding: rebind skipped while the user holds two installations, explained, fixed by the explicit rebind diagnose offers, proven by replay', async (t) => {
   const { fake, service } = await world(t);
   // The repo moved from octo-old (installation 11) to octo-org (installation 22); the user holds both.
   fake.installations.set(11, { id: 11, account: { id: 4, login: 'octo-old', type: 'Organization' }, repos: [] });
@@ -79,7 +79,8 @@ test('stale binding: rebind skipped while the user holds two installations, expl
     'woke 0 of 1 trigger: trigger t1 is bound to installation 11 but the event came from 22 — rebind was skipped because the user has 2 installations (11, 22)',
   );
   t.like(told.candidates[0], { triggerId: 't1', reason: 'installation_mismatch' });
-  t.regex(told.candidates[0]?.fix ?? '', /DELETE \/api\/users\/u1\/installations\/11/);
+  t.regex(told.candidates[0]?.fix ?? '', /rebind trigger t1 and automation a1 to installation 22 explicitly/);
+  t.false((told.candidates[0]?.fix ?? '').includes('DELETE'), 'installation 11 carries bindings: it is not to be unlinked');
 
   const before = await diagnose(service);
   t.deepEqual(statuses(before), ['ok', 'ok', 'ok', 'problem', 'problem']);
@@ -87,16 +88,21 @@ test('stale binding: rebind skipped while the user holds two installations, expl
     before[3]?.evidence ?? '',
     /holds 2 installations \(11, 22\).*several_installations.*trigger t1 is bound to installation 11/,
   );
-  t.regex(before[3]?.next ?? '', /unlink/);
+  t.regex(before[3]?.next ?? '', /rebind explicitly to installation 22 \(octo-org\), which covers octo-org\/api today/);
+  t.deepEqual(
+    before[3]?.actions.map((a) => [a.method, a.path, (a.body as { installationId?: number } | null)?.installationId]),
+    [
+      ['PUT', '/api/triggers/t1', 22],
+      ['PUT', '/api/automations/a1', 22],
+    ],
+  );
+  t.deepEqual(before[3]?.action, before[3]?.actions[0]);
+  t.regex(before[3]?.action?.command ?? '', /^curl -sS -X PUT "\$RECONCILER_URL\/api\/triggers\/t1" .*"installationId":22/);
   t.regex(before[4]?.evidence ?? '', /t1 not woken \(installation_mismatch\)/);
   t.regex(before[4]?.next ?? '', new RegExp(`POST /api/deliveries/${push.id}/replay`));
 
-  await ok(service.api('/api/users/u1/installations/11', { method: 'DELETE' }));
-  const second = await sync(service);
-  t.deepEqual(
-    second.rebind.map((r) => r.outcome),
-    ['rebound'],
-  );
+  for (const action of before[3]?.actions ?? []) await ok(service.api(action.path, json(action.method, action.body)));
+  t.is((await service.store.listLinkedInstallationIds('u1')).length, 2, 'both installations stay linked');
   t.is((await service.store.getTrigger('t1'))?.installationId, 22);
   t.is((await service.store.getAutomation('a1'))?.installationId, 22);
 

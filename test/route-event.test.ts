@@ -222,7 +222,7 @@ const owner = (overrides: Partial<OwnerContext> = {}): OwnerContext => ({
   ...overrides,
 });
 
-test('a stale binding is explained with the skipped rebind and a fix that unlinks the old installation', (t) => {
+test('a stale binding is explained with the skipped rebind and a fix that rebinds it to the delivering installation, unlinking nothing', (t) => {
   const decisions = routeEvent(push, [
     healthy({ trigger: trigger({ installationId: 11 }) }),
     healthy({ trigger: trigger({ id: 't2', events: ['issues'] }) }),
@@ -232,8 +232,8 @@ test('a stale binding is explained with the skipped rebind and a fix that unlink
     explained[0]?.detail,
     'trigger t1 is bound to installation 11 but the event came from 22 — rebind was skipped because the user has 2 installations (11, 22)',
   );
-  t.regex(explained[0]?.fix ?? '', /DELETE \/api\/users\/u1\/installations\/11/);
-  t.regex(explained[0]?.fix ?? '', /POST \/api\/users\/u1\/sync/);
+  t.regex(explained[0]?.fix ?? '', /^rebind trigger t1 to installation 22 explicitly \(PUT \/api\/triggers\/t1 with "installationId": 22\)/);
+  t.false((explained[0]?.fix ?? '').includes('DELETE'), 'the old installation is not unlinked');
   t.regex(explained[1]?.fix ?? '', /add "push" to the events of trigger t2/);
   t.is(routingOutcomeOf(explained), 'woke_none');
   t.is(
@@ -242,7 +242,7 @@ test('a stale binding is explained with the skipped rebind and a fix that unlink
   );
 });
 
-test('a fix for a binding to an installation the user does not hold says to link it first', (t) => {
+test('a fix for a binding to an installation the user does not hold says to link it first, then rebind explicitly', (t) => {
   const decisions = routeEvent(push, [healthy({ trigger: trigger({ installationId: 11 }) })]);
   const [explained] = explainDecisions(
     push,
@@ -251,8 +251,9 @@ test('a fix for a binding to an installation the user does not hold says to link
   );
   t.regex(
     explained?.fix ?? '',
-    /^link installation 22 to user u1 \(PUT \/api\/users\/u1\/installations\/22\), then unlink .*, then sync/,
+    /^link installation 22 to user u1 \(PUT \/api\/users\/u1\/installations\/22\), then rebind trigger t1 to installation 22 explicitly/,
   );
+  t.false((explained?.fix ?? '').includes('DELETE'));
   t.false(explained?.detail.includes('rebind was skipped'));
 });
 

@@ -1,5 +1,12 @@
-import { installationState, type Installation, type RepoRow } from './entities.js';
+import { installationState, type Automation, type Installation, type RepoRow, type Trigger } from './entities.js';
 import type { RoutingOutcome } from './explain-routing.js';
+import {
+  rebindAutomationAction,
+  rebindTriggerAction,
+  replayAction,
+  syncUserAction,
+  type StepAction,
+} from './step-action.js';
 
 // The troubleshooting order of repo-sync-and-rebinding.md ("Good troubleshooting order" and
 // "The operational takeaway"), answered from facts: each step says ok, problem or unknown,
@@ -13,6 +20,9 @@ export interface DiagnosisStep {
   status: StepStatus;
   evidence: string;
   next: string | null;
+  /** The fix as a call (the view's button); the first of `actions`, null when there is none. */
+  action: StepAction | null;
+  actions: StepAction[];
 }
 
 export interface SyncRecord {
@@ -51,7 +61,9 @@ export interface DiagnosisFacts {
   /** The newest rebind of the user, skipped or applied. */
   lastRebind: { decision: 'skipped' | 'rebound'; reason: string | null; occurredAt: string } | null;
   /** The user's triggers on this repo. */
-  triggers: readonly { id: string; installationId: number }[];
+  triggers: readonly Trigger[];
+  /** The automations those triggers belong to. */
+  automations: readonly Automation[];
   /** The newest deliveries for the repo, newest first. */
   deliveries: readonly DeliverySeen[];
   /**
@@ -61,17 +73,24 @@ export interface DiagnosisFacts {
   formerName: { asked: string; repoId: number; seenAt: string } | null;
 }
 
+/** A step's constructor: status, evidence, the fix in words and, when calls apply it, the calls. */
+const stepOf =
+  (number: DiagnosisStep['step'], name: string) =>
+  (status: StepStatus, evidence: string, next: string | null, actions: StepAction[] = []): DiagnosisStep => ({
+    step: number,
+    name,
+    status,
+    evidence,
+    next,
+    action: actions[0] ?? null,
+    actions,
+  });
+
 const sameLogin = (a: string | null, b: string): boolean => a !== null && a.toLowerCase() === b.toLowerCase();
 const ids = (list: readonly { id: number }[]): string => list.map((i) => i.id).join(', ');
 
 function ownerInstallationStep(f: DiagnosisFacts, owner: string): DiagnosisStep {
-  const step = (status: StepStatus, evidence: string, next: string | null): DiagnosisStep => ({
-    step: 1,
-    name: 'an installation exists for the repo owner and is live',
-    status,
-    evidence,
-    next,
-  });
+  const step = stepOf(1, 'an installation exists for the repo owner and is live');
   const forOwner = f.linked.filter((i) => sameLogin(i.accountLogin, owner));
   const active = forOwner.find((i) => installationState(i) === 'active');
   if (active !== undefined)
@@ -112,13 +131,7 @@ function ownerInstallationStep(f: DiagnosisFacts, owner: string): DiagnosisStep 
 }
 
 function coverageStep(f: DiagnosisFacts, owner: string, ownerStep: DiagnosisStep): DiagnosisStep {
-  const step = (status: StepStatus, evidence: string, next: string | null): DiagnosisStep => ({
-    step: 2,
-    name: 'the repo is App-covered, not just visible',
-    status,
-    evidence,
-    next,
-  });
+  const step = stepOf(2, 'the repo is App-covered, not just visible');
   const sync = `POST /api/users/${f.userId}/sync`;
   const formerly =
     f.formerName === null
@@ -129,6 +142,7 @@ function coverageStep(f: DiagnosisFacts, owner: string, ownerStep: DiagnosisStep
       'problem',
       `${formerly}user ${f.userId} has no project row for ${f.repoFullName}`,
       `sync the user (${sync}); if the row still does not appear, add the repo to the installation on GitHub`,
+      [syncUserAction(f.userId)],
     );
   const row = f.row;
   if (row.installationId === null)
@@ -143,6 +157,7 @@ function coverageStep(f: DiagnosisFacts, owner: string, ownerStep: DiagnosisStep
       'problem',
       `${formerly}${row.fullName} is bound to installation ${row.installationId}, which is ${installation === null ? 'unknown' : 'deleted'}`,
       `sync the user (${sync}) to move the repo to its current installation`,
+      [syncUserAction(f.userId)],
     );
   if (installationState(installation) === 'suspended')
     return step(
@@ -158,6 +173,7 @@ function coverageStep(f: DiagnosisFacts, owner: string, ownerStep: DiagnosisStep
       'problem',
       `${formerly}${row.fullName} is bound to installation ${installation.id}, which is not linked to user ${f.userId}`,
       `sync the user (${sync}): rows of installations the user is not linked to lose their coverage`,
+      [syncUserAction(f.userId)],
     );
   if (installation.accountLogin !== null && !sameLogin(installation.accountLogin, owner))
     return step(
@@ -179,13 +195,7 @@ function coverageStep(f: DiagnosisFacts, owner: string, ownerStep: DiagnosisStep
 }
 
 function syncStep(f: DiagnosisFacts, expectedInstallationId: number | null): DiagnosisStep {
-  const step = (status: StepStatus, evidence: string, next: string | null): DiagnosisStep => ({
-    step: 3,
-    name: 'installation-backed sync has run recently',
-    status,
-    evidence,
-    next,
-  });
+  const step = stepOf(3, 'installation-backed sync has run recently');
   const sync = `POST /api/users/${f.userId}/sync`;
   if (!f.appCredentials)
     return step(
@@ -201,6 +211,7 @@ function syncStep(f: DiagnosisFacts, expectedInstallationId: number | null): Dia
       'problem',
       `installation-backed sync of installation ${expectedInstallationId} never ran`,
       `run it: ${sync}`,
+      [syncUserAction(f.userId)],
     );
   const rowChange =
     f.lastRowDecision === null
@@ -211,11 +222,13 @@ function syncStep(f: DiagnosisFacts, expectedInstallationId: number | null): Dia
       'problem',
       `the last sync of installation ${last.installationId} at ${last.occurredAt} ended ${last.decision}: ${last.reason ?? 'no reason recorded'}`,
       `fix the cause, then re-run it: ${sync}`,
+      [syncUserAction(f.userId)],
     );
   return step(
     'ok',
     `installation ${last.installationId} was last synced at ${last.occurredAt} (completed); ${rowChange}`,
     `re-run it if coverage changed since: ${sync}`,
+    [syncUserAction(f.userId)],
   );
 }
 
@@ -242,18 +255,41 @@ function refusedByRouting(f: DiagnosisFacts): { triggerId: string; reason: strin
   return refused;
 }
 
+/** The installation that covers the repo today and can take bindings: active and linked to the user. */
+function liveTarget(f: DiagnosisFacts, targetInstallationId: number | null): Installation | null {
+  const target = f.linked.find((i) => i.id === targetInstallationId);
+  return target !== undefined && installationState(target) === 'active' ? target : null;
+}
+
+/**
+ * The explicit rebind of every binding on the repo that is not on the covering installation:
+ * each stale trigger, then each automation of the repo's triggers bound elsewhere.
+ */
+function explicitRebind(f: DiagnosisFacts, target: Installation): StepAction[] {
+  const triggers = f.triggers.filter((tr) => tr.installationId !== target.id);
+  const automationIds = new Set(f.triggers.map((tr) => tr.automationId));
+  const automations = f.automations.filter((a) => automationIds.has(a.id) && a.installationId !== target.id);
+  return [
+    ...triggers.map((tr) => rebindTriggerAction(tr, target.id)),
+    ...automations.map((a) => rebindAutomationAction(a, target.id)),
+  ];
+}
+
 function inventoryStep(f: DiagnosisFacts, targetInstallationId: number | null): DiagnosisStep {
-  const step = (status: StepStatus, evidence: string, next: string | null): DiagnosisStep => ({
-    step: 4,
-    name: "the user's installation inventory is unambiguous",
-    status,
-    evidence,
-    next,
-  });
+  const step = stepOf(4, "the user's installation inventory is unambiguous");
   const current = f.linked.filter((i) => installationState(i) !== 'deleted');
-  const stale =
+  const staleTriggers =
     targetInstallationId === null ? [] : f.triggers.filter((tr) => tr.installationId !== targetInstallationId);
-  const staleText = stale.map((tr) => `trigger ${tr.id} is bound to installation ${tr.installationId}`).join('; ');
+  const repoAutomationIds = new Set(f.triggers.map((tr) => tr.automationId));
+  const staleAutomations =
+    targetInstallationId === null
+      ? []
+      : f.automations.filter((a) => repoAutomationIds.has(a.id) && a.installationId !== targetInstallationId);
+  const staleText = [
+    ...staleTriggers.map((tr) => `trigger ${tr.id} is bound to installation ${tr.installationId}`),
+    ...staleAutomations.map((a) => `automation ${a.id} is bound to installation ${a.installationId}`),
+  ].join('; ');
+  const stale = staleTriggers.length + staleAutomations.length;
   const refused = refusedByRouting(f);
   const refusedText = refused
     .map((r) => `routing refused trigger ${r.triggerId} (${r.reason}) in delivery ${r.deliveryId}`)
@@ -264,23 +300,46 @@ function inventoryStep(f: DiagnosisFacts, targetInstallationId: number | null): 
       : f.lastRebind.decision === 'skipped'
         ? `the last rebind was skipped (${f.lastRebind.reason ?? 'no reason'}) at ${f.lastRebind.occurredAt}`
         : `the last rebind moved bindings at ${f.lastRebind.occurredAt}`;
-  const target = targetInstallationId === null ? '' : `, but the repo's installation is ${targetInstallationId}`;
+  const targetClause = targetInstallationId === null ? '' : `, but the repo's installation is ${targetInstallationId}`;
   if (current.length > 1) {
     const evidence = `user ${f.userId} holds ${current.length} installations (${ids(current)}), so automatic rebind is skipped (several_installations); ${rebind}`;
-    if (stale.length === 0 && refused.length === 0)
+    if (stale === 0 && refused.length === 0)
       return step(
         'ok',
         `${evidence}; every trigger on this repo is already bound to the covering installation and routing refused none`,
         null,
       );
     const which = [
-      ...(stale.length > 0 ? [`${staleText}${target}`] : []),
+      ...(stale > 0 ? [`${staleText}${targetClause}`] : []),
       ...(refused.length > 0 ? [refusedText] : []),
-    ];
+    ].join('; ');
+    // The automatic rule stays conservative (repo-sync-and-rebinding.md, "Rebinding"): with
+    // several installations it cannot know which one a binding meant, but the operator can. The
+    // other installations keep their repos and bindings, so unlinking one is never the fix.
+    const target = liveTarget(f, targetInstallationId);
+    if (stale === 0) {
+      const newest = refused[0];
+      return step(
+        'problem',
+        `${evidence}; ${which}; the bindings are on the covering installation now`,
+        newest === undefined ? null : `replay the refused delivery to see it wake: POST /api/deliveries/${newest.deliveryId}/replay`,
+        newest === undefined ? [] : [replayAction(newest.deliveryId)],
+      );
+    }
+    if (target === null)
+      return step(
+        'problem',
+        `${evidence}; ${which}`,
+        `no live installation of the user covers ${f.repoFullName} to rebind to: fix steps 1 and 2 first`,
+      );
+    const actions = explicitRebind(f, target);
     return step(
       'problem',
-      `${evidence}; ${which.join('; ')}`,
-      `unlink the installation(s) no longer used (DELETE /api/users/${f.userId}/installations/<id>), then sync (POST /api/users/${f.userId}/sync) so rebind can run`,
+      `${evidence}; ${which}`,
+      `rebind explicitly to installation ${target.id} (${target.accountLogin ?? 'its account'}), which covers ${f.repoFullName} today: ${actions
+        .map((a) => `${a.method} ${a.path} with "installationId": ${target.id}`)
+        .join(', then ')}`,
+      actions,
     );
   }
   if (current.length === 0)
@@ -289,23 +348,18 @@ function inventoryStep(f: DiagnosisFacts, targetInstallationId: number | null): 
       `user ${f.userId} has no current installation, so rebind cannot run (no_installations); ${rebind}`,
       `link the owner's installation: PUT /api/users/${f.userId}/installations/<id>`,
     );
-  if (stale.length > 0)
+  if (stale > 0)
     return step(
       'problem',
-      `${staleText}${target}; ${rebind}`,
+      `${staleText}${targetClause}; ${rebind}`,
       `sync the user (POST /api/users/${f.userId}/sync): with one installation, rebind moves the stale bindings`,
+      [syncUserAction(f.userId)],
     );
   return step('ok', `user ${f.userId} holds one current installation (${ids(current)}); ${rebind}`, null);
 }
 
 function deliveriesStep(f: DiagnosisFacts): DiagnosisStep {
-  const step = (status: StepStatus, evidence: string, next: string | null): DiagnosisStep => ({
-    step: 5,
-    name: 'the latest events reached the expected trigger',
-    status,
-    evidence,
-    next,
-  });
+  const step = stepOf(5, 'the latest events reached the expected trigger');
   const latest = f.deliveries[0];
   if (latest === undefined)
     return step(
@@ -340,6 +394,7 @@ function deliveriesStep(f: DiagnosisFacts): DiagnosisStep {
     'problem',
     `the latest delivery woke none of this user's triggers; ${seen}`,
     `read why: GET /api/deliveries/${latest.id}; ${replay}`,
+    [replayAction(latest.id)],
   );
 }
 

@@ -45,25 +45,38 @@ function rebindSkipClause(skip: NonNullable<OwnerContext['lastRebindSkip']>): st
   }
 }
 
-/** How to move a stale binding to the delivering installation, given what the owner holds. */
-function rebindFix(owner: OwnerContext | undefined, userId: string, from: number, what: string): string {
+/**
+ * How to move a stale binding to the delivering installation, given what the owner holds. The
+ * delivering installation covers the repo today (it sent the event). With it as the user's only
+ * installation a sync rebinds automatically; with others beside it the automatic rule stays off
+ * (repo-sync-and-rebinding.md, "Rebinding") and the fix is the explicit rebind. Unlinking the
+ * others is never suggested: they may still cover repos and carry bindings of their own.
+ */
+function rebindFix(owner: OwnerContext | undefined, userId: string, from: number, bindings: RebindTarget[]): string {
   const current = owner?.currentInstallationIds ?? [];
-  const others = current.filter((id) => id !== from);
-  const steps = [
-    ...(current.includes(from)
-      ? []
-      : [`link installation ${from} to user ${userId} (PUT /api/users/${userId}/installations/${from})`]),
-    ...(others.length === 0
-      ? []
-      : [
-          `unlink the installation${others.length > 1 ? 's' : ''} no longer used (${others
-            .map((id) => `DELETE /api/users/${userId}/installations/${id}`)
-            .join(', ')})`,
-        ]),
-    `sync (POST /api/users/${userId}/sync)`,
-  ];
-  return `${steps.join(', then ')}: rebind moves ${what} to installation ${from} once it is the user's only installation`;
+  const link = current.includes(from)
+    ? []
+    : [`link installation ${from} to user ${userId} (PUT /api/users/${userId}/installations/${from})`];
+  const what = bindings.map((b) => `${b.noun} ${b.id}`).join(' and ');
+  const alone = current.every((id) => id === from);
+  const move = alone
+    ? `sync (POST /api/users/${userId}/sync): rebind moves ${what} to installation ${from}, the user's only installation`
+    : `rebind ${what} to installation ${from} explicitly (${bindings
+        .map((b) => `PUT /api/${b.noun}s/${b.id} with "installationId": ${from}`)
+        .join(', ')}): the user holds several installations, so the automatic rebind leaves it alone`;
+  return [...link, move].join(', then ');
 }
+
+interface RebindTarget {
+  noun: 'trigger' | 'automation';
+  id: string;
+}
+
+/** The trigger and, when it has one, its automation: an explicit rebind moves both together. */
+const bindingsOf = (decision: RoutingDecision): RebindTarget[] => [
+  { noun: 'trigger', id: decision.triggerId },
+  ...(decision.automationId === null ? [] : [{ noun: 'automation' as const, id: decision.automationId }]),
+];
 
 function fixFor(event: RoutedEvent, decision: RoutingDecision, owner: OwnerContext | undefined): string | null {
   if (decision.outcome === 'woken') return null;
@@ -79,7 +92,7 @@ function fixFor(event: RoutedEvent, decision: RoutingDecision, owner: OwnerConte
     case 'installation_mismatch':
       return from === null
         ? 'only deliveries of the GitHub App carry an installation: send this event through the App webhook'
-        : rebindFix(owner, userId, from, `trigger ${triggerId}`);
+        : rebindFix(owner, userId, from, bindingsOf(decision));
     case 'installation_unknown':
       return from === null
         ? null
@@ -95,7 +108,7 @@ function fixFor(event: RoutedEvent, decision: RoutingDecision, owner: OwnerConte
     case 'automation_binding_mismatch':
       return decision.automationId === null || from === null
         ? null
-        : rebindFix(owner, userId, from, `automation ${decision.automationId}`);
+        : rebindFix(owner, userId, from, [{ noun: 'automation', id: decision.automationId }]);
     case 'outside_root_directory':
       return null;
   }

@@ -1,6 +1,6 @@
 import type { Delivery } from '../domain/delivery.js';
 import { diagnoseRepo, type DeliverySeen, type DiagnosisFacts, type DiagnosisStep } from '../domain/diagnose.js';
-import { installationState, type Installation } from '../domain/entities.js';
+import { installationState, type Automation, type Installation, type Trigger } from '../domain/entities.js';
 import type { Store } from '../store/store.js';
 import { tellDeliveryStory } from './delivery-story.js';
 import { newestRebind, newestRowDecision, routingRecordsOf } from './routing-records.js';
@@ -57,9 +57,14 @@ async function gatherFacts(deps: DiagnoseDeps, userId: string, repoFullName: str
       : await store.listAudit({ limit: 1, order: 'newest', kind: 'sync.installation', installationId: expected });
   const lastRowDecision = row === null ? undefined : await newestRowDecision(store, userId, row.repoId);
   const rebind = await newestRebind(store, userId);
-  const triggers = [];
+  const triggers: Trigger[] = [];
   for (const repoId of repoIds)
     triggers.push(...(await store.listTriggersByRepoId(repoId)).filter((tr) => tr.userId === userId));
+  const automations: Automation[] = [];
+  for (const automationId of new Set(triggers.flatMap((tr) => (tr.automationId === null ? [] : [tr.automationId])))) {
+    const automation = await store.getAutomation(automationId);
+    if (automation !== null) automations.push(automation);
+  }
   return {
     userId,
     repoFullName,
@@ -88,7 +93,8 @@ async function gatherFacts(deps: DiagnoseDeps, userId: string, repoFullName: str
             reason: rebind.reason,
             occurredAt: rebind.occurredAt,
           },
-    triggers: triggers.map((tr) => ({ id: tr.id, installationId: tr.installationId })),
+    triggers,
+    automations,
     deliveries: await deliveriesOf(store, repoIds, userId),
     formerName: null,
   };

@@ -20,6 +20,7 @@ export type * from './api-shapes/users.js';
 /** Every error: `{ "error": { "code", "message" } }` with a fitting status. */
 export type ApiErrorBody = z.infer<typeof fields.apiErrorBody>;
 
+export type StepActionJson = z.infer<typeof overview.stepActionJson>;
 export type DiagnosisStepJson = z.infer<typeof overview.diagnosisStepJson>;
 /** `GET /api/diagnose?userId=&repo=owner/name`. */
 export type DiagnosisJson = z.infer<typeof overview.diagnosisJson>;

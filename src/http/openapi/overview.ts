@@ -8,6 +8,17 @@ import { COVERAGES, installationJson, INSTALLATION_STATES } from './users.js';
 
 export const diagnoseQuery = z.strictObject({ userId: platformId, repo: repoFullName });
 
+/** One API call that applies a fix, and the same call as a line to paste into a terminal (domain/step-action.ts). */
+export const stepActionJson = z
+  .object({
+    label: z.string(),
+    method: z.enum(['POST', 'PUT', 'DELETE']),
+    path: z.string().meta({ description: 'starts with /api/' }),
+    body: z.record(z.string(), z.unknown()).nullable(),
+    command: z.string().meta({ description: 'the same call as a curl line' }),
+  })
+  .meta({ id: 'StepAction' });
+
 export const diagnosisStepJson = z
   .object({
     step: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
@@ -15,6 +26,14 @@ export const diagnosisStepJson = z
     status: z.enum(['ok', 'problem', 'unknown']),
     evidence: z.string(),
     next: z.string().nullable(),
+    action: z
+      .union([stepActionJson, z.null()])
+      .meta({ description: 'the fix as a call the view offers as a button; null when no single call fixes it' }),
+    actions: z
+      .array(stepActionJson)
+      .meta({
+        description: 'every call of the fix, in order (an explicit rebind moves the trigger and its automation)',
+      }),
   })
   .meta({ id: 'DiagnosisStep' });
 
@@ -24,7 +43,9 @@ export const diagnosisJson = z.object({
   steps: z.array(diagnosisStepJson),
   metadataRefresh: z
     .array(installationJson.shape.refresh.extend({ installationId: z.number() }))
-    .meta({ description: 'missing installation metadata is filled first (R6): what that did, per linked installation' }),
+    .meta({
+      description: 'missing installation metadata is filled first (R6): what that did, per linked installation',
+    }),
 });
 
 export const rebindSkipReason = z.enum(['no_installations', 'several_installations', 'installation_mismatch']);

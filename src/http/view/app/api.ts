@@ -40,7 +40,10 @@ export async function api<T>(path: string, method = 'GET', body?: unknown): Prom
  * A GET that sends the ETag of the answer already shown: null when the service says it has not
  * changed (304), so a poll costs the service no JSON and the page no work.
  */
-export async function apiIfChanged<T>(path: string, etag: string | null): Promise<{ answer: T; etag: string | null } | null> {
+export async function apiIfChanged<T>(
+  path: string,
+  etag: string | null,
+): Promise<{ answer: T; etag: string | null } | null> {
   const answered = await request<T>(path, 'GET', undefined, etag);
   return answered.notModified ? null : { answer: answered.answer as T, etag: answered.etag };
 }

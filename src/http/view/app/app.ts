@@ -60,7 +60,8 @@ function openFromHash(): void {
   }
   const kind = match[1];
   if (kind === 'delivery') void openStory(id);
-  else if ((ENTITY_KINDS as readonly string[]).includes(kind)) void openEntity(kind as (typeof ENTITY_KINDS)[number], id);
+  else if ((ENTITY_KINDS as readonly string[]).includes(kind))
+    void openEntity(kind as (typeof ENTITY_KINDS)[number], id);
 }
 
 function loadAll(): void {

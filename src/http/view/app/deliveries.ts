@@ -3,7 +3,7 @@ import { apiIfChanged, report } from './api.js';
 import { badge, byId, code, h, setStatus } from './dom.js';
 import { deliveryHref, entityLink, eventName, outcomeBadge, repoLink, time } from './format.js';
 import { filterQuery, readFilters, writeFilters, type Filters, isoOfLocalInput, localInputValue } from './filters.js';
-import type { DeliveryItem } from './pending-shapes.js';
+import type { DeliveryItemJson } from '../../api-shapes.js';
 
 // Recent deliveries, newest first, narrowed by the filters in the page's address; new ones
 // appear at the top by themselves (a poll that sends the list's ETag and mostly hears 304).
@@ -30,15 +30,23 @@ export function whenReopened(open: (id: string) => void): void {
 }
 
 /** Problem or expected non-match: what "woke nothing" means for this one. */
-function problemTag(delivery: DeliveryItem): HTMLElement | null {
+function problemTag(delivery: DeliveryItemJson): HTMLElement | null {
   if (delivery.outcome !== 'woke_none' && delivery.outcome !== 'no_candidates') return null;
   if (delivery.problem === undefined) return null;
   return delivery.problem
-    ? h('span', { class: 'tag tag-problem', text: 'problem', title: 'a binding, coverage or installation reason: something to fix' })
-    : h('span', { class: 'tag tag-expected', text: 'expected', title: 'not subscribed, outside the root directory, or no trigger: working as configured' });
+    ? h('span', {
+        class: 'tag tag-problem',
+        text: 'problem',
+        title: 'a binding, coverage or installation reason: something to fix',
+      })
+    : h('span', {
+        class: 'tag tag-expected',
+        text: 'expected',
+        title: 'not subscribed, outside the root directory, or no trigger: working as configured',
+      });
 }
 
-function deliveryRow(delivery: DeliveryItem, fresh = false): HTMLElement {
+function deliveryRow(delivery: DeliveryItemJson, fresh = false): HTMLElement {
   const waiting = delivery.state === 'failed' || delivery.state === 'received' || delivery.state === 'processing';
   const classes = [delivery.id === list.openId ? 'selected' : '', fresh ? 'fresh' : ''].filter(Boolean).join(' ');
   const row = h(
@@ -69,7 +77,11 @@ function deliveryRow(delivery: DeliveryItem, fresh = false): HTMLElement {
         ' ',
         problemTag(delivery),
         (delivery.reasons ?? []).length > 0
-          ? h('div', { class: 'sub reasons-line' }, (delivery.reasons ?? []).map((reason) => h('code', { class: 'reason-code', text: reason })))
+          ? h(
+              'div',
+              { class: 'sub reasons-line' },
+              (delivery.reasons ?? []).map((reason) => h('code', { class: 'reason-code', text: reason })),
+            )
           : null,
       ]),
       h('td', { class: 'summary-cell', text: delivery.summary || '' }),
@@ -94,7 +106,8 @@ function describe(filters: Filters, shown: number, more: boolean): string {
   const expected = rows.filter(
     (r) => r.dataset.problem === 'false' && r.querySelector('.tag-expected') !== null,
   ).length;
-  const split = problems + expected > 0 ? ` (woke nothing: ${problems} problems, ${expected} expected non-matches)` : '';
+  const split =
+    problems + expected > 0 ? ` (woke nothing: ${problems} problems, ${expected} expected non-matches)` : '';
   return `${shown} deliveries${narrowed ? ' matching the filters' : ''}, newest first${split}${more ? '; older ones below.' : '.'}`;
 }
 
@@ -226,4 +239,3 @@ export function markSelected(): void {
     row.classList.toggle('selected', (row as HTMLElement).dataset.deliveryId === list.openId);
   }
 }
-

@@ -1,14 +1,20 @@
 import type { DiagnosisJson } from '../../api-shapes.js';
 import { api, AuthNeeded } from './api.js';
 import { badge, byId, code, fill, h } from './dom.js';
-import type { DiagnosisStepWithActions, StepActionJson } from './pending-shapes.js';
+import type { DiagnosisStepJson, StepActionJson } from '../../api-shapes.js';
 
 // The troubleshooting order for one user and one repo (R10), from GET /api/diagnose. A step's
 // fix is a button that makes the request, with the same request as a command to copy.
 
 function actionControl(action: StepActionJson, after: () => void): HTMLElement {
   const status = h('span', { class: 'status', role: 'status' });
-  const button = h('button', { type: 'button', class: 'step-action', 'data-method': action.method, 'data-path': action.path, text: action.label });
+  const button = h('button', {
+    type: 'button',
+    class: 'step-action',
+    'data-method': action.method,
+    'data-path': action.path,
+    text: action.label,
+  });
   button.addEventListener('click', () => {
     button.disabled = true;
     status.textContent = 'Working…';
@@ -40,7 +46,7 @@ function actionControl(action: StepActionJson, after: () => void): HTMLElement {
   ]);
 }
 
-function stepItem(step: DiagnosisStepWithActions, again: () => void): HTMLElement {
+function stepItem(step: DiagnosisStepJson, again: () => void): HTMLElement {
   const actions = step.actions ?? (step.action ? [step.action] : []);
   return h('li', { class: `step status-${step.status}`, 'data-step': step.step, 'data-status': step.status }, [
     h('div', { class: 'step-head' }, [badge(step.status), ' ', h('strong', { text: `${step.step}. ${step.name}` })]),
@@ -51,7 +57,7 @@ function stepItem(step: DiagnosisStepWithActions, again: () => void): HTMLElemen
 }
 
 function renderDiagnosis(target: HTMLElement, answer: DiagnosisJson, again: () => void): void {
-  const steps = answer.steps as DiagnosisStepWithActions[];
+  const steps = answer.steps as DiagnosisStepJson[];
   const problems = steps.filter((s) => s.status === 'problem').length;
   const unknown = steps.filter((s) => s.status === 'unknown').length;
   fill(

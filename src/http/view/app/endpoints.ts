@@ -85,13 +85,7 @@ function endpointRow(endpoint: EndpointJson): HTMLElement {
     ]),
     h('td', { text: endpoint.pending }),
     h('td', { text: endpoint.consecutiveFailures }),
-    h(
-      'td',
-      {},
-      endpoint.lastSuccessAt
-        ? time(endpoint.lastSuccessAt)
-        : muted('never'),
-    ),
+    h('td', {}, endpoint.lastSuccessAt ? time(endpoint.lastSuccessAt) : muted('never')),
     h(
       'td',
       { class: 'reason-cell' },

@@ -9,7 +9,8 @@ import { api, AuthNeeded, isMissingRoute } from './api.js';
 import { badge, byId, code, fill, h, muted, orDash, table, type Child } from './dom.js';
 import { diagnoseInto } from './diagnose.js';
 import { entityLink, eventName, outcomeBadge, repoLink, time, type EntityKind } from './format.js';
-import type { DeliveryItem, TriggerHealthJson } from './pending-shapes.js';
+import type { DeliveryItemJson } from '../../api-shapes.js';
+import type { TriggerHealthJson } from './pending-shapes.js';
 import { loadTrace } from './trace.js';
 
 // The entity pages (issue 15, item 5): a repo, a trigger, an automation, an installation, and a
@@ -29,14 +30,21 @@ function triggersTable(triggers: readonly TriggerJson[]): Child {
         h('td', {}, code(trigger.userId)),
         h('td', {}, trigger.automationId ? entityLink('automation', trigger.automationId) : muted('—')),
         h('td', {}, entityLink('installation', trigger.installationId, `installation ${trigger.installationId}`)),
-        h('td', {}, [repoLink(trigger.repoId, trigger.repoFullName), trigger.rootDirectory ? h('span', { class: 'sub', text: ` /${trigger.rootDirectory}` }) : null]),
-        h('td', { class: 'events-cell' }, trigger.events.map((event) => h('code', { class: 'event-name', text: event }))),
+        h('td', {}, [
+          repoLink(trigger.repoId, trigger.repoFullName),
+          trigger.rootDirectory ? h('span', { class: 'sub', text: ` /${trigger.rootDirectory}` }) : null,
+        ]),
+        h(
+          'td',
+          { class: 'events-cell' },
+          trigger.events.map((event) => h('code', { class: 'event-name', text: event })),
+        ),
       ]),
     ),
   );
 }
 
-function deliveriesTable(deliveries: readonly DeliveryItem[]): Child {
+function deliveriesTable(deliveries: readonly DeliveryItemJson[]): Child {
   if (deliveries.length === 0) return h('p', { class: 'muted', text: 'No delivery names this repo.' });
   return table(
     'entity-deliveries',
@@ -65,17 +73,32 @@ function renderRepo(target: HTMLElement, page: RepoPageJson): void {
     page.formerNames.length > 0
       ? h('p', { class: 'former-names', id: 'repo-former-names' }, [
           'Called before: ',
-          page.formerNames.map((former, i) => [i > 0 ? ', ' : '', code(former.name), ' (until ', time(former.until), ')']),
+          page.formerNames.map((former, i) => [
+            i > 0 ? ', ' : '',
+            code(former.name),
+            ' (until ',
+            time(former.until),
+            ')',
+          ]),
         ])
       : null,
     name !== null && users.length > 0
       ? h('div', { class: 'actions' }, [
           users.map((userId) => {
-            const button = h('button', { type: 'button', class: 'quiet diagnose-user', 'data-user-id': userId, text: `Diagnose for ${userId}` });
+            const button = h('button', {
+              type: 'button',
+              class: 'quiet diagnose-user',
+              'data-user-id': userId,
+              text: `Diagnose for ${userId}`,
+            });
             button.addEventListener('click', () => void diagnoseInto(diagnosis, userId, name));
             return button;
           }),
-          h('a', { href: `?repo=${encodeURIComponent(name)}#repo=${page.repoId}`, class: 'quiet-link', text: 'Show its deliveries in the list' }),
+          h('a', {
+            href: `?repo=${encodeURIComponent(name)}#repo=${page.repoId}`,
+            class: 'quiet-link',
+            text: 'Show its deliveries in the list',
+          }),
         ])
       : null,
     diagnosis,
@@ -90,8 +113,17 @@ function renderRepo(target: HTMLElement, page: RepoPageJson): void {
               h('tr', { 'data-user-id': row.userId }, [
                 h('td', {}, code(row.userId)),
                 h('td', {}, row.rootDirectory ? code(row.rootDirectory) : muted('(base)')),
-                h('td', {}, row.installationId === null ? muted('none') : entityLink('installation', row.installationId, `installation ${row.installationId}`)),
-                h('td', {}, [badge(row.coverage === 'covered' ? 'ok' : 'problem', row.coverage), row.installationState ? h('span', { class: 'sub', text: ` ${row.installationState}` }) : null]),
+                h(
+                  'td',
+                  {},
+                  row.installationId === null
+                    ? muted('none')
+                    : entityLink('installation', row.installationId, `installation ${row.installationId}`),
+                ),
+                h('td', {}, [
+                  badge(row.coverage === 'covered' ? 'ok' : 'problem', row.coverage),
+                  row.installationState ? h('span', { class: 'sub', text: ` ${row.installationState}` }) : null,
+                ]),
                 h('td', { text: row.discoveredBy }),
                 h('td', {}, time(row.lastSeenAt)),
               ]),
@@ -99,7 +131,7 @@ function renderRepo(target: HTMLElement, page: RepoPageJson): void {
           ),
     ),
     section(`Triggers (${page.triggers.length})`, triggersTable(page.triggers)),
-    section('Latest deliveries', deliveriesTable(page.latestDeliveries as DeliveryItem[])),
+    section('Latest deliveries', deliveriesTable(page.latestDeliveries as DeliveryItemJson[])),
   );
 }
 
@@ -121,7 +153,10 @@ async function healthInto(target: HTMLElement, triggerId: string): Promise<void>
         health.checks.map((check) =>
           h('tr', { 'data-check': check.check, 'data-status': check.status }, [
             h('td', {}, code(check.check)),
-            h('td', {}, [badge(check.status), check.reason ? [' ', h('code', { class: 'reason', text: check.reason })] : null]),
+            h('td', {}, [
+              badge(check.status),
+              check.reason ? [' ', h('code', { class: 'reason', text: check.reason })] : null,
+            ]),
             h('td', { class: 'reason-cell', text: check.detail }),
           ]),
         ),
@@ -148,10 +183,25 @@ function renderTrigger(target: HTMLElement, page: TriggerPageJson): void {
     target,
     h('h3', {}, ['Trigger ', code(trigger.id), trigger.enabled ? null : [' ', badge('unknown', 'disabled')]]),
     h('dl', { class: 'facts' }, [
-      fact('Repo', [repoLink(trigger.repoId, binding.repoRow?.fullName ?? trigger.repoFullName), trigger.rootDirectory ? ` /${trigger.rootDirectory}` : '']),
+      fact('Repo', [
+        repoLink(trigger.repoId, binding.repoRow?.fullName ?? trigger.repoFullName),
+        trigger.rootDirectory ? ` /${trigger.rootDirectory}` : '',
+      ]),
       fact('User', code(trigger.userId)),
-      fact('Events', h('span', { class: 'events-cell' }, trigger.events.map((e) => h('code', { class: 'event-name', text: e })))),
-      fact('Automation', automation ? entityLink('automation', automation.id, [automation.name, ' ', code(automation.id)]) : muted('none')),
+      fact(
+        'Events',
+        h(
+          'span',
+          { class: 'events-cell' },
+          trigger.events.map((e) => h('code', { class: 'event-name', text: e })),
+        ),
+      ),
+      fact(
+        'Automation',
+        automation
+          ? entityLink('automation', automation.id, [automation.name, ' ', code(automation.id)])
+          : muted('none'),
+      ),
       fact('Bound to', [
         entityLink('installation', binding.installationId, `installation ${binding.installationId}`),
         binding.installationAccount ? ` (${binding.installationAccount})` : '',
@@ -159,7 +209,13 @@ function renderTrigger(target: HTMLElement, page: TriggerPageJson): void {
         badge(binding.installationState === 'active' ? 'ok' : 'problem', binding.installationState),
       ]),
       fact('Automation bound to', [
-        binding.automationInstallationId === null ? muted('—') : entityLink('installation', binding.automationInstallationId, `installation ${binding.automationInstallationId}`),
+        binding.automationInstallationId === null
+          ? muted('—')
+          : entityLink(
+              'installation',
+              binding.automationInstallationId,
+              `installation ${binding.automationInstallationId}`,
+            ),
         ' ',
         agree(binding.agreesWithAutomation, 'agrees', 'disagrees'),
       ]),
@@ -167,7 +223,13 @@ function renderTrigger(target: HTMLElement, page: TriggerPageJson): void {
         binding.repoRow === null
           ? muted('the user has no row of this repo')
           : [
-              binding.repoRow.installationId === null ? muted('not covered by an installation') : entityLink('installation', binding.repoRow.installationId, `installation ${binding.repoRow.installationId}`),
+              binding.repoRow.installationId === null
+                ? muted('not covered by an installation')
+                : entityLink(
+                    'installation',
+                    binding.repoRow.installationId,
+                    `installation ${binding.repoRow.installationId}`,
+                  ),
               ' ',
               badge(binding.repoRow.coverage === 'covered' ? 'ok' : 'problem', binding.repoRow.coverage),
             ],
@@ -201,10 +263,19 @@ function renderAutomation(target: HTMLElement, page: AutomationPageJson): void {
   const { automation } = page;
   fill(
     target,
-    h('h3', {}, ['Automation ', automation.name, ' ', code(automation.id), automation.enabled ? null : [' ', badge('unknown', 'disabled')]]),
+    h('h3', {}, [
+      'Automation ',
+      automation.name,
+      ' ',
+      code(automation.id),
+      automation.enabled ? null : [' ', badge('unknown', 'disabled')],
+    ]),
     h('dl', { class: 'facts' }, [
       fact('User', code(automation.userId)),
-      fact('Bound to', entityLink('installation', automation.installationId, `installation ${automation.installationId}`)),
+      fact(
+        'Bound to',
+        entityLink('installation', automation.installationId, `installation ${automation.installationId}`),
+      ),
       fact('Updated', time(automation.updatedAt)),
     ]),
     section(`Triggers (${page.triggers.length})`, triggersTable(page.triggers)),
@@ -223,10 +294,23 @@ function renderInstallation(target: HTMLElement, page: InstallationPageJson): vo
       badge(installation.state === 'active' ? 'ok' : 'problem', installation.state),
     ]),
     h('dl', { class: 'facts' }, [
-      fact('Account', [orDash(installation.account.login), installation.account.type ? h('span', { class: 'sub', text: ` ${installation.account.type}` }) : null]),
+      fact('Account', [
+        orDash(installation.account.login),
+        installation.account.type ? h('span', { class: 'sub', text: ` ${installation.account.type}` }) : null,
+      ]),
       fact('Repositories', orDash(installation.repositorySelection)),
-      fact('Linked users', page.linkedUsers.length === 0 ? muted('none') : page.linkedUsers.map((u, i) => [i > 0 ? ', ' : '', code(u)])),
-      fact('Rows bound to it', h('span', { id: 'installation-coverage' }, `${coverage.rows} rows: ${coverage.covered} covered, ${coverage.notCovered} not covered`)),
+      fact(
+        'Linked users',
+        page.linkedUsers.length === 0 ? muted('none') : page.linkedUsers.map((u, i) => [i > 0 ? ', ' : '', code(u)]),
+      ),
+      fact(
+        'Rows bound to it',
+        h(
+          'span',
+          { id: 'installation-coverage' },
+          `${coverage.rows} rows: ${coverage.covered} covered, ${coverage.notCovered} not covered`,
+        ),
+      ),
       installation.suspendedAt ? fact('Suspended', time(installation.suspendedAt)) : null,
       installation.deletedAt ? fact('Deleted', time(installation.deletedAt)) : null,
       fact('Updated', time(installation.updatedAt)),
@@ -243,7 +327,13 @@ function renderInstallation(target: HTMLElement, page: InstallationPageJson): vo
               h('tr', {}, [
                 h('td', {}, time(sync.occurredAt)),
                 h('td', {}, badge(sync.decision === 'completed' ? 'ok' : 'problem', sync.decision)),
-                h('td', { text: Object.entries(sync.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || '—' }),
+                h('td', {
+                  text:
+                    Object.entries(sync.counts)
+                      .filter(([, n]) => n > 0)
+                      .map(([k, n]) => `${k} ${n}`)
+                      .join(', ') || '—',
+                }),
                 h('td', { class: 'reason-cell' }, orDash(sync.reason)),
               ]),
             ),

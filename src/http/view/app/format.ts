@@ -66,7 +66,11 @@ export function entityLink(kind: EntityKind, id: string | number, label?: Child)
 
 /** A repo by its name today with its id beside it, linked to its page. */
 export function repoLink(repoId: number, fullName: string | null | undefined): HTMLElement {
-  return entityLink('repo', repoId, [fullName ? h('span', { class: 'repo-name', text: fullName }) : 'repo', ' ', h('span', { class: 'sub', text: `#${repoId}` })]);
+  return entityLink('repo', repoId, [
+    fullName ? h('span', { class: 'repo-name', text: fullName }) : 'repo',
+    ' ',
+    h('span', { class: 'sub', text: `#${repoId}` }),
+  ]);
 }
 
 const SUBJECT_NAMES: Record<keyof AuditSubjectJson, string> = {

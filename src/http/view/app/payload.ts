@@ -1,6 +1,6 @@
 import { api, AuthNeeded } from './api.js';
 import { code, fill, h } from './dom.js';
-import type { DeliveryPayloadJson } from './pending-shapes.js';
+import type { DeliveryPayloadJson } from '../../api-shapes.js';
 
 // A delivery's payload and headers as GitHub sent them (GET /api/deliveries/:id/payload),
 // pretty-printed, each top-level field of the payload folded on its own.
@@ -18,7 +18,10 @@ function payloadFields(payload: unknown): HTMLElement {
       return simple
         ? h('div', { class: 'json-field' }, [code(key), ': ', h('span', { class: 'json-value', text: pretty(value) })])
         : h('details', { class: 'json-field' }, [
-            h('summary', {}, [code(key), h('span', { class: 'sub', text: Array.isArray(value) ? ` [${value.length}]` : ' {…}' })]),
+            h('summary', {}, [
+              code(key),
+              h('span', { class: 'sub', text: Array.isArray(value) ? ` [${value.length}]` : ' {…}' }),
+            ]),
             h('pre', { class: 'json', text: pretty(value) }),
           ]);
     }),
@@ -63,7 +66,8 @@ export function payloadSection(deliveryId: string): HTMLElement {
       .then((answer) => renderPayload(content, answer))
       .catch((error: unknown) => {
         loaded = false;
-        if (!(error instanceof AuthNeeded)) fill(content, h('p', { class: 'status error', text: (error as Error).message }));
+        if (!(error instanceof AuthNeeded))
+          fill(content, h('p', { class: 'status error', text: (error as Error).message }));
       });
   });
   return section;

@@ -1,7 +1,7 @@
 import { api, AuthNeeded, isMissingRoute } from './api.js';
 import { byId, fill, h, setStatus } from './dom.js';
 import { entityHref, type EntityKind } from './format.js';
-import type { SearchAnswer } from './pending-shapes.js';
+import type { SearchAnswer } from '../../api-shapes.js';
 
 // The one search box (issue 15): whatever is typed (a repo by any name it had, an id, a login, a
 // trace id) is resolved by GET /api/search; one match opens its page, several are listed.
@@ -40,7 +40,10 @@ export async function runSearch(event: SubmitEvent): Promise<void> {
       setStatus('search-status', `Nothing is known by “${text}”.`);
       return;
     }
-    setStatus('search-status', answer.matches.length === 1 ? '' : `${answer.matches.length} things are known by “${text}”:`);
+    setStatus(
+      'search-status',
+      answer.matches.length === 1 ? '' : `${answer.matches.length} things are known by “${text}”:`,
+    );
     fill(results, answer.matches.map(matchItem));
     results.hidden = false;
     if (answer.matches.length === 1 && only !== undefined) location.assign(hrefOf(only));
@@ -48,7 +51,9 @@ export async function runSearch(event: SubmitEvent): Promise<void> {
     if (error instanceof AuthNeeded) return;
     setStatus(
       'search-status',
-      isMissingRoute(error) ? 'This reconciler has no search (GET /api/search); use the filters below.' : (error as Error).message,
+      isMissingRoute(error)
+        ? 'This reconciler has no search (GET /api/search); use the filters below.'
+        : (error as Error).message,
       true,
     );
   }

@@ -67,7 +67,11 @@ function repoFact(repoId: number | null, nameTarget: HTMLElement): Child {
 
 /** Diagnoses the candidate's user and the delivery's repo in the diagnose panel at the top. */
 function diagnoseButton(userId: string, repoId: number): HTMLElement {
-  const button = h('button', { type: 'button', class: 'quiet diagnose-candidate', text: `Diagnose ${userId} and this repo` });
+  const button = h('button', {
+    type: 'button',
+    class: 'quiet diagnose-candidate',
+    text: `Diagnose ${userId} and this repo`,
+  });
   button.addEventListener('click', () => {
     api<RepoPageJson>(`/api/repos/${repoId}`)
       .then((repo) => repo.fullName && diagnoseAtTop(userId, repo.fullName))
@@ -102,7 +106,9 @@ function candidateCard(candidate: StoryCandidateJson, repoId: number | null): HT
       ]),
       candidate.detail ? h('p', { class: 'detail', text: candidate.detail }) : null,
       candidate.fix ? h('p', { class: 'fix' }, [h('strong', { text: 'Fix: ' }), candidate.fix]) : null,
-      !woken && candidate.userId && repoId !== null ? h('div', { class: 'actions' }, diagnoseButton(candidate.userId, repoId)) : null,
+      !woken && candidate.userId && repoId !== null
+        ? h('div', { class: 'actions' }, diagnoseButton(candidate.userId, repoId))
+        : null,
     ],
   );
 }
@@ -247,7 +253,11 @@ function renderStory(story: DeliveryStoryJson): void {
               ? 'Not routed, so no trigger was considered.'
               : 'No trigger is registered for this repository.',
         })
-      : h('ul', { class: 'candidates', id: 'story-candidates' }, candidates.map((c) => candidateCard(c, delivery.repoId))),
+      : h(
+          'ul',
+          { class: 'candidates', id: 'story-candidates' },
+          candidates.map((c) => candidateCard(c, delivery.repoId)),
+        ),
     h('h4', { text: `Audit records (${audit.length})` }),
     audit.length === 0 ? h('p', { class: 'muted', text: 'No audit record names this delivery.' }) : auditTable(audit),
     story.auditTruncated

@@ -59,9 +59,7 @@ function renderSummary(summary: SummaryJson): void {
     figure('inbox.pending', inbox.pending, 'pending', 'warn'),
     h('div', { class: 'figure wide' }, [
       h('span', { class: 'label', text: 'oldest pending' }),
-      inbox.oldestReceivedAt
-        ? h('span', {}, time(inbox.oldestReceivedAt))
-        : muted('none waiting'),
+      inbox.oldestReceivedAt ? h('span', {}, time(inbox.oldestReceivedAt)) : muted('none waiting'),
     ]),
   );
   fill(

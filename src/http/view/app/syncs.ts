@@ -63,6 +63,7 @@ export async function loadSyncs(): Promise<void> {
   else fill(target, table('syncs', ['User', 'State', 'Progress', 'Decisions', 'Started'], syncs.map(syncRow)));
   const running = syncs.some((sync) => sync.state === 'running');
   const runningCount = syncs.filter((sync) => sync.state === 'running').length;
-  byId('syncs-count').textContent = syncs.length === 0 ? 'none lately' : `${runningCount} running · ${syncs.length - runningCount} finished lately`;
+  byId('syncs-count').textContent =
+    syncs.length === 0 ? 'none lately' : `${runningCount} running · ${syncs.length - runningCount} finished lately`;
   syncPoll = setTimeout(() => void loadSyncs(), running ? SYNC_POLL_MS.running : SYNC_POLL_MS.idle);
 }

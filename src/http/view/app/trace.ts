@@ -71,14 +71,25 @@ function spanRow(placed: PlacedSpan, start: number, total: number): HTMLElement 
       span.name,
       span.status === 'error' ? [' ', badge('failed', 'error')] : null,
     ]),
-    h('span', { class: 'span-track' }, h('span', { class: `span-bar status-${span.status}`, 'data-offset': offset.toFixed(2), 'data-width': width.toFixed(2) })),
+    h(
+      'span',
+      { class: 'span-track' },
+      h('span', {
+        class: `span-bar status-${span.status}`,
+        'data-offset': offset.toFixed(2),
+        'data-width': width.toFixed(2),
+      }),
+    ),
     h('span', { class: 'span-ms', text: `${span.durationMs.toFixed(1)} ms` }),
   ]);
   head.addEventListener('click', () => {
     detail.hidden = !detail.hidden;
     head.setAttribute('aria-expanded', String(!detail.hidden));
   });
-  return h('li', { class: 'span', 'data-span-id': span.spanId, 'data-parent-id': span.parentSpanId ?? '' }, [head, detail]);
+  return h('li', { class: 'span', 'data-span-id': span.spanId, 'data-parent-id': span.parentSpanId ?? '' }, [
+    head,
+    detail,
+  ]);
 }
 
 /** Bars are placed through CSSOM (the page's policy allows no inline style attribute). */
@@ -96,7 +107,11 @@ export function renderTrace(target: HTMLElement, trace: TraceJson): void {
   const start = Math.min(...starts);
   const total = Math.max(Math.max(...ends) - start, 1);
   const link = trace.traceUrl ?? traceUrl(trace.traceId);
-  const list = h('ol', { class: 'waterfall', id: 'trace-waterfall' }, placed.map((p) => spanRow(p, start, total)));
+  const list = h(
+    'ol',
+    { class: 'waterfall', id: 'trace-waterfall' },
+    placed.map((p) => spanRow(p, start, total)),
+  );
   fill(
     target,
     h('p', { class: 'trace-head' }, [
@@ -104,7 +119,13 @@ export function renderTrace(target: HTMLElement, trace: TraceJson): void {
       code(trace.traceId),
       ` · ${trace.spans.length} spans over ${total} ms `,
       link
-        ? h('a', { href: link, target: '_blank', rel: 'noopener noreferrer', id: 'trace-out-link', text: 'Open in the trace viewer ↗' })
+        ? h('a', {
+            href: link,
+            target: '_blank',
+            rel: 'noopener noreferrer',
+            id: 'trace-out-link',
+            text: 'Open in the trace viewer ↗',
+          })
         : null,
     ]),
     list,

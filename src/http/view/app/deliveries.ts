@@ -1,9 +1,8 @@
-import type { DeliveriesPage } from '../../api-shapes.js';
+import type { DeliveriesPage, DeliveryItemJson } from '../../api-shapes.js';
 import { apiIfChanged, report } from './api.js';
 import { badge, byId, code, h, setStatus } from './dom.js';
 import { deliveryHref, entityLink, eventName, outcomeBadge, repoLink, time } from './format.js';
 import { filterQuery, readFilters, writeFilters, type Filters, isoOfLocalInput, localInputValue } from './filters.js';
-import type { DeliveryItemJson } from '../../api-shapes.js';
 
 // Recent deliveries, newest first, narrowed by the filters in the page's address; new ones
 // appear at the top by themselves (a poll that sends the list's ETag and mostly hears 304).

@@ -1,7 +1,6 @@
-import type { DiagnosisJson } from '../../api-shapes.js';
+import type { DiagnosisJson, DiagnosisStepJson, StepActionJson } from '../../api-shapes.js';
 import { api, AuthNeeded } from './api.js';
 import { badge, byId, code, fill, h } from './dom.js';
-import type { DiagnosisStepJson, StepActionJson } from '../../api-shapes.js';
 
 // The troubleshooting order for one user and one repo (R10), from GET /api/diagnose. A step's
 // fix is a button that makes the request, with the same request as a command to copy.

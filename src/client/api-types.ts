@@ -4290,6 +4290,22 @@ export interface components {
             status: "ok" | "problem" | "unknown";
             evidence: string;
             next: string | null;
+            /** @description the fix as a call the view offers as a button; null when no single call fixes it */
+            action: components["schemas"]["StepAction"] | null;
+            /** @description every call of the fix, in order (an explicit rebind moves the trigger and its automation) */
+            actions: components["schemas"]["StepAction"][];
+        };
+        StepAction: {
+            label: string;
+            /** @enum {string} */
+            method: "POST" | "PUT" | "DELETE";
+            /** @description starts with /api/ */
+            path: string;
+            body: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the same call as a curl line */
+            command: string;
         };
     };
     responses: never;

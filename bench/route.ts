@@ -46,6 +46,15 @@ const T0 = '2026-01-01T00:00:00.000Z';
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
+/** Milliseconds from sending an authorised GET to having read its whole answer. */
+async function timedGet(url: string, path: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  await response.arrayBuffer();
+  return performance.now() - started;
+}
+
 function openStore(): { store: Store; dispose: () => Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), 'reconciler-route-bench-'));
   const store = openSqliteStore({ path: join(dir, 'bench.sqlite') });
@@ -177,13 +186,7 @@ async function viewLatency(rows: number, audit: number): Promise<ViewLatency> {
     const service = await startService(testConfig(dataDir, { LOG_LEVEL: 'warn' }), createLogger({ level: 'warn' }), {
       store,
     });
-    const get = async (path: string): Promise<number> => {
-      const started = performance.now();
-      const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-      await response.arrayBuffer();
-      return performance.now() - started;
-    };
+    const get = (path: string): Promise<number> => timedGet(service.url, path);
     try {
       await get('/api/users/u1');
       const story: number[] = [];
@@ -353,13 +356,7 @@ async function searchLatency(
       '/api/search?q=acme-org/billing-api-old',
       '/api/search?q=search-4242',
     ];
-    const get = async (path: string): Promise<number> => {
-      const started = performance.now();
-      const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-      await response.arrayBuffer();
-      return performance.now() - started;
-    };
+    const get = (path: string): Promise<number> => timedGet(service.url, path);
     try {
       for (const path of searches) await get(path);
       const all: number[] = [];

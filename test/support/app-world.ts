@@ -7,9 +7,9 @@ import { json, startTestService, TEST_SECRET, type TestService } from './test-se
  * A service with GitHub App credentials against the fake GitHub, and user u1 linked to
  * installation 11 (account octo-org) holding `repos`. The fake sends its webhooks to the service.
  */
-export async function appWorld(
+/** A fake GitHub, and a service holding App credentials for it. */
+export async function serviceWithFakeGitHub(
   t: ExecutionContext,
-  repos: FakeRepo[],
   options: { env?: Record<string, string>; overrides?: ServiceOverrides } = {},
 ): Promise<{ fake: FakeGitHub; service: TestService }> {
   const fake = await startFakeGitHub(t);
@@ -22,6 +22,15 @@ export async function appWorld(
     },
     ...(options.overrides !== undefined ? { overrides: options.overrides } : {}),
   });
+  return { fake, service };
+}
+
+export async function appWorld(
+  t: ExecutionContext,
+  repos: FakeRepo[],
+  options: { env?: Record<string, string>; overrides?: ServiceOverrides } = {},
+): Promise<{ fake: FakeGitHub; service: TestService }> {
+  const { fake, service } = await serviceWithFakeGitHub(t, options);
   fake.webhook = { url: `${service.url}/webhooks/github`, secret: TEST_SECRET };
   fake.installations.set(11, { id: 11, account: { id: 5, login: 'octo-org', type: 'Organization' }, repos });
   await service.api('/api/users/u1', json('PUT', { githubUserId: 1, githubLogin: 'u1' }));

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ExecutionContext } from 'ava';
 import type { Delivery } from '../../src/domain/delivery.js';
-import { startFakeGitHub, type FakeGitHub, type FakeRepo } from './fake-github.js';
+import { serviceWithFakeGitHub } from './app-world.js';
+import type { FakeGitHub, FakeRepo } from './fake-github.js';
 import { deliver, pushPayload, repositoryPayload } from './github-payloads.js';
-import { eventually, json, startTestService, TEST_SECRET, type TestService } from './test-service.js';
+import { eventually, json, TEST_SECRET, type TestService } from './test-service.js';
 import { postDelivery, signedDelivery } from './webhook-samples.js';
 
 // Issue 15's investigation, as a world: user u1 holds the organisation installation 22 (acme-org)
@@ -62,15 +63,7 @@ export async function investigationWorld(
   t: ExecutionContext,
   options: { env?: Record<string, string>; noiseDeliveries?: number } = {},
 ): Promise<InvestigationWorld> {
-  const fake = await startFakeGitHub(t);
-  const service = await startTestService(t, {
-    env: {
-      ...options.env,
-      GITHUB_API_URL: fake.url,
-      GITHUB_APP_ID: String(fake.appId),
-      GITHUB_APP_PRIVATE_KEY: fake.privateKey,
-    },
-  });
+  const { fake, service } = await serviceWithFakeGitHub(t, options.env === undefined ? {} : { env: options.env });
   fake.installations.set(PERSONAL_INSTALLATION, {
     id: PERSONAL_INSTALLATION,
     account: { id: 1, login: 'octocat', type: 'User' },
@@ -131,7 +124,9 @@ export async function investigationWorld(
   const latestBillingPush = await deliver(service, 'push', pushPayload(BILLING, ORG_INSTALLATION, ['src/api.ts']));
   // MongoDB copies a finished delivery's audit records out just after it marks it done.
   await eventually(
-    async () => (await service.store.listAudit({ limit: 1, deliveryId: latestBillingPush.id, kind: 'routing.decision' })).length > 0,
+    async () =>
+      (await service.store.listAudit({ limit: 1, deliveryId: latestBillingPush.id, kind: 'routing.decision' })).length >
+      0,
     10_000,
   );
   return { fake, service, latestBillingPush };
